@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Countersign.Campaigns;
+
+/// <summary>The staff campaign form, as typed: lists are one item per line.</summary>
+public sealed partial class CampaignInput
+{
+    public string? Title { get; set; }
+    public string? Slug { get; set; }
+    public string? Summary { get; set; }
+    public string? Body { get; set; }
+    public string? Demands { get; set; }
+    public string? Targets { get; set; }
+    public string? Hosts { get; set; }
+    public string? Goal { get; set; }
+    public string? Deadline { get; set; }
+    public string? State { get; set; } = CampaignState.Draft;
+
+    public static CampaignInput From(Campaign campaign) => new()
+    {
+        Title = campaign.Title,
+        Slug = campaign.Slug,
+        Summary = campaign.Summary,
+        Body = campaign.BodyMarkdown,
+        Demands = string.Join('\n', campaign.Demands),
+        Targets = string.Join('\n', campaign.Targets),
+        Hosts = string.Join('\n', campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}")),
+        Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
+        Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        State = campaign.State,
+    };
+
+    /// <summary>Problems by field, as untranslated messages.</summary>
+    public Dictionary<string, string> Validate()
+    {
+        var problems = new Dictionary<string, string>();
+        Require(problems, nameof(Title), Title, Campaign.TitleMaxLength);
+        Require(problems, nameof(Summary), Summary, Campaign.SummaryMaxLength);
+        if ((Body ?? "").Length > Campaign.BodyMaxLength)
+        {
+            problems[nameof(Body)] = "This text is too long.";
+        }
+
+        if (!SlugPattern().IsMatch(Slug ?? "") || Slug!.Length > Campaign.SlugMaxLength)
+        {
+            problems[nameof(Slug)] = "Use 1 to 80 lower-case letters, digits and hyphens.";
+        }
+
+        if (Lines(Demands).Any(d => d.Length > Campaign.DemandMaxLength))
+        {
+            problems[nameof(Demands)] = "Each line must be 500 characters or fewer.";
+        }
+
+        if (Lines(Targets).Any(d => d.Length > Campaign.TargetMaxLength))
+        {
+            problems[nameof(Targets)] = "Each line must be 200 characters or fewer.";
+        }
+
+        if (ParsedHosts().Any(h => h.Name.Length is 0 or > CampaignHost.NameMaxLength
+            || (h.Website is not null && (h.Website.Length > CampaignHost.WebsiteMaxLength || !Uri.TryCreate(h.Website, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))))
+        {
+            problems[nameof(Hosts)] = "Each line needs a name of up to 120 characters, and an optional http(s) website after |.";
+        }
+
+        if (!int.TryParse(Goal, NumberStyles.None, CultureInfo.InvariantCulture, out var goal) || goal < 1 || goal > Campaign.MaxGoal)
+        {
+            problems[nameof(Goal)] = "Enter a whole number of signatures, at least 1.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(Deadline) && ParsedDeadline() is null)
+        {
+            problems[nameof(Deadline)] = "Enter a date like 2027-03-31.";
+        }
+
+        if (!CampaignState.All.Contains(State ?? ""))
+        {
+            problems[nameof(State)] = "Choose a status from the list.";
+        }
+
+        return problems;
+    }
+
+    /// <summary>Copies the validated form onto a campaign.</summary>
+    public void ApplyTo(Campaign campaign)
+    {
+        campaign.Title = Title!.Trim();
+        campaign.Slug = Slug!;
+        campaign.Summary = Summary!.Trim();
+        campaign.BodyMarkdown = Body ?? "";
+        campaign.Demands = Lines(Demands).ToList();
+        campaign.Targets = Lines(Targets).ToList();
+        campaign.Goal = int.Parse(Goal!, CultureInfo.InvariantCulture);
+        campaign.Deadline = ParsedDeadline();
+        campaign.State = State!;
+
+        // Hosts are matched by name so that signers' consents, which point at host ids, survive edits.
+        var wanted = ParsedHosts().ToList();
+        campaign.Hosts.RemoveAll(h => wanted.All(w => w.Name != h.Name));
+        for (var position = 0; position < wanted.Count; position++)
+        {
+            var (name, website) = wanted[position];
+            var host = campaign.Hosts.FirstOrDefault(h => h.Name == name);
+            if (host is null)
+            {
+                host = new CampaignHost { Name = name };
+                campaign.Hosts.Add(host);
+            }
+
+            host.Website = website;
+            host.Position = position;
+        }
+    }
+
+    private DateOnly? ParsedDeadline() =>
+        DateOnly.TryParseExact(Deadline?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+
+    private IEnumerable<(string Name, string? Website)> ParsedHosts() =>
+        Lines(Hosts).Select(line => line.Split('|', 2, StringSplitOptions.TrimEntries) is [var name, var website]
+            ? (name, website.Length == 0 ? null : website)
+            : (line, (string?)null)).DistinctBy(h => h.Item1);
+
+    private static IEnumerable<string> Lines(string? text) =>
+        (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static void Require(Dictionary<string, string> problems, string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems[field] = "This field is required.";
+        }
+        else if (value.Trim().Length > maxLength)
+        {
+            problems[field] = "This text is too long.";
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+}

@@ -1,0 +1,72 @@
+using Countersign.Data;
+using Countersign.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Campaigns;
+
+/// <summary>The JSON twin of a campaign page, at <c>/c/{slug}.json</c>, read from the counters.</summary>
+public static class CampaignJson
+{
+    public static IEndpointRouteBuilder MapCampaignJson(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/c/{slug}.json", GetAsync).WithName("CampaignJson");
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetAsync(string slug, CountersignDb db, IOptions<SiteOptions> site, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
+            .FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
+        if (campaign is null || !campaign.IsPublic)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No public campaign has this address.");
+        }
+
+        var byCountry = await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
+            .OrderByDescending(c => c.Count).ThenBy(c => c.CountryCode)
+            .Select(c => new { c.CountryCode, c.Count }).ToListAsync(cancellationToken);
+        var byDay = await db.DayCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
+            .OrderBy(c => c.Day).Select(c => new { c.Day, c.Count }).ToListAsync(cancellationToken);
+
+        return Results.Json(new CampaignDocument(
+            campaign.Slug,
+            campaign.Title,
+            campaign.Summary,
+            site.Value.Link($"c/{campaign.Slug}"),
+            campaign.State,
+            campaign.Goal,
+            campaign.Deadline,
+            campaign.Demands,
+            campaign.Targets,
+            campaign.Hosts.Select(h => new HostDocument(h.Name, h.Website)).ToList(),
+            campaign.SignatureCount,
+            byCountry.Select(c => new CountryDocument(c.CountryCode, Countries.Name(c.CountryCode), c.Count)).ToList(),
+            byDay.Select(d => new DayDocument(d.Day, d.Count)).ToList(),
+            DateTime.SpecifyKind(campaign.CreatedAt, DateTimeKind.Utc),
+            DateTime.SpecifyKind(campaign.UpdatedAt, DateTimeKind.Utc)), JsonDefaults.Options);
+    }
+
+    public sealed record CampaignDocument(
+        string Slug,
+        string Title,
+        string Summary,
+        string Url,
+        string State,
+        int Goal,
+        DateOnly? Deadline,
+        IReadOnlyList<string> Demands,
+        IReadOnlyList<string> Targets,
+        IReadOnlyList<HostDocument> Hosts,
+        int SignatureCount,
+        IReadOnlyList<CountryDocument> SignaturesByCountry,
+        IReadOnlyList<DayDocument> SignaturesByDay,
+        DateTime CreatedAt,
+        DateTime UpdatedAt);
+
+    public sealed record HostDocument(string Name, string? Website);
+
+    public sealed record CountryDocument(string Code, string Name, int SignatureCount);
+
+    public sealed record DayDocument(DateOnly Date, int SignatureCount);
+}

@@ -1,0 +1,97 @@
+using Countersign.Data;
+using Countersign.Privacy;
+using Countersign.Signing;
+using Countersign.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Campaigns;
+
+/// <summary>
+/// Fills an empty site with the demo campaigns and a few thousand synthetic signatures (marked as
+/// demo data, with addresses under the reserved .invalid domain so nothing can ever be sent to them).
+/// </summary>
+public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, StaffAccounts staff, TimeProvider clock)
+{
+    public const string DemoStaffEmail = "demo@countersign.localhost";
+
+    // Weighted so the by-country figures look like a real international campaign.
+    private static readonly string[] Countries =
+        ["US", "US", "US", "US", "GB", "GB", "FR", "FR", "DE", "CA", "CA", "PS", "PS", "IE", "ES", "ES", "AU", "NL", "BE", "ZA", "BR", "IN", "SE", "IT"];
+
+    private static readonly string[] FirstNames =
+        ["Amal", "Ben", "Chloé", "Dana", "Elias", "Fatima", "Gabriel", "Hana", "Idris", "Jade", "Karim", "Lea", "Maya", "Noor", "Omar", "Paula", "Rami", "Sara", "Tomás", "Yara"];
+
+    private static readonly string[] LastNames =
+        ["Abbas", "Bernard", "Cohen", "Diallo", "Evans", "Fernández", "García", "Haddad", "Ivanova", "Jensen", "Khalil", "López", "Martin", "Nasser", "Okafor", "Petit", "Rossi", "Schmidt", "Tanaka", "Weiss"];
+
+    public async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Campaigns.AnyAsync(c => c.IsDemo, cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var campaigns = DemoCampaigns.Create(now);
+        db.Campaigns.AddRange(campaigns);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // A fixed seed: every demo site shows the same figures, which makes screenshots comparable.
+        var random = new Random(2020);
+        foreach (var campaign in campaigns.Where(c => c.State != CampaignState.Draft))
+        {
+            var count = campaign.State == CampaignState.Open ? random.Next(2_000, 3_500) : random.Next(800, 1_500);
+            AddSignatures(campaign, count, now, random);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+
+        await staff.EnsureDemoAccountAsync(DemoStaffEmail, cancellationToken);
+    }
+
+    private void AddSignatures(Campaign campaign, int count, DateTime now, Random random)
+    {
+        var byCountry = new Dictionary<string, int>();
+        var byDay = new Dictionary<DateOnly, int>();
+        var daysOpen = Math.Max(1, (int)(now - campaign.CreatedAt).TotalDays);
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}";
+            var email = $"demo-signer-{campaign.Id}-{i}@example.invalid";
+            var country = Countries[random.Next(Countries.Length)];
+
+            // Most signatures arrive in the first days of a campaign, then a long tail.
+            var daysAfterLaunch = (int)(daysOpen * Math.Pow(random.NextDouble(), 2.5));
+            var confirmedAt = campaign.CreatedAt.AddDays(daysAfterLaunch).AddMinutes(random.Next(0, 24 * 60));
+            if (confirmedAt > now)
+            {
+                confirmedAt = now;
+            }
+
+            var showName = random.Next(3) > 0;
+            db.Signatures.Add(new Signature
+            {
+                CampaignId = campaign.Id,
+                NameCiphertext = protector.Encrypt(name),
+                EmailCiphertext = protector.Encrypt(email),
+                EmailKey = protector.EmailKey(EmailAddress.Normalise(email)),
+                CountryCode = country,
+                ShowNamePublicly = showName,
+                PublicName = showName ? name : null,
+                Locale = "en",
+                State = SignatureState.Confirmed,
+                IsDemo = true,
+                CreatedAt = confirmedAt.AddMinutes(-random.Next(1, 60)),
+                ConfirmedAt = confirmedAt,
+            });
+            byCountry[country] = byCountry.GetValueOrDefault(country) + 1;
+            var day = DateOnly.FromDateTime(confirmedAt);
+            byDay[day] = byDay.GetValueOrDefault(day) + 1;
+        }
+
+        db.CountryCounts.AddRange(byCountry.Select(pair => new CountryCount { CampaignId = campaign.Id, CountryCode = pair.Key, Count = pair.Value }));
+        db.DayCounts.AddRange(byDay.Select(pair => new DayCount { CampaignId = campaign.Id, Day = pair.Key, Count = pair.Value }));
+        campaign.SignatureCount = count;
+        db.Campaigns.Update(campaign);
+    }
+}

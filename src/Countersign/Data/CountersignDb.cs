@@ -1,0 +1,86 @@
+using Countersign.Campaigns;
+using Countersign.Email;
+using Countersign.Signing;
+using Countersign.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Data;
+
+/// <summary>
+/// The one database context. Each provider has a subclass (<see cref="SqliteCountersignDb"/>,
+/// <see cref="PostgresCountersignDb"/>) only so that each keeps its own migrations.
+/// </summary>
+public abstract class CountersignDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CampaignHost> CampaignHosts => Set<CampaignHost>();
+    public DbSet<CountryCount> CountryCounts => Set<CountryCount>();
+    public DbSet<DayCount> DayCounts => Set<DayCount>();
+    public DbSet<Signature> Signatures => Set<Signature>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Campaign>(campaign =>
+        {
+            campaign.HasIndex(c => c.Slug).IsUnique();
+            campaign.HasIndex(c => c.State);
+            campaign.Property(c => c.Slug).HasMaxLength(Campaign.SlugMaxLength);
+            campaign.Property(c => c.Title).HasMaxLength(Campaign.TitleMaxLength);
+            campaign.Property(c => c.Summary).HasMaxLength(Campaign.SummaryMaxLength);
+            campaign.Property(c => c.BodyMarkdown).HasMaxLength(Campaign.BodyMaxLength);
+            campaign.Property(c => c.State).HasMaxLength(16);
+            campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CampaignHost>(host =>
+        {
+            host.Property(h => h.Name).HasMaxLength(CampaignHost.NameMaxLength);
+            host.Property(h => h.Website).HasMaxLength(CampaignHost.WebsiteMaxLength);
+        });
+
+        modelBuilder.Entity<CountryCount>(count =>
+        {
+            count.HasKey(c => new { c.CampaignId, c.CountryCode });
+            count.Property(c => c.CountryCode).HasMaxLength(2);
+            count.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DayCount>(count =>
+        {
+            count.HasKey(c => new { c.CampaignId, c.Day });
+            count.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Signature>(signature =>
+        {
+            // One signature per person per campaign: the unique key is what makes a duplicate impossible,
+            // even when two requests with the same address arrive at once.
+            signature.HasIndex(s => new { s.CampaignId, s.EmailKey }).IsUnique();
+            signature.HasIndex(s => s.ConfirmationTokenHash);
+            signature.Property(s => s.CountryCode).HasMaxLength(2);
+            signature.Property(s => s.PublicName).HasMaxLength(Signature.NameMaxLength);
+            signature.Property(s => s.Locale).HasMaxLength(16);
+            signature.Property(s => s.State).HasMaxLength(16);
+            signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+            message.Property(m => m.Kind).HasMaxLength(32);
+            message.Property(m => m.LastError).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<StaffUser>(user =>
+        {
+            user.HasIndex(u => u.Email).IsUnique();
+            user.Property(u => u.Email).HasMaxLength(StaffUser.EmailMaxLength);
+        });
+    }
+}
+
+public sealed class SqliteCountersignDb(DbContextOptions<SqliteCountersignDb> options) : CountersignDb(options);
+
+public sealed class PostgresCountersignDb(DbContextOptions<PostgresCountersignDb> options) : CountersignDb(options);

@@ -1,0 +1,42 @@
+using Countersign.Campaigns;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Data;
+
+/// <summary>
+/// Gets the database ready before the site takes requests: the embedded SQLite database is migrated
+/// in place; a PostgreSQL schema that is behind stops the start, because migrating a shared
+/// production database is an operator's decision (<c>countersign migrate</c>).
+/// </summary>
+public sealed class DatabaseStartup(IServiceProvider services, IOptions<DatabaseOptions> options, IConfiguration configuration) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                throw new SchemaBehindException(pending.Count);
+            }
+        }
+
+        if (configuration.GetValue<bool>("Demo:Load"))
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoData>().EnsureLoadedAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public sealed class SchemaBehindException(int pendingMigrations) : Exception(
+    $"The PostgreSQL schema is behind this version of Countersign ({pendingMigrations} migration(s) pending). " +
+    "Back up the database, then run `countersign migrate` with the same configuration, and start again.");

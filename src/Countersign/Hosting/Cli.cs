@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text;
+using Countersign.Data;
+using Countersign.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Hosting;
+
+/// <summary>The command line: <c>serve</c>, <c>migrate</c> and <c>user add</c>, all in the one executable.</summary>
+public static class Cli
+{
+    private static readonly HashSet<string> HelpAndVersion = ["-h", "--help", "-?", "--version"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Hosts such as WebApplicationFactory start the app with settings like --environment=Testing
+        // and no command: that is a plain serve.
+        try
+        {
+            if (args.Length == 0 || (args[0].StartsWith('-') && !HelpAndVersion.Contains(args[0])))
+            {
+                return await ServeAsync(args, demo: false, urls: null);
+            }
+
+            var root = new RootCommand("Countersign: petitions, open letters and accountability records for campaigns against surveillance technology.");
+            root.Subcommands.Add(ServeCommand());
+            root.Subcommands.Add(MigrateCommand());
+            root.Subcommands.Add(UserCommand());
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception exception) when (IsOperatorMistake(exception))
+        {
+            // Configuration and database problems get a sentence, not a stack trace.
+            await Console.Error.WriteLineAsync($"countersign: {exception.Message}");
+            return 1;
+        }
+    }
+
+    private static bool IsOperatorMistake(Exception exception) =>
+        exception is SchemaBehindException or OptionsValidationException or ArgumentException or System.Data.Common.DbException
+            or InvalidOperationException { Source: "countersign" or "Microsoft.Data.Sqlite" or "Npgsql" };
+
+    private static Command ServeCommand()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Load the demo campaigns and a demo staff account into an empty database." };
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, separated by ';' (default http://localhost:5000)." };
+        var command = new Command("serve", "Run the web site and its background workers.") { demo, urls };
+        command.SetAction((result, _) => ServeAsync([], result.GetValue(demo), result.GetValue(urls)));
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(string[] args, bool demo, string? urls)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (demo)
+        {
+            settings["Demo:Load"] = "true";
+        }
+
+        if (urls is { Length: > 0 })
+        {
+            settings["urls"] = urls;
+        }
+
+        var app = CountersignApp.Build(args, settings);
+        PointLinksAtListeningAddress(app, urls);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Without a configured Site:PublicUrl, email links point where the site listens, so local trials just work.</summary>
+    private static void PointLinksAtListeningAddress(WebApplication app, string? urls)
+    {
+        if (app.Configuration[$"{SiteOptions.Section}:{nameof(SiteOptions.PublicUrl)}"] is { Length: > 0 })
+        {
+            return;
+        }
+
+        var first = (urls ?? app.Configuration["urls"] ?? "http://localhost:5000").Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+        app.Services.GetRequiredService<IOptions<SiteOptions>>().Value.PublicUrl = first.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Bring the database schema up to date (needed before serve on PostgreSQL).");
+        command.SetAction(async (_, cancellationToken) =>
+        {
+            await using var app = CountersignApp.Build([]);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await db.Database.MigrateAsync(cancellationToken);
+            Console.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command UserCommand()
+    {
+        var email = new Option<string>("--email") { Description = "The staff member's email address.", Required = true };
+        var admin = new Option<bool>("--admin") { Description = "Give the account the admin role." };
+        var add = new Command("add", "Add a staff account; the password is asked for on the terminal.") { email, admin };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            var password = ReadPassword();
+            await using var app = CountersignApp.Build([]);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+            if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                await Console.Error.WriteLineAsync(new SchemaBehindException(1).Message);
+                return 1;
+            }
+
+            var problem = await scope.ServiceProvider.GetRequiredService<StaffAccounts>()
+                .AddAsync(result.GetRequiredValue(email), password, result.GetValue(admin), cancellationToken);
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return 1;
+            }
+
+            Console.WriteLine("Staff account added.");
+            return 0;
+        });
+        return new Command("user", "Manage staff accounts.") { add };
+    }
+
+    /// <summary>Reads a password without echoing it; from a pipe, reads one line (for scripts).</summary>
+    private static string ReadPassword()
+    {
+        Console.Error.Write("Password: ");
+        if (Console.IsInputRedirected)
+        {
+            return Console.In.ReadLine() ?? "";
+        }
+
+        var password = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Console.Error.WriteLine();
+                return password.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (password.Length > 0)
+                {
+                    password.Length--;
+                }
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                password.Append(key.KeyChar);
+            }
+        }
+    }
+}

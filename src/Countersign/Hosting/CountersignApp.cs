@@ -1,0 +1,137 @@
+using System.Globalization;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Email;
+using Countersign.Privacy;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Hosting;
+
+/// <summary>How the web app is put together: services first, then the request pipeline.</summary>
+public static class CountersignApp
+{
+    public static readonly string[] Languages = ["en", "fr"];
+
+    /// <summary>Largest form the site accepts; the signing form is a few hundred bytes.</summary>
+    public const int MaxFormBytes = 64 * 1024;
+
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddCountersign();
+        var app = builder.Build();
+        app.UseCountersign();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddCountersign(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * MaxFormBytes);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.Configure<FormOptions>(form =>
+        {
+            form.ValueLengthLimit = MaxFormBytes;
+            form.MultipartBodyLengthLimit = MaxFormBytes;
+            form.KeyLengthLimit = 256;
+            form.ValueCountLimit = 200;
+        });
+
+        services.AddCountersignDatabase();
+        services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<MarkdownRenderer>();
+        services.AddSingleton<SignerEmails>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<OutboxFolder>();
+        services.AddSingleton<SmtpEmailSender>();
+        services.AddSingleton<IEmailSender>(provider =>
+            string.IsNullOrWhiteSpace(provider.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
+                ? provider.GetRequiredService<OutboxFolder>()
+                : provider.GetRequiredService<SmtpEmailSender>());
+        services.AddHostedService<OutboxWorker>();
+        services.AddScoped<DemoData>();
+        services.AddScoped<StaffAccounts>();
+
+        services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            var cultures = Languages.Select(CultureInfo.GetCultureInfo).ToList();
+            options.DefaultRequestCulture = new RequestCulture("en");
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
+        {
+            options.Cookie.Name = "countersign-staff";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.LoginPath = "/staff/login";
+            options.AccessDeniedPath = "/staff/login";
+            options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            options.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "countersign-antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Staff");
+            options.Conventions.AllowAnonymousToPage("/Staff/Login");
+        });
+        return builder;
+    }
+
+    public static WebApplication UseCountersign(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+
+            // Oversized or malformed bodies are the client's mistake, answered with a 4xx page.
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                InvalidDataException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use(SecurityHeaders.AddAsync);
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapRazorPages();
+        app.MapCampaignJson();
+        app.MapLanguageSwitch();
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Countersign.Hosting;
+
+/// <summary>Runs a block in another language, for emails written in the signer's language rather than the request's.</summary>
+public sealed class CultureScope : IDisposable
+{
+    private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
+    private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
+
+    public CultureScope(string locale)
+    {
+        var culture = CultureInfo.GetCultureInfo(locale);
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = culture;
+    }
+
+    public void Dispose()
+    {
+        CultureInfo.CurrentCulture = _culture;
+        CultureInfo.CurrentUICulture = _uiCulture;
+    }
+}

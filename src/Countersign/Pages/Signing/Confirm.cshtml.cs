@@ -1,0 +1,94 @@
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Signing;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Pages.Signing;
+
+public enum ConfirmOutcome
+{
+    Ready,
+    AlreadyConfirmed,
+    Expired,
+    Unknown,
+}
+
+/// <summary>
+/// The page a confirmation link opens. Opening it changes nothing: mail scanners follow links,
+/// so only the button (a POST) confirms.
+/// </summary>
+public sealed class ConfirmModel(CountersignDb db, TimeProvider clock) : PageModel
+{
+    public ConfirmOutcome Outcome { get; private set; } = ConfirmOutcome.Unknown;
+    public Campaign? Campaign { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
+    {
+        await InspectAsync(token, cancellationToken);
+        return Shown();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token, CancellationToken cancellationToken)
+    {
+        var signature = await InspectAsync(token, cancellationToken);
+        if (Outcome != ConfirmOutcome.Ready)
+        {
+            return Shown();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // Only the request that moves the row out of pending counts it, however many arrive at once.
+        var confirmed = await db.Signatures
+            .Where(s => s.Id == signature!.Id && s.State == SignatureState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, SignatureState.Confirmed).SetProperty(x => x.ConfirmedAt, now), cancellationToken);
+        if (confirmed == 1)
+        {
+            await Counters.AddAsync(db, signature!.CampaignId, signature.CountryCode, DateOnly.FromDateTime(now), 1, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return RedirectToPage("/Signing/Thanks", new { slug = Campaign!.Slug });
+    }
+
+    private IActionResult Shown()
+    {
+        Response.StatusCode = Outcome switch
+        {
+            ConfirmOutcome.Expired => StatusCodes.Status410Gone,
+            ConfirmOutcome.Unknown => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status200OK,
+        };
+        return Page();
+    }
+
+    private async Task<Signature?> InspectAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!ConfirmationToken.LooksValid(token))
+        {
+            return null;
+        }
+
+        var hash = ConfirmationToken.Hash(token);
+        var signature = await db.Signatures.AsNoTracking().FirstOrDefaultAsync(s => s.ConfirmationTokenHash == hash, cancellationToken);
+        if (signature is null || signature.State is not (SignatureState.Pending or SignatureState.Confirmed))
+        {
+            return null;
+        }
+
+        Campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == signature.CampaignId, cancellationToken);
+        if (Campaign is null || !Campaign.IsPublic)
+        {
+            return null;
+        }
+
+        Outcome = signature.State == SignatureState.Confirmed ? ConfirmOutcome.AlreadyConfirmed
+            : signature.ConfirmationTokenExpiresAt < clock.GetUtcNow().UtcDateTime ? ConfirmOutcome.Expired
+            : !Campaign.AcceptsSignatures ? ConfirmOutcome.Unknown
+            : ConfirmOutcome.Ready;
+        return signature;
+    }
+}

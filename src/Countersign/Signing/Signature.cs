@@ -1,0 +1,44 @@
+namespace Countersign.Signing;
+
+/// <summary>
+/// One person's support for a campaign. Name, email and postcode are stored only encrypted;
+/// the email key (a keyed hash of the normalised address) finds duplicates without decrypting.
+/// </summary>
+public sealed class Signature
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = 254;
+    public const int PostcodeMaxLength = 16;
+
+    public long Id { get; set; }
+    public int CampaignId { get; set; }
+    public required byte[] NameCiphertext { get; set; }
+    public required byte[] EmailCiphertext { get; set; }
+    public required byte[] EmailKey { get; set; }
+    public byte[]? PostcodeCiphertext { get; set; }
+    public required string CountryCode { get; set; }
+
+    /// <summary>Set only when the signer consented to showing their name publicly.</summary>
+    public string? PublicName { get; set; }
+    public bool ShowNamePublicly { get; set; }
+
+    /// <summary>Ids of the campaign hosts this signer agreed to hear from.</summary>
+    public List<int> UpdatesFromHostIds { get; set; } = [];
+    public required string Locale { get; set; }
+    public string State { get; set; } = SignatureState.Pending;
+    public bool IsDemo { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ConfirmedAt { get; set; }
+
+    /// <summary>SHA-256 of the confirmation token; the token itself exists only in the email.</summary>
+    public byte[]? ConfirmationTokenHash { get; set; }
+    public DateTime? ConfirmationTokenExpiresAt { get; set; }
+}
+
+public static class SignatureState
+{
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Invalidated = "invalidated";
+    public const string Erased = "erased";
+}

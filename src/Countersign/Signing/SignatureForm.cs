@@ -1,0 +1,82 @@
+using Countersign.Campaigns;
+
+namespace Countersign.Signing;
+
+/// <summary>
+/// What a person types into the signing form, kept as typed so the form can be shown again with
+/// their values. Consents are explicit yes/no choices: silence is never taken for consent.
+/// </summary>
+public sealed class SignatureForm
+{
+    public const string Yes = "yes";
+    public const string No = "no";
+
+    public string? Name { get; set; }
+    public string? Email { get; set; }
+    public string? Country { get; set; }
+    public string? Postcode { get; set; }
+    public string? ShowName { get; set; }
+    public Dictionary<int, string> HostUpdates { get; set; } = [];
+
+    public string TrimmedName => (Name ?? "").Trim();
+    public string TrimmedEmail => (Email ?? "").Trim();
+    public string CountryCode => (Country ?? "").Trim().ToUpperInvariant();
+    public string? TrimmedPostcode => string.IsNullOrWhiteSpace(Postcode) ? null : Postcode.Trim().ToUpperInvariant();
+
+    public IEnumerable<int> HostsToHearFrom(Campaign campaign) =>
+        campaign.Hosts.Where(h => HostUpdates.GetValueOrDefault(h.Id) == Yes).Select(h => h.Id);
+
+    /// <summary>Problems by form field, as untranslated messages (the page translates them).</summary>
+    public Dictionary<string, string> Validate(Campaign campaign)
+    {
+        var problems = new Dictionary<string, string>();
+        var name = TrimmedName;
+        if (name.Length == 0)
+        {
+            problems[nameof(Name)] = "Enter your name.";
+        }
+        else if (name.Length > Signature.NameMaxLength)
+        {
+            problems[nameof(Name)] = "Your name must be 100 characters or fewer.";
+        }
+        else if (name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            problems[nameof(Name)] = "Your name contains characters we cannot store.";
+        }
+
+        if (TrimmedEmail.Length == 0)
+        {
+            problems[nameof(Email)] = "Enter your email address.";
+        }
+        else if (!EmailAddress.IsValid(TrimmedEmail))
+        {
+            problems[nameof(Email)] = "Enter an email address like name@example.org.";
+        }
+
+        if (!Countries.Exists(CountryCode))
+        {
+            problems[nameof(Country)] = "Choose your country from the list.";
+        }
+
+        if (TrimmedPostcode is { } postcode
+            && (postcode.Length > Signature.PostcodeMaxLength || !postcode.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-')))
+        {
+            problems[nameof(Postcode)] = "A postcode has at most 16 letters, digits, spaces or hyphens.";
+        }
+
+        if (ShowName is not (Yes or No))
+        {
+            problems[nameof(ShowName)] = "Choose whether your name may be shown publicly.";
+        }
+
+        foreach (var host in campaign.Hosts)
+        {
+            if (HostUpdates.GetValueOrDefault(host.Id) is not (Yes or No))
+            {
+                problems[$"{nameof(HostUpdates)}[{host.Id}]"] = "Choose whether this organisation may email you updates.";
+            }
+        }
+
+        return problems;
+    }
+}

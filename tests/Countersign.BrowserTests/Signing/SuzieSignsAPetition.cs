@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using Countersign.Data;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Countersign.BrowserTests.Signing;
+
+/// <summary>Suzie finds a petition, signs it, confirms from her email and sees her signature counted.</summary>
+public sealed class SuzieSignsAPetition
+{
+    [Fact]
+    public async Task Suzie_signs_confirms_from_the_outbox_and_sees_the_count_rise()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
+        var campaign = await site.AddCampaignAsync(goal: 75_000);
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", "a long staff password", isAdmin: true, default));
+        }
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = campaign.Title }).ClickAsync();
+        await Expect(page.GetByTestId("signature-count"), "0");
+
+        // She forgets to choose about the hosts' updates first: the form comes back with her values.
+        await page.GetByLabel("Your name").FillAsync("Suzie Okafor");
+        await page.GetByLabel("Email address").FillAsync("suzie.okafor@example.org");
+        await page.GetByLabel("Country").SelectOptionAsync("IE");
+        await page.GetByLabel("Yes, show my name").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
+        Assert.Contains("Choose whether this organisation may email you updates.", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("suzie.okafor@example.org", await page.GetByLabel("Email address").InputValueAsync());
+
+        foreach (var choice in await page.GetByRole(AriaRole.Radio, new() { Name = "No", Exact = true }).AllAsync())
+        {
+            await choice.CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/check-email$"));
+        Assert.Contains("Check your email", await page.TitleAsync(), StringComparison.Ordinal);
+        await site.OutboxEmailsAsync(1);
+
+        // Running Countersign locally, her email lands in the outbox, which staff can read.
+        await page.GotoAsync("/staff/outbox");
+        await page.GetByLabel("Email address").FillAsync("organiser@example.org");
+        await page.GetByLabel("Password").FillAsync("a long staff password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Confirm your signature") }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"confirm.[A-Za-z0-9_-]{43}$") }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my signature" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/thanks$"));
+        await Expect(page.GetByTestId("signature-count"), "1");
+
+        await page.GotoAsync($"/c/{campaign.Slug}");
+        await Expect(page.GetByTestId("signature-count"), "1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "campaign-page.png"), FullPage = true });
+    }
+
+    private static async Task Expect(ILocator locator, string text) =>
+        Assert.Equal(text, (await locator.InnerTextAsync()).Trim());
+}

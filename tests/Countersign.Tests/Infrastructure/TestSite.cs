@@ -1,0 +1,236 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+
+namespace Countersign.Tests.Infrastructure;
+
+/// <summary>
+/// One running Countersign on its own fresh database (SQLite in a temporary folder, or a new
+/// database on the test PostgreSQL server), with a clock the test controls.
+/// </summary>
+public sealed partial class TestSite : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    private TestSite(DatabaseProvider provider, string dataFolder, Dictionary<string, string?> settings)
+    {
+        Provider = provider;
+        DataFolder = dataFolder;
+        _settings = settings;
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string DataFolder { get; }
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public const string PublicUrl = "https://countersign.test";
+
+    /// <summary>Where a Kestrel-hosted site listens (browser tests); empty for in-memory test servers.</summary>
+    public string Address { get; private set; } = "";
+
+    public static async Task<TestSite> StartAsync(DatabaseProvider provider, Action<Dictionary<string, string?>>? configure = null, bool kestrel = false)
+    {
+        var dataFolder = Directory.CreateTempSubdirectory("countersign-test-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider.ToString(),
+            ["Data:Folder"] = dataFolder,
+            ["Site:PublicUrl"] = PublicUrl,
+            ["Privacy:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Privacy:HashingKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var server = await SharedPostgres.GetAsync();
+            settings["Database:ConnectionString"] = await server.CreateDatabaseAsync($"t{Guid.NewGuid():N}");
+        }
+
+        var port = 0;
+        if (kestrel)
+        {
+            // A real browser follows the links in emails, so they must point at this very server.
+            port = FreeLoopbackPort();
+            settings["Site:PublicUrl"] = $"http://127.0.0.1:{port}";
+        }
+
+        configure?.Invoke(settings);
+        var site = new TestSite(provider, dataFolder, settings);
+        if (provider == DatabaseProvider.Postgres && settings.GetValueOrDefault("Test:SkipMigrate") is null)
+        {
+            // PostgreSQL is migrated explicitly, as an operator would with `countersign migrate`.
+            await site.MigratePostgresAsync();
+        }
+
+        if (kestrel)
+        {
+            site.UseKestrel(kestrelOptions => kestrelOptions.Listen(System.Net.IPAddress.Loopback, port));
+        }
+
+        // Start the host now, so startup failures surface in the test that caused them.
+        site.StartServer();
+        if (kestrel)
+        {
+            site.Address = site.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        }
+
+        return site;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task MigratePostgresAsync()
+    {
+        var options = new DbContextOptionsBuilder<PostgresCountersignDb>().UseNpgsql(_settings["Database:ConnectionString"]).Options;
+        await using var db = new PostgresCountersignDb(options);
+        await db.Database.MigrateAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+
+    public async Task<T> QueryAsync<T>(Func<CountersignDb, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CountersignDb>());
+    }
+
+    public async Task<Campaign> AddCampaignAsync(string slug = "stop-the-cameras", string state = CampaignState.Open, int goal = 1000, params string[] hosts)
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var campaign = new Campaign
+        {
+            Slug = slug,
+            Title = "Stop the cameras at the station",
+            Summary = "The city wants to install face-recognition cameras at the central station. We say no.",
+            BodyMarkdown = "The **council** votes next month.\n\n<script>alert('x')</script>\n\n[Read the plan](https://example.org/plan)",
+            Demands = ["Cancel the contract", "Publish the impact assessment"],
+            Targets = ["City council"],
+            Hosts = (hosts.Length == 0 ? ["Station Watch", "Digital Rights Group"] : hosts)
+                .Select((name, position) => new CampaignHost { Name = name, Position = position }).ToList(),
+            Goal = goal,
+            Deadline = DateOnly.FromDateTime(now.AddDays(30)),
+            State = state,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await QueryAsync(async db =>
+        {
+            db.Campaigns.Add(campaign);
+            return await db.SaveChangesAsync();
+        });
+        return campaign;
+    }
+
+    /// <summary>Emails the outbox worker has written to the outbox folder, waiting until there are at least <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<MimeMessage>> OutboxEmailsAsync(int count, TimeSpan? timeout = null)
+    {
+        var folder = Path.Combine(DataFolder, "outbox");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).ToList() : [];
+            if (files.Count >= count)
+            {
+                var messages = new List<MimeMessage>();
+                foreach (var file in files)
+                {
+                    messages.Add(await MimeMessage.LoadAsync(file));
+                }
+
+                return messages;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} email(s) in the outbox folder, found {files.Count}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The path of the confirmation link in an email, e.g. /confirm/abc...</summary>
+    public static string ConfirmationPath(MimeMessage message)
+    {
+        var match = ConfirmationLink().Match(message.TextBody ?? "");
+        Assert.True(match.Success, $"No confirmation link in the email '{message.Subject}'.");
+        return match.Groups["path"].Value;
+    }
+
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return AntiforgeryToken(await response.Content.ReadAsStringAsync());
+    }
+
+    public static string AntiforgeryToken(string html)
+    {
+        var match = AntiforgeryField().Match(html);
+        Assert.True(match.Success, "The page has no antiforgery token.");
+        return WebUtility.HtmlDecode(match.Groups["token"].Value);
+    }
+
+    /// <summary>Posts a form the way a browser does after loading the page it is on.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var token = await AntiforgeryTokenAsync(client, path);
+        var form = fields.Append(new("__RequestVerificationToken", token));
+        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a stopping worker; the temp folder is cleaned by the OS eventually.
+            }
+        }
+    }
+
+    [GeneratedRegex(@"https?://[^/\s]+(?<path>/confirm/[A-Za-z0-9_-]{43})")]
+    private static partial Regex ConfirmationLink();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
+
+/// <summary>One PostgreSQL server for the whole test run; each test gets its own database on it.</summary>
+public static class SharedPostgres
+{
+    private static readonly Lazy<Task<PostgresServer>> Server = new(() => PostgresServer.StartAsync());
+
+    public static Task<PostgresServer> GetAsync() => Server.Value;
+}
