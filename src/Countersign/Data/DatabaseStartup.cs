@@ -1,4 +1,5 @@
 using Countersign.Campaigns;
+using Countersign.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ public sealed class DatabaseStartup(IServiceProvider services, IOptions<Database
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Load the privacy keys now: a bad key should stop the start, not fail the first signature.
+        services.GetRequiredService<PrivacyKeys>();
+
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         if (options.Value.Provider == DatabaseProvider.Sqlite)

@@ -9,12 +9,15 @@ namespace Countersign.Email;
 /// </summary>
 public sealed class OutboxFolder(DataFolder dataFolder, TimeProvider clock) : IEmailSender
 {
+    private long _written;
+
     public string Path { get; } = dataFolder.Combine("outbox");
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path);
-        var name = $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Guid.NewGuid():N}.eml";
+        // Names sort in the order messages were written, even within one millisecond.
+        var name = $"{clock.GetUtcNow():yyyyMMdd-HHmmss-fff}-{Interlocked.Increment(ref _written):D8}-{Guid.NewGuid():N}.eml";
         var temporary = System.IO.Path.Combine(Path, name + ".tmp");
         await message.WriteToAsync(temporary, cancellationToken);
 

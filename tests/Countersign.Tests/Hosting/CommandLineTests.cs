@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using Countersign.Data;
+using Countersign.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Tests.Hosting;
+
+/// <summary>The countersign executable, run as an operator would run it.</summary>
+public sealed class CommandLineTests
+{
+    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "countersign.dll");
+
+    private sealed record Run(int ExitCode, string Output, string Error);
+
+    private static async Task<Run> CountersignAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Executable);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await output, await error);
+    }
+
+    private static Dictionary<string, string> SqliteEnvironment(string folder) => new()
+    {
+        ["Data__Folder"] = folder,
+        ["Privacy__EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["Privacy__HashingKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+    };
+
+    [Fact]
+    public async Task Should_add_a_staff_user_who_can_then_sign_in_and_refuse_a_short_password()
+    {
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        var environment = SqliteEnvironment(folder);
+
+        var added = await CountersignAsync(environment, "a long enough password", "user", "add", "--email", "Organiser@Example.org", "--admin");
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Contains("Staff account added.", added.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("a long enough password", added.Output + added.Error, StringComparison.Ordinal);
+
+        var tooShort = await CountersignAsync(environment, "short", "user", "add", "--email", "second@example.org");
+        Assert.Equal(1, tooShort.ExitCode);
+        Assert.Contains("at least 12 characters", tooShort.Error, StringComparison.Ordinal);
+
+        var twice = await CountersignAsync(environment, "a long enough password", "user", "add", "--email", "organiser@example.org");
+        Assert.Equal(1, twice.ExitCode);
+        Assert.Contains("already exists", twice.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", twice.Error, StringComparison.Ordinal);
+
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder);
+        var browser = site.Browser();
+        var signedIn = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", "a long enough password")]);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/outbox")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_explain_unknown_commands_and_bad_options_without_a_stack_trace()
+    {
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        var unknown = await CountersignAsync(SqliteEnvironment(folder), null, "frobnicate");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.DoesNotContain("   at ", unknown.Error, StringComparison.Ordinal);
+
+        var badKey = SqliteEnvironment(folder);
+        badKey["Privacy__EncryptionKey"] = "not base64!";
+        var refused = await CountersignAsync(badKey, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Privacy:EncryptionKey is not valid base64", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_serve_a_postgres_schema_that_is_behind_until_migrate_is_run()
+    {
+        var server = await SharedPostgres.GetAsync();
+        var environment = new Dictionary<string, string>(SqliteEnvironment(Directory.CreateTempSubdirectory("countersign-cli-").FullName))
+        {
+            ["Database__Provider"] = "Postgres",
+            ["Database__ConnectionString"] = await server.CreateDatabaseAsync($"cli{Guid.NewGuid():N}"),
+        };
+
+        var refused = await CountersignAsync(environment, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("run `countersign migrate`", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+
+        var migrated = await CountersignAsync(environment, null, "migrate");
+        Assert.True(migrated.ExitCode == 0, migrated.Error);
+        Assert.Contains("Applied", migrated.Output, StringComparison.Ordinal);
+
+        var again = await CountersignAsync(environment, null, "migrate");
+        Assert.Contains("up to date", again.Output, StringComparison.Ordinal);
+
+        var options = new DbContextOptionsBuilder<PostgresCountersignDb>().UseNpgsql(environment["Database__ConnectionString"]).Options;
+        await using var db = new PostgresCountersignDb(options);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+}
