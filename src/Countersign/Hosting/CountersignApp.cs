@@ -5,6 +5,9 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
@@ -53,6 +56,11 @@ public static class CountersignApp
         });
 
         services.AddCountersignDatabase();
+
+        // Cookie and antiforgery keys live beside the data, so a restart does not sign staff out.
+        services.AddDataProtection().SetApplicationName("Countersign");
+        services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((options, folder, logs) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("data-protection-keys")), logs));
         services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<MarkdownRenderer>();

@@ -51,4 +51,14 @@ public sealed class PersonalDataProtector(PrivacyKeys keys)
     /// <summary>The duplicate-detection key of an already normalised email address.</summary>
     public byte[] EmailKey(string normalisedEmail) =>
         HMACSHA256.HashData(keys.HashingKey, Encoding.UTF8.GetBytes(normalisedEmail));
+
+    /// <summary>A keyed hash for another use, separated by its purpose so no two uses can collide.</summary>
+    public byte[] KeyedHash(string purpose, ReadOnlySpan<byte> data)
+    {
+        var prefix = Encoding.UTF8.GetBytes(purpose + "\0");
+        var message = new byte[prefix.Length + data.Length];
+        prefix.CopyTo(message, 0);
+        data.CopyTo(message.AsSpan(prefix.Length));
+        return HMACSHA256.HashData(keys.HashingKey, message);
+    }
 }

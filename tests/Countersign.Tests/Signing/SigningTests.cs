@@ -145,20 +145,27 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_send_a_fresh_link_when_a_pending_signer_signs_again()
+    public async Task Should_resend_the_same_link_to_a_pending_signer_and_a_fresh_one_near_expiry()
     {
         var campaign = await Site.AddCampaignAsync();
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
-        var firstLink = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(1))[0]);
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "AMAL.HADDAD@example.org"));
         var emails = await Site.OutboxEmailsAsync(2);
-        var secondLink = TestSite.ConfirmationPath(emails[1]);
+        var firstLink = TestSite.ConfirmationPath(emails[0]);
 
-        Assert.NotEqual(firstLink, secondLink);
+        // A double click or a second try sends the same link: no email in the inbox is dead.
+        Assert.Equal(firstLink, TestSite.ConfirmationPath(emails[1]));
+
+        Site.Clock.Advance(TimeSpan.FromDays(6.5));
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
+        var freshLink = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(3))[2]);
+        Assert.NotEqual(firstLink, freshLink);
         Assert.Equal(1, await Site.QueryAsync(db => db.Signatures.CountAsync()));
+
         var browser = Site.Browser();
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(firstLink)).StatusCode);
-        await TestSite.PostFormAsync(browser, secondLink, []);
+        Site.Clock.Advance(TimeSpan.FromDays(6));
+        await TestSite.PostFormAsync(browser, freshLink, []);
         Assert.Equal(1, await CountAsync(campaign.Slug));
     }
 
@@ -282,6 +289,29 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("This link is not valid", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/confirm/short")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_store_one_signature_and_count_it_once_when_requests_race()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var variants = Enumerable.Range(0, 12).Select(i => i % 3 == 0 ? "race.signer@gmail.com" : i % 3 == 1 ? "Race.Signer+" + i + "@gmail.com" : "r.a.c.e.signer@googlemail.com");
+        var responses = await Task.WhenAll(variants.Select(email => TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: email))));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Redirect, response.StatusCode));
+        Assert.Equal(1, await Site.QueryAsync(db => db.Signatures.CountAsync()));
+
+        var emails = await Site.OutboxEmailsAsync(12);
+        var link = TestSite.ConfirmationPath(emails.Last(e => (e.Subject ?? "").StartsWith("Confirm", StringComparison.Ordinal)));
+        var browser = Site.Browser();
+        var token = await TestSite.AntiforgeryTokenAsync(browser, link);
+        var confirmations = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            browser.PostAsync(link, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))));
+
+        Assert.All(confirmations, response => Assert.True((int)response.StatusCode < 400, $"Got {response.StatusCode}"));
+        Assert.Equal(1, await CountAsync(campaign.Slug));
+        Assert.Equal(1, await Site.QueryAsync(db => db.CountryCounts.SumAsync(c => c.Count)));
+        Assert.Equal(1, await Site.QueryAsync(db => db.DayCounts.SumAsync(c => c.Count)));
     }
 
     [Fact]

@@ -104,7 +104,8 @@ public sealed class ShowModel(
     private async Task AddPendingSignatureAsync(byte[] emailKey, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var (token, tokenHash) = ConfirmationToken.Create();
+        var expiresAt = ConfirmationToken.ExpiryFrom(now);
+        var token = ConfirmationToken.Create(protector, Campaign.Id, emailKey, expiresAt);
         var locale = CultureInfo.CurrentUICulture.Name;
         var showName = Input.ShowName == SignatureForm.Yes;
         db.Signatures.Add(new Signature
@@ -120,8 +121,8 @@ public sealed class ShowModel(
             UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
             Locale = locale,
             CreatedAt = now,
-            ConfirmationTokenHash = tokenHash,
-            ConfirmationTokenExpiresAt = now + ConfirmationToken.Lifetime,
+            ConfirmationTokenHash = ConfirmationToken.Hash(token),
+            ConfirmationTokenExpiresAt = expiresAt,
         });
         outbox.Add(db, SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale));
         await db.SaveChangesAsync(cancellationToken);
@@ -136,10 +137,17 @@ public sealed class ShowModel(
         }
         else if (existing.State == SignatureState.Pending)
         {
-            // A fresh link replaces the old one, whose expiry may be near or whose email was lost.
-            var (token, tokenHash) = ConfirmationToken.Create();
-            existing.ConfirmationTokenHash = tokenHash;
-            existing.ConfirmationTokenExpiresAt = clock.GetUtcNow().UtcDateTime + ConfirmationToken.Lifetime;
+            // The same link again while it has time left (so a double click leaves no dead link),
+            // otherwise a fresh one.
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (existing.ConfirmationTokenExpiresAt is not { } expiresAt || expiresAt - now < ConfirmationToken.MinimumRemaining)
+            {
+                expiresAt = ConfirmationToken.ExpiryFrom(now);
+                existing.ConfirmationTokenExpiresAt = expiresAt;
+            }
+
+            var token = ConfirmationToken.Create(protector, Campaign.Id, existing.EmailKey, expiresAt);
+            existing.ConfirmationTokenHash = ConfirmationToken.Hash(token);
             outbox.Add(db, SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale));
         }
 

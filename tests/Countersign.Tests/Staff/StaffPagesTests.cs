@@ -1,0 +1,157 @@
+using System.Net;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Countersign.Tests.Signing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Countersign.Tests.Staff;
+
+/// <summary>An organiser signs in, creates and edits a campaign, and reads the outbox.</summary>
+public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await TestSite.StartAsync(provider);
+        await using var scope = _site.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    private async Task<HttpClient> SignedInAsync()
+    {
+        var browser = _site.Browser();
+        var response = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "Organiser@example.org "), new("Password", Password)]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
+    [Theory]
+    [InlineData("/staff")]
+    [InlineData("/staff/outbox")]
+    [InlineData("/staff/campaigns/new")]
+    public async Task Should_send_anonymous_visitors_to_the_sign_in_page(string path)
+    {
+        var response = await _site.Browser().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("http://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_wrong_password_with_a_clear_message()
+    {
+        var response = await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")]);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("do not match a staff account", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_create_a_campaign_that_appears_on_the_home_page_once_open()
+    {
+        var browser = await SignedInAsync();
+        var created = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        [
+            new("Input.Title", "Universities: no face recognition on campus"),
+            new("Input.Slug", "no-face-recognition-on-campus"),
+            new("Input.Summary", "Three universities are testing cameras that identify students."),
+            new("Input.Body", "## Why\n\nBecause **privacy** matters."),
+            new("Input.Demands", "End the trial\nDelete the data"),
+            new("Input.Targets", "University of Example"),
+            new("Input.Hosts", "Students' Union | https://union.example.org\nStaff association"),
+            new("Input.Goal", "10000"),
+            new("Input.Deadline", "2030-06-30"),
+            new("Input.State", CampaignState.Open),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+
+        var campaign = await _site.QueryAsync(db => db.Campaigns.Include(c => c.Hosts).SingleAsync());
+        Assert.Equal(["End the trial", "Delete the data"], campaign.Demands);
+        Assert.Equal(["Students' Union", "Staff association"], campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Name));
+        Assert.Equal("https://union.example.org", campaign.Hosts.Single(h => h.Position == 0).Website);
+        Assert.Equal(new DateOnly(2030, 6, 30), campaign.Deadline);
+        Assert.Contains("/c/no-face-recognition-on-campus", await _site.Browser().GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_keep_what_was_typed_and_explain_each_problem()
+    {
+        await _site.AddCampaignAsync("taken-address");
+        var browser = await SignedInAsync();
+        var response = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        [
+            new("Input.Title", "A title worth keeping"),
+            new("Input.Slug", "taken-address"),
+            new("Input.Summary", ""),
+            new("Input.Goal", "many"),
+            new("Input.Deadline", "31/12/2030"),
+            new("Input.State", "published"),
+        ]);
+        var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("value=\"A title worth keeping\"", html, StringComparison.Ordinal);
+        Assert.Contains("This field is required.", html, StringComparison.Ordinal);
+        Assert.Contains("Enter a whole number of signatures, at least 1.", html, StringComparison.Ordinal);
+        Assert.Contains("Enter a date like 2027-03-31.", html, StringComparison.Ordinal);
+        Assert.Contains("Choose a status from the list.", html, StringComparison.Ordinal);
+        Assert.Equal(1, await _site.QueryAsync(db => db.Campaigns.CountAsync()));
+
+        var duplicate = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        [
+            new("Input.Title", "Another"), new("Input.Slug", "taken-address"), new("Input.Summary", "S"), new("Input.Goal", "5"), new("Input.State", "draft"),
+        ]);
+        Assert.Contains("Another campaign already uses this address.", await duplicate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_keep_signers_host_consents_when_hosts_are_edited()
+    {
+        var campaign = await _site.AddCampaignAsync(hosts: ["Station Watch", "Digital Rights Group"]);
+        var stationWatch = campaign.Hosts.Single(h => h.Name == "Station Watch").Id;
+        var browser = await SignedInAsync();
+        var form = await browser.GetStringAsync($"/staff/campaigns/{campaign.Id}");
+        Assert.Contains("Station Watch", form, StringComparison.Ordinal);
+
+        var saved = await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}",
+        [
+            new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary),
+            new("Input.Hosts", "New Partner\nStation Watch | https://watch.example.org"), new("Input.Goal", "2000"), new("Input.State", CampaignState.Open),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        var hosts = await _site.QueryAsync(db => db.CampaignHosts.OrderBy(h => h.Position).ToListAsync());
+        Assert.Equal(["New Partner", "Station Watch"], hosts.Select(h => h.Name));
+        Assert.Equal(stationWatch, hosts[1].Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/campaigns/9999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_list_outbox_emails_with_a_clickable_confirmation_link()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await _site.OutboxEmailsAsync(1);
+        var browser = await SignedInAsync();
+
+        var outbox = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/staff/outbox"));
+        Assert.Contains("Sent: 1.", outbox, StringComparison.Ordinal);
+        var file = System.Text.RegularExpressions.Regex.Match(outbox, "href=\"/staff/outbox/(?<file>[^\"]+\\.eml)\"").Groups["file"].Value;
+        var message = await browser.GetStringAsync($"/staff/outbox/{file}");
+        Assert.Matches("<a href=\"https://countersign.test/confirm/[A-Za-z0-9_-]{43}\">", message);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/outbox/..%2Fkeys.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/outbox/missing.eml")).StatusCode);
+    }
+}
+
+public sealed class StaffPagesOnSqlite() : StaffPagesTests(DatabaseProvider.Sqlite);
+
+public sealed class StaffPagesOnPostgres() : StaffPagesTests(DatabaseProvider.Postgres);
