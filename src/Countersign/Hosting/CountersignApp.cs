@@ -41,6 +41,9 @@ public static class CountersignApp
     {
         var services = builder.Services;
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+
+        // Request lines carry confirmation tokens in their paths: a log reader must not be able to confirm signatures.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * MaxFormBytes);
 
         services.AddSingleton(TimeProvider.System);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -31,6 +32,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     public DatabaseProvider Provider { get; }
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Every line the app logged, formatted with its arguments, for checks that no personal data leaks.</summary>
+    public CapturedLogs Logs { get; } = new();
     public const string PublicUrl = "https://countersign.test";
 
     /// <summary>Where a Kestrel-hosted site listens (browser tests); empty for in-memory test servers.</summary>
@@ -107,6 +111,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -330,6 +330,34 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.NotNull(outbox.SentAt);
         Assert.Null(outbox.MessageCiphertext);
     }
+
+    [Fact]
+    public async Task Should_never_write_personal_data_to_the_logs()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
+        var link = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(1))[0]);
+        await TestSite.PostFormAsync(browser, link, []);
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
+        await Site.OutboxEmailsAsync(2);
+        var bad = Form(campaign, name: "Quillon Marker", email: "quillon.marker@@example.org", postcode: "QM1 1QM");
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", bad);
+
+        Assert.NotEmpty(Site.Logs.Lines);
+        // Personal data appears at no level at all, even with tracing on.
+        foreach (var marker in new[] { "Quillon", "quillon.marker", "QM1 1QM" })
+        {
+            var leak = Site.Logs.Lines.FirstOrDefault(line => line.Contains(marker, StringComparison.OrdinalIgnoreCase));
+            Assert.True(leak is null, $"'{marker}' appears in the log line: {leak}");
+        }
+
+        // Confirmation tokens stay out of the levels a production site logs (framework debug output names request paths).
+        var token = link["/confirm/".Length..];
+        var tokenLeak = Site.Logs.Lines.FirstOrDefault(line => !line.StartsWith("Debug", StringComparison.Ordinal) && !line.StartsWith("Trace", StringComparison.Ordinal)
+            && line.Contains(token, StringComparison.Ordinal));
+        Assert.True(tokenLeak is null, $"The confirmation token appears in the log line: {tokenLeak}");
+    }
 }
 
 public sealed class SigningOnSqlite() : SigningTests(DatabaseProvider.Sqlite);
