@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Countersign.Data;
 using Countersign.Privacy;
-using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -42,8 +41,10 @@ public sealed partial class OutboxWorker(
             {
                 return;
             }
-            catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // Whatever went wrong (the database busy or gone), the worker must outlive it:
+                // a stopped worker would strand every email still in the outbox.
                 LogRoundFailed(logger, exception.GetType().Name);
                 await Task.Delay(PollInterval, stoppingToken);
             }
@@ -84,7 +85,7 @@ public sealed partial class OutboxWorker(
             message.MessageCiphertext = null;
             message.LastError = null;
         }
-        catch (Exception exception) when (IsDeliveryFailure(exception))
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             message.Attempts++;
             var pause = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(message.Attempts, 10)));
@@ -93,11 +94,6 @@ public sealed partial class OutboxWorker(
             LogSendFailed(logger, message.Id, message.Kind, message.Attempts, message.LastError);
         }
     }
-
-    private static bool IsDeliveryFailure(Exception exception) =>
-        exception is IOException or SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException
-            or ServiceNotAuthenticatedException or MailKit.Security.AuthenticationException or System.Net.Sockets.SocketException
-            or UnauthorizedAccessException or TimeoutException or CryptographicException or FormatException;
 
     // SMTP error texts often quote the recipient's address, so only the type and status code are kept.
     private static string Describe(Exception exception) => exception switch

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Countersign.Data;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -26,6 +28,7 @@ public sealed class SuzieSignsAPetition
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = campaign.Title }).ClickAsync();
         await Expect(page.GetByTestId("signature-count"), "0");
+        await ExpectAccessibleAsync(page);
 
         // She forgets to choose about the hosts' updates first: the form comes back with her values.
         await page.GetByLabel("Your name").FillAsync("Suzie Okafor");
@@ -35,6 +38,7 @@ public sealed class SuzieSignsAPetition
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
         Assert.Contains("Choose whether this organisation may email you updates.", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Equal("suzie.okafor@example.org", await page.GetByLabel("Email address").InputValueAsync());
+        await ExpectAccessibleAsync(page);
 
         foreach (var choice in await page.GetByRole(AriaRole.Radio, new() { Name = "No", Exact = true }).AllAsync())
         {
@@ -61,6 +65,14 @@ public sealed class SuzieSignsAPetition
         await page.GotoAsync($"/c/{campaign.Slug}");
         await Expect(page.GetByTestId("signature-count"), "1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "campaign-page.png"), FullPage = true });
+    }
+
+    /// <summary>No WCAG 2.1 A/AA violations that axe-core can detect.</summary>
+    private static async Task ExpectAccessibleAsync(IPage page)
+    {
+        var results = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        Assert.NotEmpty(results.Passes);
+        Assert.True(results.Violations.Length == 0, string.Join("\n", results.Violations.Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} element(s), e.g. {v.Nodes.FirstOrDefault()?.Html})")));
     }
 
     private static async Task Expect(ILocator locator, string text) =>
