@@ -16,9 +16,8 @@ public static class CampaignJson
 
     private static async Task<IResult> GetAsync(string slug, CountersignDb db, IOptions<SiteOptions> site, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
-            .FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
-        if (campaign is null || !campaign.IsPublic)
+        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
+        if (campaign is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No public campaign has this address.");
         }

@@ -156,9 +156,8 @@ public sealed class ShowModel(
 
     private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
-            .FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
-        if (campaign is null || !campaign.IsPublic)
+        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
+        if (campaign is null)
         {
             return false;
         }

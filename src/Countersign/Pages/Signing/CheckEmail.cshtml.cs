@@ -2,7 +2,6 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Pages.Signing;
 
@@ -12,8 +11,8 @@ public sealed class CheckEmailModel(CountersignDb db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
-        if (campaign is null || !campaign.IsPublic)
+        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
+        if (campaign is null)
         {
             return NotFound();
         }

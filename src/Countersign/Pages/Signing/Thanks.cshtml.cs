@@ -3,7 +3,6 @@ using Countersign.Data;
 using Countersign.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Signing;
@@ -15,8 +14,8 @@ public sealed class ThanksModel(CountersignDb db, IOptions<SiteOptions> site) : 
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
-        if (campaign is null || !campaign.IsPublic)
+        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
+        if (campaign is null)
         {
             return NotFound();
         }
