@@ -13,18 +13,24 @@ public sealed class Outbox(PersonalDataProtector protector, TimeProvider clock)
 {
     private readonly Channel<bool> _wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public void Add(CountersignDb db, string kind, MimeMessage message)
+    public void Add(CountersignDb db, string kind, MimeMessage message) => db.OutboxMessages.Add(Prepare(kind, message));
+
+    /// <summary>
+    /// Seals a message for the outbox without adding it anywhere yet, so the costly part (MIME
+    /// writing and encryption) can run on the request's thread rather than the single writer's.
+    /// </summary>
+    public OutboxMessage Prepare(string kind, MimeMessage message)
     {
         using var buffer = new MemoryStream();
         message.WriteTo(buffer);
         var now = clock.GetUtcNow().UtcDateTime;
-        db.OutboxMessages.Add(new OutboxMessage
+        return new OutboxMessage
         {
             Kind = kind,
             MessageCiphertext = protector.Encrypt(buffer.ToArray()),
             CreatedAt = now,
             NextAttemptAt = now,
-        });
+        };
     }
 
     /// <summary>Call after committing: the worker sends at once instead of at its next poll.</summary>

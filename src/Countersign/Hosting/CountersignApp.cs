@@ -3,6 +3,7 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
 using Countersign.Privacy;
+using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -76,6 +77,9 @@ public static class CountersignApp
                 ? provider.GetRequiredService<OutboxFolder>()
                 : provider.GetRequiredService<SmtpEmailSender>());
         services.AddHostedService<OutboxWorker>();
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
+        services.AddSingleton<SignatureIntake>();
+        services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
         services.AddScoped<DemoData>();
         services.AddScoped<StaffAccounts>();
 

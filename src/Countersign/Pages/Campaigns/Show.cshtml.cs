@@ -14,6 +14,7 @@ namespace Countersign.Pages.Campaigns;
 /// <summary>The campaign page and its signing form.</summary>
 public sealed class ShowModel(
     CountersignDb db,
+    SignatureIntake intake,
     MarkdownRenderer markdown,
     PersonalDataProtector protector,
     SignerEmails emails,
@@ -21,8 +22,13 @@ public sealed class ShowModel(
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
+    public const int RetryAfterSeconds = 5;
+
     public Campaign Campaign { get; private set; } = null!;
     public string BodyHtml { get; private set; } = "";
+
+    /// <summary>The intake queue was full: the page asks the signer to press Sign again.</summary>
+    public bool Busy { get; private set; }
 
     [BindProperty]
     public SignatureForm Input { get; set; } = new();
@@ -63,7 +69,19 @@ public sealed class ShowModel(
             return Page();
         }
 
-        await SignAsync(cancellationToken);
+        try
+        {
+            await intake.SignAsync(PrepareSignature());
+        }
+        catch (IntakeBusyException)
+        {
+            // The form comes back as typed, with a request to press Sign again shortly.
+            Busy = true;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Page();
+        }
+
         outbox.WakeSender();
 
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
@@ -71,87 +89,39 @@ public sealed class ShowModel(
         return RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug });
     }
 
-    private async Task SignAsync(CancellationToken cancellationToken)
-    {
-        var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
-        var existing = await FindAsync(emailKey, cancellationToken);
-        if (existing is null)
-        {
-            try
-            {
-                await AddPendingSignatureAsync(emailKey, cancellationToken);
-                return;
-            }
-            catch (DbUpdateException)
-            {
-                // The same address signed at the same moment in another request: the unique key
-                // kept one row, and this request continues as a repeat signature.
-                db.ChangeTracker.Clear();
-                existing = await FindAsync(emailKey, cancellationToken);
-                if (existing is null)
-                {
-                    throw;
-                }
-            }
-        }
-
-        await RepeatSignatureAsync(existing, cancellationToken);
-    }
-
-    private Task<Signature?> FindAsync(byte[] emailKey, CancellationToken cancellationToken) =>
-        db.Signatures.FirstOrDefaultAsync(s => s.CampaignId == Campaign.Id && s.EmailKey == emailKey, cancellationToken);
-
-    private async Task AddPendingSignatureAsync(byte[] emailKey, CancellationToken cancellationToken)
+    /// <summary>Encrypts and seals everything on this request's thread, leaving the writer only the decision and the write.</summary>
+    private SignRequest PrepareSignature()
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
         var expiresAt = ConfirmationToken.ExpiryFrom(now);
         var token = ConfirmationToken.Create(protector, Campaign.Id, emailKey, expiresAt);
         var locale = CultureInfo.CurrentUICulture.Name;
         var showName = Input.ShowName == SignatureForm.Yes;
-        db.Signatures.Add(new Signature
+        return new SignRequest
         {
-            CampaignId = Campaign.Id,
-            NameCiphertext = protector.Encrypt(Input.TrimmedName),
-            EmailCiphertext = protector.Encrypt(Input.TrimmedEmail),
-            EmailKey = emailKey,
-            PostcodeCiphertext = Input.TrimmedPostcode is { } postcode ? protector.Encrypt(postcode) : null,
-            CountryCode = Input.CountryCode,
-            ShowNamePublicly = showName,
-            PublicName = showName ? Input.TrimmedName : null,
-            UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
-            Locale = locale,
-            CreatedAt = now,
-            ConfirmationTokenHash = ConfirmationToken.Hash(token),
-            ConfirmationTokenExpiresAt = expiresAt,
-        });
-        outbox.Add(db, SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale));
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private async Task RepeatSignatureAsync(Signature existing, CancellationToken cancellationToken)
-    {
-        var locale = CultureInfo.CurrentUICulture.Name;
-        if (existing.State == SignatureState.Confirmed)
-        {
-            outbox.Add(db, SignerEmails.AlreadySignedKind, emails.AlreadySigned(Campaign, Input.TrimmedName, Input.TrimmedEmail, locale));
-        }
-        else if (existing.State == SignatureState.Pending)
-        {
-            // The same link again while it has time left (so a double click leaves no dead link),
-            // otherwise a fresh one.
-            var now = clock.GetUtcNow().UtcDateTime;
-            if (existing.ConfirmationTokenExpiresAt is not { } expiresAt || expiresAt - now < ConfirmationToken.MinimumRemaining)
+            Campaign = Campaign,
+            Signature = new Signature
             {
-                expiresAt = ConfirmationToken.ExpiryFrom(now);
-                existing.ConfirmationTokenExpiresAt = expiresAt;
-            }
-
-            var token = ConfirmationToken.Create(protector, Campaign.Id, existing.EmailKey, expiresAt);
-            existing.ConfirmationTokenHash = ConfirmationToken.Hash(token);
-            outbox.Add(db, SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale));
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+                CampaignId = Campaign.Id,
+                NameCiphertext = protector.Encrypt(Input.TrimmedName),
+                EmailCiphertext = protector.Encrypt(Input.TrimmedEmail),
+                EmailKey = emailKey,
+                PostcodeCiphertext = Input.TrimmedPostcode is { } postcode ? protector.Encrypt(postcode) : null,
+                CountryCode = Input.CountryCode,
+                ShowNamePublicly = showName,
+                PublicName = showName ? Input.TrimmedName : null,
+                UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
+                Locale = locale,
+                CreatedAt = now,
+                ConfirmationTokenHash = ConfirmationToken.Hash(token),
+                ConfirmationTokenExpiresAt = expiresAt,
+            },
+            ConfirmationEmail = outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale)),
+            Name = Input.TrimmedName,
+            Email = Input.TrimmedEmail,
+            Locale = locale,
+        };
     }
 
     private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)

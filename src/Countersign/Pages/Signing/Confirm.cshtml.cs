@@ -19,8 +19,11 @@ public enum ConfirmOutcome
 /// The page a confirmation link opens. Opening it changes nothing: mail scanners follow links,
 /// so only the button (a POST) confirms.
 /// </summary>
-public sealed class ConfirmModel(CountersignDb db, TimeProvider clock) : PageModel
+public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, TimeProvider clock) : PageModel
 {
+    /// <summary>The intake queue was full: the page asks the signer to press the button again.</summary>
+    public bool Busy { get; private set; }
+
     public ConfirmOutcome Outcome { get; private set; } = ConfirmOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
 
@@ -38,19 +41,18 @@ public sealed class ConfirmModel(CountersignDb db, TimeProvider clock) : PageMod
             return Shown();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-
-        // Only the request that moves the row out of pending counts it, however many arrive at once.
-        var confirmed = await db.Signatures
-            .Where(s => s.Id == signature!.Id && s.State == SignatureState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, SignatureState.Confirmed).SetProperty(x => x.ConfirmedAt, now), cancellationToken);
-        if (confirmed == 1)
+        try
         {
-            await Counters.AddAsync(db, signature!.CampaignId, signature.CountryCode, DateOnly.FromDateTime(now), 1, cancellationToken);
+            await intake.ConfirmAsync(new ConfirmRequest(signature!.Id));
+        }
+        catch (IntakeBusyException)
+        {
+            Busy = true;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return Page();
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return RedirectToPage("/Signing/Thanks", new { slug = Campaign!.Slug });
     }
 
