@@ -9,30 +9,40 @@ namespace Countersign.Campaigns;
 /// </summary>
 public static class Counters
 {
+    /// <summary>Counts freshly confirmed signatures, all confirmed on <paramref name="day"/>.</summary>
     public static async Task AddAsync(CountersignDb db, IEnumerable<(int CampaignId, string CountryCode)> confirmed, DateOnly day)
     {
-        var byCountry = confirmed.GroupBy(c => c).Select(g => (g.Key.CampaignId, g.Key.CountryCode, Count: g.Count())).ToList();
-        foreach (var campaign in byCountry.GroupBy(c => c.CampaignId))
+        foreach (var campaign in confirmed.GroupBy(c => c.CampaignId))
         {
-            var campaignId = campaign.Key;
-            var total = campaign.Sum(c => c.Count);
-            await db.Campaigns.Where(c => c.Id == campaignId)
-                .ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, x => x.SignatureCount + total));
+            var byCountry = campaign.GroupBy(c => c.CountryCode).ToDictionary(g => g.Key, g => g.Count());
+            await AddAsync(db, campaign.Key, byCountry, new Dictionary<DateOnly, int> { [day] = byCountry.Values.Sum() });
+        }
+    }
 
-            // The same upsert statements read correctly on SQLite and PostgreSQL.
+    /// <summary>Adds already aggregated counts to one campaign; both maps must add up to the same total.</summary>
+    public static async Task AddAsync(CountersignDb db, int campaignId, IReadOnlyDictionary<string, int> byCountry, IReadOnlyDictionary<DateOnly, int> byDay)
+    {
+        var total = byCountry.Values.Sum();
+        await db.Campaigns.Where(c => c.Id == campaignId)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, x => x.SignatureCount + total));
+
+        // The same upsert statements read correctly on SQLite and PostgreSQL.
+        foreach (var (day, count) in byDay)
+        {
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""
-                INSERT INTO "DayCounts" ("CampaignId", "Day", "Count") VALUES ({campaignId}, {day}, {total})
-                ON CONFLICT ("CampaignId", "Day") DO UPDATE SET "Count" = "DayCounts"."Count" + {total}
+                INSERT INTO "DayCounts" ("CampaignId", "Day", "Count") VALUES ({campaignId}, {day}, {count})
+                ON CONFLICT ("CampaignId", "Day") DO UPDATE SET "Count" = "DayCounts"."Count" + {count}
                 """);
-            foreach (var (_, countryCode, count) in campaign)
-            {
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    INSERT INTO "CountryCounts" ("CampaignId", "CountryCode", "Count") VALUES ({campaignId}, {countryCode}, {count})
-                    ON CONFLICT ("CampaignId", "CountryCode") DO UPDATE SET "Count" = "CountryCounts"."Count" + {count}
-                    """);
-            }
+        }
+
+        foreach (var (countryCode, count) in byCountry)
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO "CountryCounts" ("CampaignId", "CountryCode", "Count") VALUES ({campaignId}, {countryCode}, {count})
+                ON CONFLICT ("CampaignId", "CountryCode") DO UPDATE SET "Count" = "CountryCounts"."Count" + {count}
+                """);
         }
     }
 }

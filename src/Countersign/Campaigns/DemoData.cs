@@ -41,23 +41,37 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
         foreach (var campaign in campaigns.Where(c => c.State != CampaignState.Draft))
         {
             var count = campaign.State == CampaignState.Open ? random.Next(2_000, 3_500) : random.Next(800, 1_500);
-            AddSignatures(campaign, count, now, random);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, count, now, random, "demo-signer"), progress: null, cancellationToken);
         }
 
         await staff.EnsureDemoAccountAsync(DemoStaffEmail, cancellationToken);
     }
 
-    private void AddSignatures(Campaign campaign, int count, DateTime now, Random random)
+    /// <summary>
+    /// Adds synthetic confirmed signatures to a campaign through the bulk path
+    /// (<c>countersign demo-load</c>), for measuring large campaigns. Null when there is no such campaign.
+    /// </summary>
+    public async Task<Campaign?> LoadAsync(string slug, int count, Action<int> progress, CancellationToken cancellationToken)
     {
-        var byCountry = new Dictionary<string, int>();
-        var byDay = new Dictionary<DateOnly, int>();
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
+        if (campaign is null)
+        {
+            return null;
+        }
+
+        // A fresh prefix per run, so loading twice adds people instead of colliding with the first load.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, count, clock.GetUtcNow().UtcDateTime, new Random(), $"load-{run}"), progress, cancellationToken);
+        return campaign;
+    }
+
+    private IEnumerable<Signature> Synthetic(Campaign campaign, int count, DateTime now, Random random, string emailPrefix)
+    {
         var daysOpen = Math.Max(1, (int)(now - campaign.CreatedAt).TotalDays);
         for (var i = 0; i < count; i++)
         {
             var name = $"{FirstNames[random.Next(FirstNames.Length)]} {LastNames[random.Next(LastNames.Length)]}";
-            var email = $"demo-signer-{campaign.Id}-{i}@example.invalid";
+            var email = $"{emailPrefix}-{campaign.Id}-{i}@example.invalid";
             var country = Countries[random.Next(Countries.Length)];
 
             // Most signatures arrive in the first days of a campaign, then a long tail.
@@ -69,7 +83,7 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
             }
 
             var showName = random.Next(3) > 0;
-            db.Signatures.Add(new Signature
+            yield return new Signature
             {
                 CampaignId = campaign.Id,
                 NameCiphertext = protector.Encrypt(name),
@@ -81,17 +95,9 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
                 Locale = "en",
                 State = SignatureState.Confirmed,
                 IsDemo = true,
-                CreatedAt = confirmedAt.AddMinutes(-random.Next(1, 60)),
-                ConfirmedAt = confirmedAt,
-            });
-            byCountry[country] = byCountry.GetValueOrDefault(country) + 1;
-            var day = DateOnly.FromDateTime(confirmedAt);
-            byDay[day] = byDay.GetValueOrDefault(day) + 1;
+                CreatedAt = DateTime.SpecifyKind(confirmedAt.AddMinutes(-random.Next(1, 60)), DateTimeKind.Utc),
+                ConfirmedAt = DateTime.SpecifyKind(confirmedAt, DateTimeKind.Utc),
+            };
         }
-
-        db.CountryCounts.AddRange(byCountry.Select(pair => new CountryCount { CampaignId = campaign.Id, CountryCode = pair.Key, Count = pair.Value }));
-        db.DayCounts.AddRange(byDay.Select(pair => new DayCount { CampaignId = campaign.Id, Day = pair.Key, Count = pair.Value }));
-        campaign.SignatureCount = count;
-        db.Campaigns.Update(campaign);
     }
 }

@@ -27,6 +27,7 @@ public static class Cli
             root.Subcommands.Add(ServeCommand());
             root.Subcommands.Add(MigrateCommand());
             root.Subcommands.Add(UserCommand());
+            root.Subcommands.Add(DemoLoadCommand());
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception exception) when (IsOperatorMistake(exception))
@@ -98,6 +99,66 @@ public static class Cli
         return command;
     }
 
+    private static Command DemoLoadCommand()
+    {
+        var campaign = new Option<string>("--campaign") { Description = "The campaign's address (slug).", Required = true };
+        var signatures = new Option<int>("--signatures") { Description = "How many synthetic confirmed signatures to add.", Required = true };
+        var command = new Command("demo-load", "Fill a campaign with synthetic confirmed signatures (marked as demo data), for large-campaign measurements.") { campaign, signatures };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var count = result.GetValue(signatures);
+            if (count is < 1 or > 100_000_000)
+            {
+                await Console.Error.WriteLineAsync("--signatures must be between 1 and 100,000,000.");
+                return 1;
+            }
+
+            await using var app = CountersignApp.Build([]);
+            if (!await EnsureSchemaAsync(app, cancellationToken))
+            {
+                return 1;
+            }
+
+            await using var scope = app.Services.CreateAsyncScope();
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var loaded = await scope.ServiceProvider.GetRequiredService<Campaigns.DemoData>().LoadAsync(
+                result.GetRequiredValue(campaign), count,
+                written => Console.Error.Write($"\r{written:N0} of {count:N0} signatures written"),
+                cancellationToken);
+            Console.Error.WriteLine();
+            if (loaded is null)
+            {
+                await Console.Error.WriteLineAsync($"No campaign has the address '{result.GetRequiredValue(campaign)}'.");
+                return 1;
+            }
+
+            Console.WriteLine($"Added {count:N0} confirmed signatures to '{loaded.Slug}' in {started.Elapsed.TotalSeconds:N1} s.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>SQLite is migrated in place; a PostgreSQL schema that is behind is reported.</summary>
+    private static async Task<bool> EnsureSchemaAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return true;
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        if (pending > 0)
+        {
+            await Console.Error.WriteLineAsync(new SchemaBehindException(pending).Message);
+            return false;
+        }
+
+        return true;
+    }
+
     private static Command UserCommand()
     {
         var email = new Option<string>("--email") { Description = "The staff member's email address.", Required = true };
@@ -107,18 +168,12 @@ public static class Cli
         {
             var password = ReadPassword();
             await using var app = CountersignApp.Build([]);
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
-            if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
+            if (!await EnsureSchemaAsync(app, cancellationToken))
             {
-                await db.Database.MigrateAsync(cancellationToken);
-            }
-            else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
-            {
-                await Console.Error.WriteLineAsync(new SchemaBehindException(1).Message);
                 return 1;
             }
 
+            await using var scope = app.Services.CreateAsyncScope();
             var problem = await scope.ServiceProvider.GetRequiredService<StaffAccounts>()
                 .AddAsync(result.GetRequiredValue(email), password, result.GetValue(admin), cancellationToken);
             if (problem is not null)

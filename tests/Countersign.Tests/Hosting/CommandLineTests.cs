@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Countersign.Data;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Countersign.Tests.Hosting;
 
@@ -96,6 +97,37 @@ public sealed class CommandLineTests
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Privacy:EncryptionKey is not valid base64", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Should_bulk_load_synthetic_signatures_with_matching_counters(DatabaseProvider provider)
+    {
+        await using var site = await TestSite.StartAsync(provider);
+        var campaign = await site.AddCampaignAsync();
+        var environment = SqliteEnvironment(site.DataFolder);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            environment["Database__Provider"] = "Postgres";
+            environment["Database__ConnectionString"] = site.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.ConnectionString!;
+        }
+
+        var loaded = await CountersignAsync(environment, null, "demo-load", "--campaign", campaign.Slug, "--signatures", "12000");
+        Assert.True(loaded.ExitCode == 0, loaded.Error);
+        Assert.Contains("Added 12,000 confirmed signatures", loaded.Output, StringComparison.Ordinal);
+        var again = await CountersignAsync(environment, null, "demo-load", "--campaign", campaign.Slug, "--signatures", "100");
+        Assert.True(again.ExitCode == 0, again.Error);
+
+        var rows = await site.QueryAsync(db => db.Signatures.CountAsync(s => s.CampaignId == campaign.Id && s.State == Countersign.Signing.SignatureState.Confirmed && s.IsDemo));
+        Assert.Equal(12_100, rows);
+        Assert.Equal(rows, await site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync()));
+        Assert.Equal(rows, await site.QueryAsync(db => db.CountryCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
+        Assert.Equal(rows, await site.QueryAsync(db => db.DayCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
+
+        var missing = await CountersignAsync(environment, null, "demo-load", "--campaign", "no-such-campaign", "--signatures", "10");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("No campaign has the address 'no-such-campaign'", missing.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Countersign.Tests.Infrastructure;
+
+/// <summary>The countersign executable running as its own process, so a test can kill it outright.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    public static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "countersign.dll");
+
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public string Address { get; }
+
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
+    {
+        var port = FreePort();
+        var address = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var arg in new[] { Executable, "serve", "--urls", address }.Concat(extraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(process.HasExited, $"countersign serve exited with code {(process.HasExited ? process.ExitCode : 0)} before answering.");
+            try
+            {
+                if ((await client.GetAsync("/")).StatusCode == HttpStatusCode.OK)
+                {
+                    return new ServerProcess(process, address);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Starting slowly (migrations, demo data).
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "countersign serve did not answer within 60 seconds.");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
