@@ -9,6 +9,12 @@ public sealed class EmailOptions
 
     /// <summary>How many due messages the worker sends per round.</summary>
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>
+    /// Leaves every email waiting in the outbox table (for benchmarks that measure signing alone).
+    /// Nothing is lost: the emails go out once sending is resumed.
+    /// </summary>
+    public bool SendingPaused { get; set; }
 }
 
 public sealed class SmtpOptions

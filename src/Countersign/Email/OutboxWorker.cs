@@ -27,6 +27,12 @@ public sealed partial class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Value.SendingPaused)
+        {
+            LogPaused(logger);
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -105,6 +111,9 @@ public sealed partial class OutboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({Kind}) not sent on attempt {Attempt}: {Error}; will retry")]
     private static partial void LogSendFailed(ILogger logger, long messageId, string kind, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email sending is paused (Email:SendingPaused): emails wait in the outbox until it is resumed")]
+    private static partial void LogPaused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox round failed ({Error}); retrying shortly")]
     private static partial void LogRoundFailed(ILogger logger, string error);
