@@ -32,6 +32,14 @@ public sealed class Campaign
     public bool IsPublic => CampaignState.Public.Contains(State);
     public bool AcceptsSignatures => State == CampaignState.Open;
 
+    /// <summary>A shallow copy showing another count (the definition is shared, the count is current).</summary>
+    public Campaign WithSignatureCount(int count)
+    {
+        var copy = (Campaign)MemberwiseClone();
+        copy.SignatureCount = count;
+        return copy;
+    }
+
     /// <summary>Progress towards the goal as a whole percentage, capped at 100 for the bar.</summary>
     public int ProgressPercent => Goal <= 0 ? 0 : (int)Math.Min(100, (long)SignatureCount * 100 / Goal);
 }

@@ -14,14 +14,15 @@ public static class CampaignJson
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(string slug, CountersignDb db, IOptions<SiteOptions> site, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string slug, CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
-        if (campaign is null)
+        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        if (cached is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No public campaign has this address.");
         }
 
+        var campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
         var byCountry = await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
             .OrderByDescending(c => c.Count).ThenBy(c => c.CountryCode)
             .Select(c => new { c.CountryCode, c.Count }).ToListAsync(cancellationToken);

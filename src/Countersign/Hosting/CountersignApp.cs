@@ -68,6 +68,8 @@ public static class CountersignApp
         services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<MarkdownRenderer>();
+        services.AddMemoryCache();
+        services.AddSingleton<CampaignCache>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxFolder>();

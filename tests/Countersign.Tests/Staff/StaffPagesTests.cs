@@ -117,6 +117,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var campaign = await _site.AddCampaignAsync(hosts: ["Station Watch", "Digital Rights Group"]);
         var stationWatch = campaign.Hosts.Single(h => h.Name == "Station Watch").Id;
         var browser = await SignedInAsync();
+        Assert.DoesNotContain("New Partner", await browser.GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
         var form = await browser.GetStringAsync($"/staff/campaigns/{campaign.Id}");
         Assert.Contains("Station Watch", form, StringComparison.Ordinal);
 
@@ -130,6 +131,9 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var hosts = await _site.QueryAsync(db => db.CampaignHosts.OrderBy(h => h.Position).ToListAsync());
         Assert.Equal(["New Partner", "Station Watch"], hosts.Select(h => h.Name));
         Assert.Equal(stationWatch, hosts[1].Id);
+
+        // The public page shows the edit at once, not when its cached copy expires.
+        Assert.Contains("New Partner", await browser.GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/campaigns/9999")).StatusCode);
     }
 

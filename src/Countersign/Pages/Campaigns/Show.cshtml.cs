@@ -15,7 +15,7 @@ namespace Countersign.Pages.Campaigns;
 public sealed class ShowModel(
     CountersignDb db,
     SignatureIntake intake,
-    MarkdownRenderer markdown,
+    CampaignCache campaigns,
     PersonalDataProtector protector,
     SignerEmails emails,
     Outbox outbox,
@@ -40,7 +40,7 @@ public sealed class ShowModel(
             return NotFound();
         }
 
-        return Page();
+        return await ShowPageAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class ShowModel(
         if (!Campaign.AcceptsSignatures)
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
-            return Page();
+            return await ShowPageAsync(cancellationToken);
         }
 
         // Our own validation decides; binding errors (a host id that is not a number, say) are just bad input.
@@ -66,7 +66,7 @@ public sealed class ShowModel(
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+            return await ShowPageAsync(cancellationToken);
         }
 
         try
@@ -79,7 +79,7 @@ public sealed class ShowModel(
             Busy = true;
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Page();
+            return await ShowPageAsync(cancellationToken);
         }
 
         outbox.WakeSender();
@@ -126,14 +126,21 @@ public sealed class ShowModel(
 
     private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
-        if (campaign is null)
+        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        if (cached is null)
         {
             return false;
         }
 
-        Campaign = campaign;
-        BodyHtml = markdown.ToHtml(campaign.BodyMarkdown);
+        Campaign = cached.Campaign;
+        BodyHtml = cached.BodyHtml;
         return true;
+    }
+
+    /// <summary>Before showing the page, the count as committed now (a signature POST does not need it).</summary>
+    private async Task<PageResult> ShowPageAsync(CancellationToken cancellationToken)
+    {
+        Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
+        return Page();
     }
 }

@@ -5,19 +5,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Countersign.Pages.Signing;
 
-public sealed class CheckEmailModel(CountersignDb db) : PageModel
+public sealed class CheckEmailModel(CountersignDb db, CampaignCache campaigns) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
-        if (campaign is null)
+        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        if (cached is null)
         {
             return NotFound();
         }
 
-        Campaign = campaign;
+        Campaign = cached.Campaign;
         return Page();
     }
 }

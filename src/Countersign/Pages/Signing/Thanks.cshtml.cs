@@ -7,20 +7,20 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Signing;
 
-public sealed class ThanksModel(CountersignDb db, IOptions<SiteOptions> site) : PageModel
+public sealed class ThanksModel(CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
     public string CampaignUrl => site.Value.Link($"c/{Campaign.Slug}");
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.FindPublicAsync(slug, cancellationToken);
-        if (campaign is null)
+        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        if (cached is null)
         {
             return NotFound();
         }
 
-        Campaign = campaign;
+        Campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
         return Page();
     }
 }

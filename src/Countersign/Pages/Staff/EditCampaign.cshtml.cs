@@ -8,7 +8,7 @@ using Microsoft.Extensions.Localization;
 namespace Countersign.Pages.Staff;
 
 /// <summary>Creating (<c>/staff/campaigns/new</c>) and editing a campaign.</summary>
-public sealed class EditCampaignModel(CountersignDb db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public CampaignInput Input { get; set; } = new();
@@ -63,9 +63,12 @@ public sealed class EditCampaignModel(CountersignDb db, TimeProvider clock, IStr
             db.Campaigns.Add(campaign);
         }
 
+        var previousSlug = campaign.Slug;
         Input.ApplyTo(campaign);
         campaign.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        campaigns.Forget(previousSlug);
+        campaigns.Forget(campaign.Slug);
         return Redirect("/staff");
     }
 

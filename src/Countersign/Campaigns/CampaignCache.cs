@@ -1,0 +1,51 @@
+using Countersign.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Countersign.Campaigns;
+
+/// <summary>
+/// Public campaigns by slug, with their rendered text, kept in memory for a few seconds: a viral
+/// campaign is read on every signature, and its definition (unlike its counters) rarely changes.
+/// Staff edits forget the entry at once; other servers see an edit within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The public campaign at /c/{slug} (shared: never modify it), or null. Its
+    /// <see cref="Campaign.SignatureCount"/> may be seconds old: use <see cref="WithCurrentCountAsync"/> to show it.
+    /// </summary>
+    public async Task<CachedCampaign?> FindPublicAsync(CountersignDb db, string slug, CancellationToken cancellationToken)
+    {
+        if (!cache.TryGetValue(Key(slug), out CachedCampaign? cached))
+        {
+            var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
+                .FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
+            if (campaign is null)
+            {
+                // Misses are not kept, so requests for made-up addresses cannot fill the memory.
+                return null;
+            }
+
+            cached = new CachedCampaign(campaign, markdown.ToHtml(campaign.BodyMarkdown));
+            cache.Set(Key(slug), cached, Lifetime);
+        }
+
+        return cached!.Campaign.IsPublic ? cached : null;
+    }
+
+    /// <summary>A copy of the campaign with the count as committed now, for pages that show it.</summary>
+    public static async Task<Campaign> WithCurrentCountAsync(CountersignDb db, Campaign campaign, CancellationToken cancellationToken)
+    {
+        var count = await db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).FirstAsync(cancellationToken);
+        return campaign.WithSignatureCount(count);
+    }
+
+    public void Forget(string slug) => cache.Remove(Key(slug));
+
+    private static string Key(string slug) => "campaign:" + slug;
+}
+
+public sealed record CachedCampaign(Campaign Campaign, string BodyHtml);
