@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Countersign.Bench;
+
+/// <summary>The few plain HTTP calls the bench makes outside wrk, always to the loopback server it started.</summary>
+public static partial class Http
+{
+    public const string AntiforgeryCookie = "countersign-antiforgery";
+
+    /// <summary>Waits until the server answers at all (any status below 500), or fails when its process has died.</summary>
+    public static async Task<int> WaitAsync(Arguments options)
+    {
+        var url = LoopbackOnly(options.Get("url"));
+        var pid = options.Find("pid") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : (int?)null;
+        var deadline = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(options.GetInt("seconds", 90));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (deadline.Elapsed < limit)
+        {
+            if (pid is { } id && !Directory.Exists($"/proc/{id}"))
+            {
+                throw new BenchException($"the server (pid {id}) exited before answering {url}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(url);
+                if ((int)response.StatusCode < 500)
+                {
+                    return 0;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but not answering yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new BenchException($"{url} did not answer within {limit.TotalSeconds:0} s");
+    }
+
+    /// <summary>
+    /// Fetches the campaign page COUNT times, each without cookies, and keeps each antiforgery cookie
+    /// with its form token (one line per pair: cookie header, tab, url-encoded token). Also writes the
+    /// host consent fields the form requires, url-encoded, for wrk's script to append to every body.
+    /// </summary>
+    public static async Task<int> FetchPoolAsync(Arguments options)
+    {
+        var baseUrl = LoopbackOnly(options.Get("base")).TrimEnd('/');
+        var slug = options.Get("slug");
+        var count = options.GetInt("count");
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+
+        var pool = new StringBuilder();
+        var hostIds = new SortedSet<int>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await client.GetAsync(new Uri($"{baseUrl}/c/{slug}"));
+            var html = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new BenchException($"GET /c/{slug} answered {(int)response.StatusCode}");
+            }
+
+            var cookie = response.Headers.TryGetValues("Set-Cookie", out var cookies)
+                ? cookies.Select(c => c.Split(';')[0]).FirstOrDefault(c => c.StartsWith(AntiforgeryCookie + "=", StringComparison.Ordinal))
+                : null;
+            var token = TokenInput().Match(html) is { Success: true } input && TokenValue().Match(input.Value) is { Success: true } value
+                ? System.Net.WebUtility.HtmlDecode(value.Groups[1].Value)
+                : null;
+            if (cookie is null || token is null)
+            {
+                throw new BenchException($"GET /c/{slug} gave no antiforgery cookie and form token: is the campaign open?");
+            }
+
+            pool.Append(cookie).Append('\t').Append(Uri.EscapeDataString(token)).Append('\n');
+            foreach (Match host in HostField().Matches(html))
+            {
+                hostIds.Add(int.Parse(host.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        await File.WriteAllTextAsync(options.Get("out"), pool.ToString());
+        var hosts = string.Join('&', hostIds.Select(id => Uri.EscapeDataString($"Input.HostUpdates[{id}]") + "=yes"));
+        await File.WriteAllTextAsync(options.Get("hosts-out"), hosts + "\n");
+        Console.WriteLine($"{count} antiforgery token+cookie pairs; the form has {hostIds.Count} host consent question(s)");
+        return 0;
+    }
+
+    /// <summary>The bench sends traffic to nothing but the loopback address.</summary>
+    private static string LoopbackOnly(string url)
+    {
+        var uri = new Uri(url);
+        if (!uri.IsLoopback)
+        {
+            throw new BenchException($"{url} is not a loopback address; the bench only talks to servers it started");
+        }
+
+        return url;
+    }
+
+    [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*>")]
+    private static partial Regex TokenInput();
+
+    [GeneratedRegex("value=\"([^\"]+)\"")]
+    private static partial Regex TokenValue();
+
+    [GeneratedRegex(@"name=""Input\.HostUpdates\[(\d+)\]""")]
+    private static partial Regex HostField();
+}

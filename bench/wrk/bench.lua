@@ -1,0 +1,200 @@
+-- wrk script for bench/run.sh. The first argument after "--" picks the mode:
+--
+--   sign POOL_FILE HOSTS_FILE RUN_ID
+--       POST the signing form to the URL's path with a distinct address per request,
+--       bench-RUN_ID-THREAD-N@example.org, and an antiforgery token + cookie pair from the pool.
+--   confirm POOL_FILE PATHS_FILE THREADS
+--       POST each confirmation link of PATHS_FILE once (thread T of THREADS takes lines T, T+THREADS...);
+--       a thread that has used up its links stops.
+--   get
+--       GET the URL as given (campaign page, JSON).
+--
+-- Every response is tallied by status; done() prints "BENCH key=value" lines for run.sh.
+-- POOL_FILE lines: "cookie-name=value<TAB>url-encoded form token" (countersign-bench pool).
+
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *spec);
+]]
+local timespec = ffi.new("bench_timespec")
+local function now()
+   ffi.C.clock_gettime(1, timespec) -- CLOCK_MONOTONIC: comparable across wrk's threads
+   return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) / 1e9
+end
+
+local function read_lines(path)
+   local lines = {}
+   local file = assert(io.open(path, "r"))
+   for line in file:lines() do
+      if line ~= "" then
+         lines[#lines + 1] = line
+      end
+   end
+   file:close()
+   return lines
+end
+
+local function read_pool(path)
+   local pool = {}
+   for _, line in ipairs(read_lines(path)) do
+      local cookie, token = line:match("^([^\t]+)\t(.+)$")
+      pool[#pool + 1] = { cookie = cookie, token = token }
+   end
+   assert(#pool > 0, "empty token pool " .. path)
+   return pool
+end
+
+-- Main state: one entry per wrk thread, read back in done().
+local threads = {}
+
+function setup(thread)
+   threads[#threads + 1] = thread
+   thread:set("bench_thread", #threads)
+end
+
+-- Thread state.
+local mode, pool, hosts, run, paths
+local countries = { "FR", "DE", "GB", "US", "BR", "IN", "PS", "ZA", "ES", "CA" }
+local headers = {}
+local last_path
+local used = 0
+
+sent, responses, redirects, s2xx, s3xx, s4xx, s503, s5xx, other, extra = 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+first_request, last_response, exhausted = 0, 0, 0
+
+function init(args)
+   mode = args[1] or "get"
+   if mode == "sign" then
+      pool = read_pool(args[2])
+      hosts = read_lines(args[3])[1] or ""
+      run = assert(args[4], "sign needs a run id")
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+   elseif mode == "confirm" then
+      pool = read_pool(args[2])
+      local all = read_lines(args[3])
+      local count = tonumber(args[4])
+      paths = {}
+      for i = bench_thread, #all, count do
+         paths[#paths + 1] = all[i]
+      end
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+   end
+end
+
+function request()
+   if first_request == 0 then
+      first_request = now()
+   end
+
+   if mode == "sign" then
+      sent = sent + 1
+      local n = sent
+      local pair = pool[(n + bench_thread) % #pool + 1]
+      headers["Cookie"] = pair.cookie
+      local body = "Input.Name=Bench+Signer+" .. n
+         .. "&Input.Email=bench-" .. run .. "-" .. bench_thread .. "-" .. n .. "%40example.org"
+         .. "&Input.Country=" .. countries[n % #countries + 1]
+         .. "&Input.Postcode=75011"
+         .. "&Input.ShowName=" .. (n % 2 == 0 and "yes" or "no")
+         .. "&" .. hosts
+         .. "&__RequestVerificationToken=" .. pair.token
+      return wrk.format("POST", wrk.path, headers, body)
+   elseif mode == "confirm" then
+      sent = sent + 1
+      if used >= #paths then
+         -- Links used up: stop this thread. wrk still sends the request returned here, so make it
+         -- a harmless GET of a link already used (200, never a redirect, so never a confirmation).
+         if exhausted == 0 then
+            exhausted = now()
+         end
+         extra = extra + 1
+         wrk.thread:stop()
+         return wrk.format("GET", last_path or "/", {})
+      end
+      used = used + 1
+      last_path = paths[used]
+      local pair = pool[used % #pool + 1]
+      headers["Cookie"] = pair.cookie
+      return wrk.format("POST", last_path, headers, "__RequestVerificationToken=" .. pair.token)
+   else
+      sent = sent + 1
+      return wrk.format("GET", wrk.path, {})
+   end
+end
+
+function response(status, headers, body)
+   responses = responses + 1
+   last_response = now()
+   if status == 302 or status == 303 then
+      redirects = redirects + 1
+   end
+   if status >= 200 and status < 300 then
+      s2xx = s2xx + 1
+   elseif status >= 300 and status < 400 then
+      s3xx = s3xx + 1
+   elseif status == 503 then
+      s503 = s503 + 1
+   elseif status >= 400 and status < 500 then
+      s4xx = s4xx + 1
+   elseif status >= 500 then
+      s5xx = s5xx + 1
+   else
+      other = other + 1
+   end
+end
+
+function done(summary, latency, requests)
+   local total = {}
+   local names = { "sent", "responses", "redirects", "s2xx", "s3xx", "s4xx", "s503", "s5xx", "other", "extra" }
+   for _, name in ipairs(names) do
+      total[name] = 0
+   end
+   local started, finished, any_exhausted = nil, 0, 0
+   for _, thread in ipairs(threads) do
+      for _, name in ipairs(names) do
+         total[name] = total[name] + (thread:get(name) or 0)
+      end
+      local first = thread:get("first_request") or 0
+      if first > 0 and (started == nil or first < started) then
+         started = first
+      end
+      finished = math.max(finished, thread:get("last_response") or 0)
+      if (thread:get("exhausted") or 0) > 0 then
+         any_exhausted = 1
+      end
+   end
+
+   local duration = summary.duration / 1e6
+   -- A confirm run that used up its links stopped early; its rate counts only the time it ran.
+   local active = duration
+   if any_exhausted == 1 and started ~= nil and finished > started then
+      active = finished - started
+   end
+   -- Successes: 2xx and 3xx. For confirmations, only redirects (to the thanks page) count.
+   local ok = total.s2xx + total.s3xx
+
+   local function line(key, value)
+      io.write(string.format("BENCH %s=%s\n", key, tostring(value)))
+   end
+   line("requests", summary.requests)
+   line("duration_s", string.format("%.3f", duration))
+   line("active_s", string.format("%.3f", active))
+   line("rate", string.format("%.1f", summary.requests / duration))
+   line("ok", ok)
+   line("okrate", string.format("%.1f", ok / active))
+   line("confirmrate", string.format("%.1f", total.redirects / active))
+   line("exhausted", any_exhausted)
+   for _, name in ipairs(names) do
+      line(name, total[name])
+   end
+   line("err_connect", summary.errors.connect)
+   line("err_read", summary.errors.read)
+   line("err_write", summary.errors.write)
+   line("err_timeout", summary.errors.timeout)
+   line("err_status", summary.errors.status)
+   line("p50_ms", string.format("%.3f", latency:percentile(50) / 1000))
+   line("p90_ms", string.format("%.3f", latency:percentile(90) / 1000))
+   line("p99_ms", string.format("%.3f", latency:percentile(99) / 1000))
+   line("max_ms", string.format("%.3f", latency.max / 1000))
+end
