@@ -103,7 +103,11 @@ public static class Report
             Target($"{name}: 0 non-2xx/3xx except deliberate 503", FailureCount(r, key), v => v == 0, $"signing {Failures(r, $"{key}.sign")}, confirming {Failures(r, $"{key}.confirm")}");
         }
 
-        Target("SQLite server peak RSS <= 300 MB", Double(r, "sqlite.rss_mb"), v => v <= 300, Number(r, "sqlite.rss_mb") + " MB");
+        foreach (var (key, name) in providers)
+        {
+            Target($"{name}: server peak RSS <= 300 MB", Double(r, $"{key}.rss_mb"), v => v <= 300, Number(r, $"{key}.rss_mb") + " MB");
+        }
+
         Target("PostgreSQL signing >= 5,000/s", Double(r, "postgres.sign.okrate"), v => v >= 5_000, Number(r, "postgres.sign.okrate") + "/s");
         Target("Campaign page median <= 5 ms with 1M signatures", Double(r, "sqlite.page1m.p50_ms"), v => v <= 5, Number(r, "sqlite.page1m.p50_ms") + " ms");
         Target("Campaign JSON median <= 5 ms with 1M signatures", Double(r, "sqlite.json1m.p50_ms"), v => v <= 5, Number(r, "sqlite.json1m.p50_ms") + " ms");
