@@ -13,9 +13,10 @@ public static class DatabaseSetup
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DataFolder>();
-        services.AddDbContext<SqliteCountersignDb>((provider, options) =>
+        // Pooled contexts: a signing flood would otherwise build (and collect) one per request.
+        services.AddDbContextPool<SqliteCountersignDb>((provider, options) =>
             ConfigureSqlite(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, provider.GetRequiredService<DataFolder>()));
-        services.AddDbContext<PostgresCountersignDb>((provider, options) =>
+        services.AddDbContextPool<PostgresCountersignDb>((provider, options) =>
             ConfigurePostgres(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddScoped<CountersignDb>(provider =>
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres

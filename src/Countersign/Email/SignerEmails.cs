@@ -9,6 +9,9 @@ namespace Countersign.Email;
 /// <summary>The emails a signer receives, written in the language they signed in.</summary>
 public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<SiteOptions> site, IOptions<EmailOptions> email)
 {
+    // Parsed once: MimeKit's parser takes a process-wide lock that a signing flood would queue on.
+    private readonly Lazy<MailboxAddress> _from = new(() => MailboxAddress.Parse(email.Value.From));
+
     public const string ConfirmationKind = "confirmation";
     public const string AlreadySignedKind = "already-signed";
 
@@ -39,7 +42,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     private MimeMessage Compose(string address, string name, string subject, string text)
     {
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(email.Value.From));
+        message.From.Add(_from.Value);
         message.To.Add(new MailboxAddress(name, address));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = text };

@@ -1,9 +1,9 @@
-using System.Net.Mail;
+using System.Text.RegularExpressions;
 
 namespace Countersign.Signing;
 
 /// <summary>Email address rules shared by the signing form and duplicate detection.</summary>
-public static class EmailAddress
+public static partial class EmailAddress
 {
     private static readonly HashSet<string> GmailDomains = ["gmail.com", "googlemail.com"];
 
@@ -28,7 +28,7 @@ public static class EmailAddress
             return false;
         }
 
-        return MailAddress.TryCreate(trimmed, out var parsed) && parsed.Address == trimmed && parsed.DisplayName.Length == 0;
+        return Address().IsMatch(trimmed);
     }
 
     /// <summary>
@@ -59,4 +59,11 @@ public static class EmailAddress
 
         return local.Replace(".", "", StringComparison.Ordinal) + "@gmail.com";
     }
+
+    /// <summary>
+    /// A dot-atom local part and a dotted domain, letters of any script allowed (internationalised
+    /// addresses), no quoted forms, comments or IP literals: what people actually type.
+    /// </summary>
+    [GeneratedRegex(@"^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$")]
+    private static partial Regex Address();
 }

@@ -153,14 +153,22 @@ public sealed partial class SignatureIntake : BackgroundService
 
     private async Task AddSignaturesAsync(CountersignDb db, List<SignRequest> requests, DateTime now)
     {
-        // One query finds every earlier signature by these addresses; duplicates inside the batch
-        // are caught by the same dictionary, so a person is stored once whatever the timing.
-        var keys = requests.Select(r => r.Signature.EmailKey).DistinctBy(Convert.ToHexString).ToList();
-        // Only parameter placeholders are spliced into the text; the keys travel as parameters.
-        var placeholders = string.Join(", ", keys.Select((_, i) => $"{{{i}}}"));
-        var sql = $"""SELECT * FROM "Signatures" WHERE "EmailKey" IN ({placeholders})""";
-        var earlier = await db.Signatures.FromSqlRaw(sql, [.. keys]).ToListAsync();
-        var known = earlier.ToDictionary(s => (s.CampaignId, Convert.ToHexString(s.EmailKey)));
+        // One query per campaign finds every earlier signature by these addresses (through the
+        // unique (campaign, email key) index); duplicates inside the batch are caught by the same
+        // dictionary, so a person is stored once whatever the timing.
+        var known = new Dictionary<(int, string), Signature>();
+        foreach (var campaign in requests.GroupBy(r => r.Signature.CampaignId))
+        {
+            var keys = campaign.Select(r => r.Signature.EmailKey).DistinctBy(Convert.ToHexString).ToList();
+
+            // Only parameter placeholders are spliced into the text; the values travel as parameters.
+            var placeholders = string.Join(", ", keys.Select((_, i) => $"{{{i + 1}}}"));
+            var sql = $$"""SELECT * FROM "Signatures" WHERE "CampaignId" = {0} AND "EmailKey" IN ({{placeholders}})""";
+            foreach (var earlier in await db.Signatures.FromSqlRaw(sql, [campaign.Key, .. keys]).ToListAsync())
+            {
+                known[(earlier.CampaignId, Convert.ToHexString(earlier.EmailKey))] = earlier;
+            }
+        }
 
         foreach (var request in requests)
         {
