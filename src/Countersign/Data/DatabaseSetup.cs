@@ -13,10 +13,9 @@ public static class DatabaseSetup
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DataFolder>();
-        // Pooled contexts: a signing flood would otherwise build (and collect) one per request.
-        services.AddDbContextPool<SqliteCountersignDb>((provider, options) =>
+        services.AddDbContext<SqliteCountersignDb>((provider, options) =>
             ConfigureSqlite(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, provider.GetRequiredService<DataFolder>()));
-        services.AddDbContextPool<PostgresCountersignDb>((provider, options) =>
+        services.AddDbContext<PostgresCountersignDb>((provider, options) =>
             ConfigurePostgres(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddScoped<CountersignDb>(provider =>
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
