@@ -318,6 +318,11 @@ measure_pages() {
     "${helper[@]}" snapshot --slug "$slug" --out "$work/$label-$page_key.snapshot.json"
     local signatures
     signatures="$(snapshot_field "$work/$label-$page_key.snapshot.json" Confirmed)"
+    # A freshly started server (the 1M measurement restarts it) is still compiling its hot paths:
+    # warm both addresses up first, so the figures are of the steady state.
+    log "$label: warming up the campaign page and its JSON for ${warmup} s each"
+    run_wrk "$label.$page_key.warmup" "http://127.0.0.1:$port/c/$slug" "$page_connections" "$warmup" get >/dev/null
+    run_wrk "$label.$json_key.warmup" "http://127.0.0.1:$port/c/$slug.json" "$page_connections" "$warmup" get >/dev/null
     log "$label: campaign page GET /c/$slug, $page_connections connections, ${page_duration} s"
     run_wrk "$label.$page_key" "http://127.0.0.1:$port/c/$slug" "$page_connections" "$page_duration" get
     log "$label: campaign JSON GET /c/$slug.json, $page_connections connections, ${page_duration} s"
