@@ -21,6 +21,7 @@ page_duration=10
 page_connections=4
 warmup=3
 sqlite_only=0
+durability_rounds=20
 strict=0
 keep=0
 quiet_budget=120
@@ -33,6 +34,7 @@ usage() {
 
   --quick          5 s load phases and 3 s page measurements (a smoke run; figures are rougher)
   --sqlite-only    skip the PostgreSQL phases
+  --durability N   rounds of the kill -9 durability test (default 20; 0 skips it)
   --duration S     seconds per load phase (default 30)
   --connections N  wrk connections for signing and confirming (default 64)
   --threads N      wrk threads (default 2)
@@ -47,6 +49,7 @@ while (($# > 0)); do
     case "$1" in
         --quick) duration=5; page_duration=3; warmup=1 ;;
         --sqlite-only) sqlite_only=1 ;;
+        --durability) durability_rounds="${2:?--durability needs a number of rounds}"; shift ;;
         --duration) duration="${2:?--duration needs seconds}"; shift ;;
         --connections) connections="${2:?--connections needs a number}"; shift ;;
         --threads) threads="${2:?--threads needs a number}"; shift ;;
@@ -452,6 +455,23 @@ if ((!sqlite_only)); then
     dotnet "$app_dll" migrate
     run_app postgres
     stop_postgres
+fi
+
+# --- durability ------------------------------------------------------------------------------------
+
+# The suite's kill -9 test (server as a process, a flood of signatures and confirmations, SIGKILL,
+# restart, every acknowledged request checked) with more rounds than the suite's five.
+if ((durability_rounds > 0)); then
+    log "durability: $durability_rounds rounds of kill -9 during a signing flood (tests/Countersign.Tests, DurabilityTests)"
+    if env -u Database__Provider -u Database__ConnectionString -u Data__Folder COUNTERSIGN_DURABILITY_ROUNDS="$durability_rounds" \
+        dotnet test tests/Countersign.Tests/Countersign.Tests.csproj -c Release --tl:off \
+        --filter "FullyQualifiedName~Countersign.Tests.Signing.DurabilityTests" >"$work/durability.log" 2>&1; then
+        log "durability: passed: after each of $durability_rounds kills every acknowledged signature and confirmation was stored exactly once, counters equalled rows, integrity_check ok"
+    else
+        log "durability: FAILED (output below)"
+        tail -40 "$work/durability.log" >&2
+        checks_failed=1
+    fi
 fi
 
 # --- report ----------------------------------------------------------------------------------------
