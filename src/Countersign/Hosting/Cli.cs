@@ -20,7 +20,7 @@ public static class Cli
         {
             if (args.Length == 0 || (args[0].StartsWith('-') && !HelpAndVersion.Contains(args[0])))
             {
-                return await ServeAsync(args, demo: false, urls: null);
+                return await ServeAsync(args, demo: false, urls: null, contentRoot: null);
             }
 
             var root = new RootCommand("Countersign: petitions, open letters and accountability records for campaigns against surveillance technology.");
@@ -47,11 +47,11 @@ public static class Cli
         var demo = new Option<bool>("--demo") { Description = "Load the demo campaigns and a demo staff account into an empty database." };
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, separated by ';' (default http://localhost:5000)." };
         var command = new Command("serve", "Run the web site and its background workers.") { demo, urls };
-        command.SetAction((result, _) => ServeAsync([], result.GetValue(demo), result.GetValue(urls)));
+        command.SetAction((result, _) => ServeAsync([], result.GetValue(demo), result.GetValue(urls), AppContext.BaseDirectory));
         return command;
     }
 
-    private static async Task<int> ServeAsync(string[] args, bool demo, string? urls)
+    private static async Task<int> ServeAsync(string[] args, bool demo, string? urls, string? contentRoot)
     {
         var settings = new Dictionary<string, string?>();
         if (demo)
@@ -64,7 +64,7 @@ public static class Cli
             settings["urls"] = urls;
         }
 
-        var app = CountersignApp.Build(args, settings);
+        var app = CountersignApp.Build(args, settings, contentRoot);
         PointLinksAtListeningAddress(app, urls);
         await app.RunAsync();
         return 0;
@@ -88,7 +88,7 @@ public static class Cli
         var command = new Command("migrate", "Bring the database schema up to date (needed before serve on PostgreSQL).");
         command.SetAction(async (_, cancellationToken) =>
         {
-            await using var app = CountersignApp.Build([]);
+            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -113,7 +113,7 @@ public static class Cli
                 return 1;
             }
 
-            await using var app = CountersignApp.Build([]);
+            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
             if (!await EnsureSchemaAsync(app, cancellationToken))
             {
                 return 1;
@@ -167,7 +167,7 @@ public static class Cli
         add.SetAction(async (result, cancellationToken) =>
         {
             var password = ReadPassword();
-            await using var app = CountersignApp.Build([]);
+            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
             if (!await EnsureSchemaAsync(app, cancellationToken))
             {
                 return 1;

@@ -24,9 +24,10 @@ public static class CountersignApp
     /// <summary>Largest form the site accepts; the signing form is a few hundred bytes.</summary>
     public const int MaxFormBytes = 64 * 1024;
 
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null)
+    /// <param name="contentRoot">Where wwwroot is; the CLI passes the executable's folder, test hosts pass their own.</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null, string? contentRoot = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -84,6 +84,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Should_serve_its_pages_and_stylesheet_from_any_working_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        await using var server = await ServerProcess.StartAsync(SqliteEnvironment(folder), "--demo");
+        using var client = new HttpClient { BaseAddress = new Uri(server.Address) };
+
+        var css = await client.GetAsync("/css/site.css");
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/css/site.css?v=", await client.GetStringAsync("/c/drop-the-face-recognition-stake"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_explain_unknown_commands_and_bad_options_without_a_stack_trace()
     {
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
