@@ -22,8 +22,6 @@ public sealed class ShowModel(
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
-    public const int RetryAfterSeconds = 5;
-
     public Campaign Campaign { get; private set; } = null!;
     public string BodyHtml { get; private set; } = "";
 
@@ -78,7 +76,7 @@ public sealed class ShowModel(
             // The form comes back as typed, with a request to press Sign again shortly.
             Busy = true;
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return await ShowPageAsync(cancellationToken);
         }
 

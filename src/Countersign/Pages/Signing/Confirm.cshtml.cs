@@ -49,7 +49,7 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, TimeP
         {
             Busy = true;
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = "5";
+            Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page();
         }
 
