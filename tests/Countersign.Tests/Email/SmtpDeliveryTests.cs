@@ -58,7 +58,7 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         await _smtp.StopAsync();
 
         await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
-        await WaitUntilAsync(async () => (await _site.QueryAsync(db => db.OutboxMessages.SingleAsync())).Attempts > 0);
+        await TestSite.WaitUntilAsync(async () => (await _site.QueryAsync(db => db.OutboxMessages.SingleAsync())).Attempts > 0, "a delivery attempt has failed");
         var waiting = await _site.QueryAsync(db => db.OutboxMessages.SingleAsync());
         Assert.Null(waiting.SentAt);
         Assert.NotNull(waiting.MessageCiphertext);
@@ -68,16 +68,6 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         _site.Clock.Advance(TimeSpan.FromMinutes(20));
         var delivered = Assert.Single(await _smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(20)));
         Assert.Equal("amal.haddad@example.org", delivered.To.Mailboxes.Single().Address);
-        await WaitUntilAsync(async () => (await _site.QueryAsync(db => db.OutboxMessages.SingleAsync())).SentAt is not null);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the outbox worker.");
-            await Task.Delay(50);
-        }
+        await TestSite.WaitUntilAsync(async () => (await _site.QueryAsync(db => db.OutboxMessages.SingleAsync())).SentAt is not null, "the email is recorded as sent");
     }
 }

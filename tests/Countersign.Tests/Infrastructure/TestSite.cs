@@ -179,6 +179,17 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Waits for background work (the email worker, the intake) to reach a state, failing after 20 s.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The path of the confirmation link in an email, e.g. /confirm/abc...</summary>
     public static string ConfirmationPath(MimeMessage message)
     {

@@ -143,6 +143,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var campaign = await _site.AddCampaignAsync();
         await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         await _site.OutboxEmailsAsync(1);
+        await TestSite.WaitUntilAsync(() => _site.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.SentAt != null)), "the email is recorded as sent");
         var browser = await SignedInAsync();
 
         var outbox = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/staff/outbox"));
