@@ -10,6 +10,7 @@ namespace Countersign.Email;
 public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<SiteOptions> site, IOptions<EmailOptions> email)
 {
     // Parsed once: MimeKit's parser takes a process-wide lock that a signing flood would queue on.
+    // Each message gets its own copy (see Compose).
     private readonly Lazy<MailboxAddress> _from = new(() => MailboxAddress.Parse(email.Value.From));
 
     public const string ConfirmationKind = "confirmation";
@@ -42,7 +43,9 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     private MimeMessage Compose(string address, string name, string subject, string text)
     {
         var message = new MimeMessage();
-        message.From.Add(_from.Value);
+        // A copy, never the shared address itself: a message subscribes to the changes of every
+        // address it holds, so sharing one would keep every message ever written alive.
+        message.From.Add(new MailboxAddress(_from.Value.Name, _from.Value.Address));
         message.To.Add(new MailboxAddress(name, address));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = text };
