@@ -4,6 +4,7 @@ using Countersign.Data;
 using Countersign.Email;
 using Countersign.Privacy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Signing;
@@ -134,104 +135,79 @@ public sealed partial class SignatureIntake : BackgroundService
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        var rows = new SignatureRows(db.Database.GetDbConnection(), transaction.GetDbTransaction());
         var now = _clock.GetUtcNow().UtcDateTime;
 
         var signatures = items.OfType<SignRequest>().ToList();
         if (signatures.Count > 0)
         {
-            await AddSignaturesAsync(db, signatures, now);
+            await AddSignaturesAsync(rows, signatures, now);
         }
 
         var confirmations = items.OfType<ConfirmRequest>().Select(c => c.SignatureId).Distinct().ToList();
         if (confirmations.Count > 0)
         {
-            await ConfirmAsync(db, confirmations, now);
+            var confirmed = await rows.ConfirmAsync(confirmations, now);
+            await Counters.AddAsync(db, confirmed, DateOnly.FromDateTime(now));
         }
 
         await transaction.CommitAsync();
     }
 
-    private async Task AddSignaturesAsync(CountersignDb db, List<SignRequest> requests, DateTime now)
+    private async Task AddSignaturesAsync(SignatureRows rows, List<SignRequest> requests, DateTime now)
     {
-        // One query per campaign finds every earlier signature by these addresses (through the
-        // unique (campaign, email key) index); duplicates inside the batch are caught by the same
-        // dictionary, so a person is stored once whatever the timing.
-        var known = new Dictionary<(int, string), Signature>();
+        var newSignatures = new List<Signature>(requests.Count);
+        var emails = new List<OutboxMessage>(requests.Count);
         foreach (var campaign in requests.GroupBy(r => r.Signature.CampaignId))
         {
+            // Every earlier signature by these addresses, found through the unique (campaign, email
+            // key) index; duplicates inside the batch are caught by the same dictionary, so a person
+            // is stored once whatever the timing.
             var keys = campaign.Select(r => r.Signature.EmailKey).DistinctBy(Convert.ToHexString).ToList();
-
-            // Only parameter placeholders are spliced into the text; the values travel as parameters.
-            var placeholders = string.Join(", ", keys.Select((_, i) => $"{{{i + 1}}}"));
-            var sql = $$"""SELECT * FROM "Signatures" WHERE "CampaignId" = {0} AND "EmailKey" IN ({{placeholders}})""";
-            foreach (var earlier in await db.Signatures.FromSqlRaw(sql, [campaign.Key, .. keys]).ToListAsync())
+            var known = await rows.FindAsync(campaign.Key, keys);
+            foreach (var request in campaign)
             {
-                known[(earlier.CampaignId, Convert.ToHexString(earlier.EmailKey))] = earlier;
+                var key = Convert.ToHexString(request.Signature.EmailKey);
+                if (known.TryGetValue(key, out var existing))
+                {
+                    emails.Add(await RepeatEmailAsync(rows, request, existing, now));
+                }
+                else
+                {
+                    newSignatures.Add(request.Signature);
+                    emails.Add(request.ConfirmationEmail);
+                    known[key] = new StoredSignature(0, request.Signature.State, request.Signature.ConfirmationTokenExpiresAt);
+                }
             }
         }
 
-        foreach (var request in requests)
-        {
-            var key = (request.Signature.CampaignId, Convert.ToHexString(request.Signature.EmailKey));
-            if (known.TryGetValue(key, out var existing))
-            {
-                AddRepeatEmail(db, request, existing, now);
-            }
-            else
-            {
-                db.Signatures.Add(request.Signature);
-                db.OutboxMessages.Add(request.ConfirmationEmail);
-                known[key] = request.Signature;
-            }
-        }
-
-        await db.SaveChangesAsync();
+        await rows.InsertAsync(newSignatures);
+        await rows.InsertAsync(emails);
     }
 
-    private void AddRepeatEmail(CountersignDb db, SignRequest request, Signature existing, DateTime now)
+    /// <summary>The email for someone signing again: "already signed", or their confirmation link once more.</summary>
+    private async Task<OutboxMessage> RepeatEmailAsync(SignatureRows rows, SignRequest request, StoredSignature existing, DateTime now)
     {
-        if (existing.State == SignatureState.Confirmed)
+        if (existing.State != SignatureState.Pending)
         {
-            _outbox.Add(db, SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Locale));
+            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Locale));
         }
-        else if (existing.State == SignatureState.Pending)
+
+        // The same link again while it has time left (so a double click leaves no dead link),
+        // otherwise a fresh one. The link is derived from the expiry, so a kept expiry keeps it.
+        var keepLink = existing.ConfirmationTokenExpiresAt is { } expiry && expiry - now >= ConfirmationToken.MinimumRemaining;
+        var expiresAt = keepLink ? existing.ConfirmationTokenExpiresAt!.Value : ConfirmationToken.ExpiryFrom(now);
+        var token = ConfirmationToken.Create(_protector, request.Signature.CampaignId, request.Signature.EmailKey, expiresAt);
+        if (!keepLink)
         {
-            // The same link again while it has time left (so a double click leaves no dead link),
-            // otherwise a fresh one.
-            if (existing.ConfirmationTokenExpiresAt is not { } expiresAt || expiresAt - now < ConfirmationToken.MinimumRemaining)
-            {
-                expiresAt = ConfirmationToken.ExpiryFrom(now);
-                existing.ConfirmationTokenExpiresAt = expiresAt;
-            }
-
-            var token = ConfirmationToken.Create(_protector, existing.CampaignId, existing.EmailKey, expiresAt);
-            existing.ConfirmationTokenHash = ConfirmationToken.Hash(token);
-            _outbox.Add(db, SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, token, request.Locale));
+            await rows.SetConfirmationTokenAsync(existing.Id, ConfirmationToken.Hash(token), expiresAt);
         }
-    }
 
-    private static async Task ConfirmAsync(CountersignDb db, List<long> signatureIds, DateTime now)
-    {
-        // RETURNING names exactly the rows this statement moved out of pending: a signature
-        // confirmed twice, or by another server at the same moment, is counted once.
-        var placeholders = string.Join(", ", signatureIds.Select((_, i) => $"{{{i + 1}}}"));
-        var sql = $$"""
-            UPDATE "Signatures" SET "State" = 'confirmed', "ConfirmedAt" = {0}
-            WHERE "State" = 'pending' AND "Id" IN ({{placeholders}})
-            RETURNING "CampaignId", "CountryCode"
-            """;
-        var confirmed = await db.Database.SqlQueryRaw<ConfirmedSignature>(sql, [now, .. signatureIds.Cast<object>()]).ToListAsync();
-        await Counters.AddAsync(db, confirmed.Select(c => (c.CampaignId, c.CountryCode)), DateOnly.FromDateTime(now));
+        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, token, request.Locale));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} signing request(s) ({Error}); their senders are asked to try again")]
     private static partial void LogBatchFailed(ILogger logger, int count, string error);
-
-    private sealed class ConfirmedSignature
-    {
-        public int CampaignId { get; set; }
-        public string CountryCode { get; set; } = "";
-    }
 }
 
 public abstract class IntakeItem

@@ -1,0 +1,239 @@
+using System.Data.Common;
+using System.Text.Json;
+using Countersign.Email;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Countersign.Signing;
+
+/// <summary>
+/// Plain ADO.NET reads and writes of signature and outbox rows, for the paths that handle many at
+/// once: the intake's batches and demo-load. Their SQL text never changes with the number of rows,
+/// so nothing is parsed or compiled per batch: SQLite reuses one prepared statement per row (it
+/// runs in-process, so a row costs microseconds), PostgreSQL gets binary COPY and array
+/// parameters (one round trip whatever the batch size). Both run inside the caller's transaction.
+/// </summary>
+public sealed class SignatureRows(DbConnection connection, DbTransaction transaction)
+{
+    private static readonly string[] SignatureColumns =
+    [
+        "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "PublicName", "ShowNamePublicly",
+        "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt",
+    ];
+
+    private static readonly string[] OutboxColumns = ["Kind", "MessageCiphertext", "CreatedAt", "NextAttemptAt", "Attempts"];
+
+    private bool IsPostgres => connection is NpgsqlConnection;
+
+    /// <summary>The signatures already stored for these addresses (by email key, as hex), with what the intake needs to know of them.</summary>
+    public async Task<Dictionary<string, StoredSignature>> FindAsync(int campaignId, IReadOnlyCollection<byte[]> emailKeys, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, StoredSignature>();
+        const string select = """SELECT "Id", "EmailKey", "State", "ConfirmationTokenExpiresAt" FROM "Signatures" WHERE "CampaignId" = @campaign""";
+        await using var command = Command(IsPostgres ? $"""{select} AND "EmailKey" = ANY(@keys)""" : $"""{select} AND "EmailKey" = @keys""");
+        Parameter(command, "@campaign", campaignId);
+        if (IsPostgres)
+        {
+            Parameter(command, "@keys", emailKeys.ToArray());
+            await ReadAsync(command);
+        }
+        else
+        {
+            var key = Parameter(command, "@keys", Array.Empty<byte>());
+            await command.PrepareAsync(cancellationToken);
+            foreach (var emailKey in emailKeys)
+            {
+                key.Value = emailKey;
+                await ReadAsync(command);
+            }
+        }
+
+        return found;
+
+        async Task ReadAsync(DbCommand query)
+        {
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var stored = new StoredSignature(
+                    reader.GetInt64(0),
+                    reader.GetString(2),
+                    await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetDateTime(3));
+                found[Convert.ToHexString((byte[])reader.GetValue(1))] = stored;
+            }
+        }
+    }
+
+    public async Task InsertAsync(IReadOnlyCollection<Signature> signatures, CancellationToken cancellationToken = default)
+    {
+        if (signatures.Count == 0)
+        {
+            return;
+        }
+
+        if (IsPostgres)
+        {
+            await using var importer = await BeginCopyAsync("Signatures", SignatureColumns, cancellationToken);
+            foreach (var signature in signatures)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(signature.CampaignId, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(signature.NameCiphertext, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(signature.EmailCiphertext, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(signature.EmailKey, NpgsqlDbType.Bytea, cancellationToken);
+                await WriteNullableAsync(importer, signature.PostcodeCiphertext, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(signature.CountryCode, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(importer, signature.PublicName, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(signature.ShowNamePublicly, NpgsqlDbType.Boolean, cancellationToken);
+                await importer.WriteAsync(signature.UpdatesFromHostIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(signature.Locale, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(signature.State, NpgsqlDbType.Varchar, cancellationToken);
+                await importer.WriteAsync(signature.IsDemo, NpgsqlDbType.Boolean, cancellationToken);
+                await importer.WriteAsync(signature.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteNullableAsync(importer, signature.ConfirmedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteNullableAsync(importer, signature.ConfirmationTokenHash, NpgsqlDbType.Bytea, cancellationToken);
+                await WriteNullableAsync(importer, signature.ConfirmationTokenExpiresAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+            return;
+        }
+
+        await using var command = InsertCommand("Signatures", SignatureColumns);
+        var values = command.Parameters;
+        await command.PrepareAsync(cancellationToken);
+        foreach (var signature in signatures)
+        {
+            values["@CampaignId"].Value = signature.CampaignId;
+            values["@NameCiphertext"].Value = signature.NameCiphertext;
+            values["@EmailCiphertext"].Value = signature.EmailCiphertext;
+            values["@EmailKey"].Value = signature.EmailKey;
+            values["@PostcodeCiphertext"].Value = (object?)signature.PostcodeCiphertext ?? DBNull.Value;
+            values["@CountryCode"].Value = signature.CountryCode;
+            values["@PublicName"].Value = (object?)signature.PublicName ?? DBNull.Value;
+            values["@ShowNamePublicly"].Value = signature.ShowNamePublicly;
+
+            // EF Core keeps SQLite's primitive collections as JSON arrays.
+            values["@UpdatesFromHostIds"].Value = JsonSerializer.Serialize(signature.UpdatesFromHostIds);
+            values["@Locale"].Value = signature.Locale;
+            values["@State"].Value = signature.State;
+            values["@IsDemo"].Value = signature.IsDemo;
+            values["@CreatedAt"].Value = signature.CreatedAt;
+            values["@ConfirmedAt"].Value = (object?)signature.ConfirmedAt ?? DBNull.Value;
+            values["@ConfirmationTokenHash"].Value = (object?)signature.ConfirmationTokenHash ?? DBNull.Value;
+            values["@ConfirmationTokenExpiresAt"].Value = (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task InsertAsync(IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken = default)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (IsPostgres)
+        {
+            await using var importer = await BeginCopyAsync("OutboxMessages", OutboxColumns, cancellationToken);
+            foreach (var message in messages)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(message.Kind, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(importer, message.MessageCiphertext, NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(message.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(message.NextAttemptAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(message.Attempts, NpgsqlDbType.Integer, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+            return;
+        }
+
+        await using var command = InsertCommand("OutboxMessages", OutboxColumns);
+        var values = command.Parameters;
+        await command.PrepareAsync(cancellationToken);
+        foreach (var message in messages)
+        {
+            values["@Kind"].Value = message.Kind;
+            values["@MessageCiphertext"].Value = (object?)message.MessageCiphertext ?? DBNull.Value;
+            values["@CreatedAt"].Value = message.CreatedAt;
+            values["@NextAttemptAt"].Value = message.NextAttemptAt;
+            values["@Attempts"].Value = message.Attempts;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A pending signature's confirmation link changed (its old one was about to expire).</summary>
+    public async Task SetConfirmationTokenAsync(long signatureId, byte[] tokenHash, DateTime expiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("""UPDATE "Signatures" SET "ConfirmationTokenHash" = @hash, "ConfirmationTokenExpiresAt" = @expires WHERE "Id" = @id""");
+        Parameter(command, "@hash", tokenHash);
+        Parameter(command, "@expires", expiresAt);
+        Parameter(command, "@id", signatureId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves these signatures from pending to confirmed and returns exactly the rows this statement
+    /// moved (RETURNING): a signature confirmed twice, or by another server at the same moment, is
+    /// returned, and so counted, once.
+    /// </summary>
+    public async Task<List<(int CampaignId, string CountryCode)>> ConfirmAsync(IReadOnlyCollection<long> signatureIds, DateTime now, CancellationToken cancellationToken = default)
+    {
+        const string update = """UPDATE "Signatures" SET "State" = 'confirmed', "ConfirmedAt" = @now WHERE "State" = 'pending'""";
+        const string returning = """RETURNING "CampaignId", "CountryCode" """;
+        await using var command = Command(IsPostgres
+            ? $"""{update} AND "Id" = ANY(@ids) {returning}"""
+            : $"""{update} AND "Id" IN (SELECT value FROM json_each(@ids)) {returning}""");
+        Parameter(command, "@now", now);
+        Parameter(command, "@ids", IsPostgres ? signatureIds.ToArray() : JsonSerializer.Serialize(signatureIds));
+
+        var confirmed = new List<(int, string)>(signatureIds.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            confirmed.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+
+        return confirmed;
+    }
+
+    private DbCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private DbCommand InsertCommand(string table, string[] columns)
+    {
+        var command = Command($"""INSERT INTO "{table}" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})""");
+        foreach (var column in columns)
+        {
+            Parameter(command, "@" + column, DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    private Task<NpgsqlBinaryImporter> BeginCopyAsync(string table, string[] columns, CancellationToken cancellationToken) =>
+        ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            $"""COPY "{table}" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)""", cancellationToken);
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+}
+
+/// <summary>What the intake needs to know of a signature already in the table.</summary>
+public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt);
