@@ -13,10 +13,13 @@ public static class DatabaseSetup
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DataFolder>();
+        // The options are built once (singleton), not for every request's context.
         services.AddDbContext<SqliteCountersignDb>((provider, options) =>
-            ConfigureSqlite(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, provider.GetRequiredService<DataFolder>()));
+            ConfigureSqlite(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, provider.GetRequiredService<DataFolder>()),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContext<PostgresCountersignDb>((provider, options) =>
-            ConfigurePostgres(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            ConfigurePostgres(options, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<CountersignDb>(provider =>
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
                 ? provider.GetRequiredService<PostgresCountersignDb>()

@@ -7,11 +7,15 @@ namespace Countersign.Privacy;
 /// Encrypts signers' personal data at rest (AES-256-GCM) and derives the keyed hashes used to find
 /// duplicates (HMAC-SHA256) with a separate key, so a leaked database alone reveals neither.
 /// </summary>
-public sealed class PersonalDataProtector(PrivacyKeys keys)
+public sealed class PersonalDataProtector(PrivacyKeys keys) : IDisposable
 {
     private const byte FormatVersion = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
+
+    // Setting up a cipher costs more than encrypting a name with it, and an AesGcm instance must
+    // not be shared between threads at once: each thread keeps its own.
+    private readonly ThreadLocal<AesGcm> _aes = new(() => new AesGcm(keys.EncryptionKey, TagSize), trackAllValues: true);
 
     public byte[] Encrypt(string plaintext) => Encrypt(Encoding.UTF8.GetBytes(plaintext));
 
@@ -25,8 +29,7 @@ public sealed class PersonalDataProtector(PrivacyKeys keys)
         var tag = output.AsSpan(1 + NonceSize, TagSize);
         var ciphertext = output.AsSpan(1 + NonceSize + TagSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys.EncryptionKey, TagSize);
-        aes.Encrypt(nonce, plaintext, ciphertext, tag);
+        _aes.Value!.Encrypt(nonce, plaintext, ciphertext, tag);
         return output;
     }
 
@@ -43,8 +46,7 @@ public sealed class PersonalDataProtector(PrivacyKeys keys)
         var tag = protectedValue.AsSpan(1 + NonceSize, TagSize);
         var ciphertext = protectedValue.AsSpan(1 + NonceSize + TagSize);
         var plaintext = new byte[ciphertext.Length];
-        using var aes = new AesGcm(keys.EncryptionKey, TagSize);
-        aes.Decrypt(nonce, ciphertext, tag, plaintext);
+        _aes.Value!.Decrypt(nonce, ciphertext, tag, plaintext);
         return plaintext;
     }
 
@@ -60,5 +62,15 @@ public sealed class PersonalDataProtector(PrivacyKeys keys)
         prefix.CopyTo(message, 0);
         data.CopyTo(message.AsSpan(prefix.Length));
         return HMACSHA256.HashData(keys.HashingKey, message);
+    }
+
+    public void Dispose()
+    {
+        foreach (var aes in _aes.Values)
+        {
+            aes.Dispose();
+        }
+
+        _aes.Dispose();
     }
 }
