@@ -24,6 +24,7 @@ sqlite_only=0
 durability_rounds=20
 strict=0
 keep=0
+profile=0
 quiet_budget=120
 slug="drop-the-face-recognition-stake"
 command_line="bench/run.sh${*:+ $*}"
@@ -42,6 +43,8 @@ usage() {
                    S seconds over the whole run (default 120; 0 never waits)
   --strict         exit 3 when a target of bench/README.md is missed (default: report only)
   --keep           keep the temporary folder (server logs, wrk output, results) and print its path
+  --profile        record where the server's CPU goes during each signing phase (dotnet-trace, a
+                   local tool of the repository) and print the breakdown after the report
 EOF
 }
 
@@ -56,6 +59,7 @@ while (($# > 0)); do
         --quiet-wait) quiet_budget="${2:?--quiet-wait needs seconds}"; shift ;;
         --strict) strict=1 ;;
         --keep) keep=1 ;;
+        --profile) profile=1 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 64 ;;
     esac
@@ -101,6 +105,10 @@ if ((${#missing[@]} > 0)); then
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "run.sh: the .NET 10 SDK (dotnet) is required; see README.md" >&2; exit 1; }
+if ((profile)); then
+    command -v python3 >/dev/null 2>&1 || { echo "run.sh: --profile needs python3 (apt-get install python3)" >&2; exit 1; }
+    dotnet tool restore >/dev/null || { echo "run.sh: dotnet tool restore failed (dotnet-trace)" >&2; exit 1; }
+fi
 
 # --- temporary folder and cleanup ---------------------------------------------------------------
 
@@ -312,6 +320,23 @@ run_wrk() {
     sed "s/^/$phase./" "$work/$phase.wrk" >>"$results"
 }
 
+# --profile: a sampled trace of the server's threads over the middle of the signing phase (the
+# tracer costs some CPU itself, so the figures of a profiled run are a little lower).
+profile_pid=""
+start_profile() {
+    ((profile)) || return 0
+    local seconds=$((duration > 10 ? duration - 6 : duration))
+    (sleep 2 && exec dotnet tool run dotnet-trace collect -p "$server_pid" --profile dotnet-sampled-thread-time \
+        --duration "00:00:00:$(printf '%02d' "$seconds")" -o "$work/$1.nettrace") >"$work/$1.trace.log" 2>&1 &
+    profile_pid=$!
+}
+finish_profile() {
+    ((profile)) || return 0
+    wait "$profile_pid" || { cat "$work/$1.trace.log" >&2; echo "run.sh: dotnet-trace failed" >&2; exit 1; }
+    dotnet tool run dotnet-trace convert --format Speedscope -o "$work/$1" "$work/$1.nettrace" >>"$work/$1.trace.log" 2>&1
+    python3 "$repo_root/bench/profile-report.py" "$work/$1.speedscope.json" 25 >"$work/$1.profile.txt"
+}
+
 snapshot_field() { sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" "$1"; }
 
 checks_failed=0
@@ -353,7 +378,9 @@ run_app() {
 
     "${helper[@]}" snapshot --slug "$slug" --out "$work/$label-before-sign.json"
     log "$label: signing, POST /c/$slug, $connections connections, ${duration} s, a new address per request"
+    start_profile "$label"
     run_wrk "$label.sign" "$base/c/$slug" "$connections" "$duration" sign "$work/$label.pool" "$work/$label.hosts" "$run_id"
+    finish_profile "$label"
     sleep 2 # let the requests wrk abandoned when it stopped finish on the server
     log "$label: checking the signatures, the outbox and the counters"
     if ! "${helper[@]}" check-sign --slug "$slug" --before "$work/$label-before-sign.json" --run "$run_id" \
@@ -480,6 +507,14 @@ log "done"
 echo
 report_status=0
 "${helper[@]}" report --results "$results" --strict "$([[ $strict -eq 1 ]] && echo true || echo false)" | tee "$work/report.txt" || report_status=$?
+if ((profile)); then
+    for label in sqlite postgres; do
+        [[ -f "$work/$label.profile.txt" ]] || continue
+        echo
+        echo "Where the server's CPU went while signing ($label, dotnet-sampled-thread-time):"
+        sed 's/^/  /' "$work/$label.profile.txt"
+    done
+fi
 if ((checks_failed && report_status == 0)); then
     report_status=1
 fi
