@@ -22,6 +22,7 @@ WAITING = [
     ("file watchers waiting for changes", r"FileSystem\.Watcher!Interop\+Sys\.Read"),
     ("stopped for a garbage collection", r"PollGC"),
     ("waiting for a lock", r"Monitor\.Enter_Slowpath|Monitor\.Wait"),
+    ("the finalizer thread waiting for work", r"GC\.RunFinalizers$"),
 ]
 
 # Broad parts of the work, matched against the frames on the stack (the first match from the list
@@ -71,6 +72,7 @@ def main():
                     opened_at = None
                     names = [frames[i] for i in stack]
                     leaf = names[-1] if names else ""
+                    leaf = re.sub(r"\(.*", "", leaf)
                     wait = next((label for label, pattern in waits if pattern.search(leaf)), None)
                     if wait:
                         waited[wait] += spent
@@ -102,7 +104,7 @@ def main():
     for label, _ in PARTS + [("other", None)]:
         if by_part[label]:
             print(f"  {100 * by_part[label] / total:5.1f}%  {label}")
-    print(f"Top {top} methods by own running time:")
+    print(f"Top {top} methods by own running time (?!? is native code the trace could not name: the runtime's own helpers):")
     for name, spent in sorted(own.items(), key=lambda item: -item[1])[:top]:
         short = re.sub(r"\(.*", "", name)
         print(f"  {100 * spent / total:5.1f}%  {short[:150]}")
