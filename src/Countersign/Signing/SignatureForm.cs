@@ -52,6 +52,10 @@ public sealed class SignatureForm
         {
             problems[nameof(Email)] = "Enter an email address like name@example.org.";
         }
+        else if (DisposableEmailDomains.IsDisposable(TrimmedEmail))
+        {
+            problems[nameof(Email)] = "This address is from a disposable email service. Use an address you will keep, so your signature can be confirmed and counted.";
+        }
 
         if (!Countries.Exists(CountryCode))
         {
