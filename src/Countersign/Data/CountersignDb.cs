@@ -63,6 +63,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             signature.Property(s => s.PublicName).HasMaxLength(Signature.NameMaxLength);
             signature.Property(s => s.Locale).HasMaxLength(16);
             signature.Property(s => s.State).HasMaxLength(16);
+            signature.Property(s => s.InvalidatedBecause).HasMaxLength(32);
             signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 

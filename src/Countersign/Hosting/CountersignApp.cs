@@ -86,6 +86,8 @@ public static class CountersignApp
                 : provider.GetRequiredService<SmtpEmailSender>());
         services.AddHostedService<OutboxWorker>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
+        services.AddOptions<BotCheckOptions>().BindConfiguration(IntakeOptions.Section);
+        services.AddSingleton<BotChecks>();
         services.AddSingleton<SignatureIntake>();
         services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
         services.AddScoped<DemoData>();

@@ -26,6 +26,9 @@ public sealed class Signature
     public List<int> UpdatesFromHostIds { get; set; } = [];
     public required string Locale { get; set; }
     public string State { get; set; } = SignatureState.Pending;
+
+    /// <summary>Why an invalidated signature was set aside (a bot check's reason), for moderators.</summary>
+    public string? InvalidatedBecause { get; set; }
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }

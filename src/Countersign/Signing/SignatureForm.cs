@@ -18,6 +18,12 @@ public sealed class SignatureForm
     public string? ShowName { get; set; }
     public Dictionary<int, string> HostUpdates { get; set; } = [];
 
+    /// <summary>The honeypot (see <see cref="BotChecks"/>): hidden from people, so it stays empty.</summary>
+    public string? Website { get; set; }
+
+    /// <summary>The sealed time the form was handed out (see <see cref="BotChecks"/>).</summary>
+    public string? Started { get; set; }
+
     public string TrimmedName => (Name ?? "").Trim();
     public string TrimmedEmail => (Email ?? "").Trim();
     public string CountryCode => (Country ?? "").Trim().ToUpperInvariant();

@@ -168,21 +168,55 @@ public sealed partial class SignatureIntake : BackgroundService
             foreach (var request in campaign)
             {
                 var key = Convert.ToHexString(request.Signature.EmailKey);
-                if (known.TryGetValue(key, out var existing))
+                var caughtByBotCheck = request.ConfirmationEmail is null;
+                if (!known.TryGetValue(key, out var existing))
                 {
-                    emails.Add(await RepeatEmailAsync(rows, request, existing, now));
+                    newSignatures.Add(request.Signature);
+                    AddIfAny(emails, request.ConfirmationEmail);
+                    known[key] = new StoredSignature(0, request.Signature.State, request.Signature.ConfirmationTokenExpiresAt, request.Signature);
+                }
+                else if (caughtByBotCheck)
+                {
+                    // The address has a signature already: a script changes nothing and emails nobody.
+                }
+                else if (existing.State == SignatureState.Invalidated)
+                {
+                    // A person signing with an address a script used first (to block them, perhaps):
+                    // their signature takes the set-aside one's place and goes through confirmation.
+                    if (existing.Added is { } added)
+                    {
+                        newSignatures[newSignatures.IndexOf(added)] = request.Signature;
+                    }
+                    else
+                    {
+                        await rows.ReplaceAsync(existing.Id, request.Signature);
+                    }
+
+                    AddIfAny(emails, request.ConfirmationEmail);
+                    known[key] = existing with
+                    {
+                        State = request.Signature.State,
+                        ConfirmationTokenExpiresAt = request.Signature.ConfirmationTokenExpiresAt,
+                        Added = existing.Added is null ? null : request.Signature,
+                    };
                 }
                 else
                 {
-                    newSignatures.Add(request.Signature);
-                    emails.Add(request.ConfirmationEmail);
-                    known[key] = new StoredSignature(0, request.Signature.State, request.Signature.ConfirmationTokenExpiresAt);
+                    emails.Add(await RepeatEmailAsync(rows, request, existing, now));
                 }
             }
         }
 
         await rows.InsertAsync(newSignatures);
         await rows.InsertAsync(emails);
+    }
+
+    private static void AddIfAny(List<OutboxMessage> emails, OutboxMessage? email)
+    {
+        if (email is not null)
+        {
+            emails.Add(email);
+        }
     }
 
     /// <summary>The email for someone signing again: "already signed", or their confirmation link once more.</summary>
@@ -224,8 +258,8 @@ public sealed class SignRequest : IntakeItem
     public required Campaign Campaign { get; init; }
     public required Signature Signature { get; init; }
 
-    /// <summary>The confirmation email, used when the signature is new.</summary>
-    public required OutboxMessage ConfirmationEmail { get; init; }
+    /// <summary>The confirmation email, used when the signature is new; none for a signature a bot check invalidated.</summary>
+    public required OutboxMessage? ConfirmationEmail { get; init; }
 
     /// <summary>Kept in memory only, to write a repeat email in the signer's words.</summary>
     public required string Name { get; init; }

@@ -18,7 +18,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     private static readonly string[] SignatureColumns =
     [
         "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "PublicName", "ShowNamePublicly",
-        "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt",
+        "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt", "InvalidatedBecause",
     ];
 
     private static readonly string[] OutboxColumns = ["Kind", "MessageCiphertext", "CreatedAt", "NextAttemptAt", "Attempts"];
@@ -93,6 +93,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
                 await WriteNullableAsync(importer, signature.ConfirmedAt, NpgsqlDbType.TimestampTz, cancellationToken);
                 await WriteNullableAsync(importer, signature.ConfirmationTokenHash, NpgsqlDbType.Bytea, cancellationToken);
                 await WriteNullableAsync(importer, signature.ConfirmationTokenExpiresAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteNullableAsync(importer, signature.InvalidatedBecause, NpgsqlDbType.Varchar, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -122,6 +123,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
             values["@ConfirmedAt"].Value = (object?)signature.ConfirmedAt ?? DBNull.Value;
             values["@ConfirmationTokenHash"].Value = (object?)signature.ConfirmationTokenHash ?? DBNull.Value;
             values["@ConfirmationTokenExpiresAt"].Value = (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value;
+            values["@InvalidatedBecause"].Value = (object?)signature.InvalidatedBecause ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -162,6 +164,34 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
             values["@Attempts"].Value = message.Attempts;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Puts a new signature in the place of a stored one (same id, same email key): a person signing
+    /// with an address whose earlier signature was set aside as a script's.
+    /// </summary>
+    public async Task ReplaceAsync(long signatureId, Signature signature, CancellationToken cancellationToken = default)
+    {
+        var replaced = SignatureColumns.Where(c => c is not ("CampaignId" or "EmailKey")).ToList();
+        await using var command = Command(
+            $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c}\" = @{c}"))} WHERE "Id" = @id""");
+        Parameter(command, "@id", signatureId);
+        Parameter(command, "@NameCiphertext", signature.NameCiphertext);
+        Parameter(command, "@EmailCiphertext", signature.EmailCiphertext);
+        Parameter(command, "@PostcodeCiphertext", (object?)signature.PostcodeCiphertext ?? DBNull.Value);
+        Parameter(command, "@CountryCode", signature.CountryCode);
+        Parameter(command, "@PublicName", (object?)signature.PublicName ?? DBNull.Value);
+        Parameter(command, "@ShowNamePublicly", signature.ShowNamePublicly);
+        Parameter(command, "@UpdatesFromHostIds", IsPostgres ? signature.UpdatesFromHostIds.ToArray() : JsonSerializer.Serialize(signature.UpdatesFromHostIds));
+        Parameter(command, "@Locale", signature.Locale);
+        Parameter(command, "@State", signature.State);
+        Parameter(command, "@IsDemo", signature.IsDemo);
+        Parameter(command, "@CreatedAt", signature.CreatedAt);
+        Parameter(command, "@ConfirmedAt", DBNull.Value);
+        Parameter(command, "@ConfirmationTokenHash", (object?)signature.ConfirmationTokenHash ?? DBNull.Value);
+        Parameter(command, "@ConfirmationTokenExpiresAt", (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value);
+        Parameter(command, "@InvalidatedBecause", (object?)signature.InvalidatedBecause ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A pending signature's confirmation link changed (its old one was about to expire).</summary>
@@ -235,5 +265,8 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 }
 
-/// <summary>What the intake needs to know of a signature already in the table.</summary>
-public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt);
+/// <summary>
+/// What the intake needs to know of a signature already in the table, or (<paramref name="Added"/>)
+/// of one its current batch is about to insert.
+/// </summary>
+public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt, Signature? Added = null);

@@ -50,6 +50,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             ["Site:PublicUrl"] = PublicUrl,
             ["Privacy:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Privacy:HashingKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+
+            // The test clock stands still, so no form would ever be old enough; the bot check tests set their own.
+            ["Signing:MinimumSecondsToFill"] = "0",
         };
         if (provider == DatabaseProvider.Postgres)
         {
@@ -212,11 +215,29 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return WebUtility.HtmlDecode(match.Groups["token"].Value);
     }
 
-    /// <summary>Posts a form the way a browser does after loading the page it is on.</summary>
+    /// <summary>The signing form's sealed stamp of when it was handed out (see BotChecks).</summary>
+    public static string FormStamp(string html)
+    {
+        var match = FormStampField().Match(html);
+        Assert.True(match.Success, "The page has no form stamp.");
+        return WebUtility.HtmlDecode(match.Groups["stamp"].Value);
+    }
+
+    /// <summary>
+    /// Posts a form the way a browser does after loading the page it is on: with the page's
+    /// antiforgery token and, on the signing form, its stamp (unless the fields carry their own).
+    /// </summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
     {
-        var token = await AntiforgeryTokenAsync(client, path);
-        var form = fields.Append(new("__RequestVerificationToken", token));
+        var page = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var form = fields.Append(new("__RequestVerificationToken", AntiforgeryToken(html))).ToList();
+        if (FormStampField().IsMatch(html) && !form.Any(field => field.Key == "Input.Started"))
+        {
+            form.Add(new("Input.Started", FormStamp(html)));
+        }
+
         return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
@@ -241,6 +262,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("type=\"hidden\" name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
+    private static partial Regex FormStampField();
 }
 
 /// <summary>One PostgreSQL server for the whole test run; each test gets its own database on it.</summary>

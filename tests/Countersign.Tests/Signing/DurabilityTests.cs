@@ -37,6 +37,9 @@ public sealed partial class DurabilityTests
             ["Privacy__EncryptionKey"] = Convert.ToBase64String(encryptionKey),
             ["Privacy__HashingKey"] = Convert.ToBase64String(hashingKey),
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // The clients sign the moment the page has loaded: this test is about durability, not bot checks.
+            ["Signing__MinimumSecondsToFill"] = "0",
         };
         var protector = new PersonalDataProtector(new PrivacyKeys(encryptionKey, hashingKey));
         var signed = new ConcurrentBag<string>();
@@ -105,6 +108,7 @@ public sealed partial class DurabilityTests
         {
             var page = await client.GetStringAsync($"/c/{Slug}", stop);
             var token = TestSite.AntiforgeryToken(page);
+            var stamp = TestSite.FormStamp(page);
             var hosts = HostField().Matches(page).Select(m => m.Groups["id"].Value).Distinct().ToList();
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
@@ -115,6 +119,7 @@ public sealed partial class DurabilityTests
                     ["Input.Email"] = email,
                     ["Input.Country"] = n % 2 == 0 ? "FR" : "PS",
                     ["Input.ShowName"] = "no",
+                    ["Input.Started"] = stamp,
                     ["__RequestVerificationToken"] = token,
                 };
                 foreach (var host in hosts)

@@ -19,6 +19,7 @@ public sealed class ShowModel(
     PersonalDataProtector protector,
     SignerEmails emails,
     Outbox outbox,
+    BotChecks bots,
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
@@ -69,7 +70,7 @@ public sealed class ShowModel(
 
         try
         {
-            await intake.SignAsync(PrepareSignature());
+            await intake.SignAsync(PrepareSignature(bots.Suspicion(Input)));
         }
         catch (IntakeBusyException)
         {
@@ -87,8 +88,11 @@ public sealed class ShowModel(
         return RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug });
     }
 
-    /// <summary>Encrypts and seals everything on this request's thread, leaving the writer only the decision and the write.</summary>
-    private SignRequest PrepareSignature()
+    /// <summary>
+    /// Encrypts and seals everything on this request's thread, leaving the writer only the decision
+    /// and the write. A submission caught by a bot check is stored invalidated, with no email.
+    /// </summary>
+    private SignRequest PrepareSignature(string? suspicion)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
@@ -112,10 +116,14 @@ public sealed class ShowModel(
                 UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
                 Locale = locale,
                 CreatedAt = now,
-                ConfirmationTokenHash = ConfirmationToken.Hash(token),
-                ConfirmationTokenExpiresAt = expiresAt,
+                ConfirmationTokenHash = suspicion is null ? ConfirmationToken.Hash(token) : null,
+                ConfirmationTokenExpiresAt = suspicion is null ? expiresAt : null,
+                State = suspicion is null ? SignatureState.Pending : SignatureState.Invalidated,
+                InvalidatedBecause = suspicion,
             },
-            ConfirmationEmail = outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale)),
+            ConfirmationEmail = suspicion is null
+                ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale))
+                : null,
             Name = Input.TrimmedName,
             Email = Input.TrimmedEmail,
             Locale = locale,
@@ -138,6 +146,8 @@ public sealed class ShowModel(
     /// <summary>Before showing the page, the count as committed now (a signature POST does not need it).</summary>
     private async Task<PageResult> ShowPageAsync(CancellationToken cancellationToken)
     {
+        // A form shown again keeps the time it was first handed out, like the rest of what was typed.
+        Input.Started ??= bots.IssueStamp();
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
         return Page();
     }

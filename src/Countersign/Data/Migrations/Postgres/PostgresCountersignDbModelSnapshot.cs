@@ -230,6 +230,10 @@ namespace Countersign.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("InvalidatedBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 

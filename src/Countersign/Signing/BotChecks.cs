@@ -1,0 +1,66 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Countersign.Privacy;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Signing;
+
+/// <summary><c>Signing:*</c> settings of the checks against scripted signatures.</summary>
+public sealed class BotCheckOptions
+{
+    /// <summary>
+    /// A person needs more than this to read and fill in the form; a script posting it at once
+    /// does not. Submissions faster than this are stored as invalidated, never counted.
+    /// </summary>
+    public double MinimumSecondsToFill { get; set; } = 3;
+}
+
+/// <summary>
+/// Two quiet traps for scripts: a honeypot field that people never see (so never fill), and a
+/// sealed stamp of when the form was handed out. A submission caught by either gets exactly the
+/// page a real one gets, so the script learns nothing, and is stored as invalidated.
+/// </summary>
+public sealed class BotChecks(PersonalDataProtector protector, TimeProvider clock, IOptions<BotCheckOptions> options)
+{
+    /// <summary>The honeypot's form field: named like a field a form-filling script would want to fill.</summary>
+    public const string HoneypotField = "Input.Website";
+
+    public const string HoneypotReason = "honeypot";
+    public const string TooFastReason = "too-fast";
+
+    /// <summary>A stamp of now for a new form: seconds since 1970 and a keyed hash of them.</summary>
+    public string IssueStamp()
+    {
+        var seconds = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"{seconds}.{Seal(seconds)}";
+    }
+
+    /// <summary>Why this submission looks scripted (an invalidation reason), or null when it does not.</summary>
+    public string? Suspicion(SignatureForm form)
+    {
+        if (!string.IsNullOrEmpty(form.Website))
+        {
+            return HoneypotReason;
+        }
+
+        // A missing or forged stamp counts as too fast: only a form we handed out carries a valid one.
+        return SecondsSinceIssued(form.Started) is { } seconds && seconds >= options.Value.MinimumSecondsToFill ? null : TooFastReason;
+    }
+
+    private double? SecondsSinceIssued(string? stamp)
+    {
+        var parts = (stamp ?? "").Split('.');
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var issued)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Seal(parts[0])), Encoding.ASCII.GetBytes(parts[1])))
+        {
+            return null;
+        }
+
+        return (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Min(issued, DateTimeOffset.MaxValue.ToUnixTimeSeconds()))).TotalSeconds;
+    }
+
+    private string Seal(string seconds) =>
+        Base64Url.EncodeToString(protector.KeyedHash("form-stamp", Encoding.ASCII.GetBytes(seconds)).AsSpan(0, 16));
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Signing;
+using Countersign.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Tests.Signing;
+
+/// <summary>
+/// Scripted signatures are never counted: the honeypot, the minimum time to fill and the refusal
+/// of throwaway addresses. Runs on SQLite and on PostgreSQL.
+/// </summary>
+public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private TestSite Site { get; set; } = null!;
+
+    // Unlike the other tests, the bot checks here run with a real minimum time to fill.
+    public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider, settings => settings["Signing:MinimumSecondsToFill"] = "3");
+
+    public async Task DisposeAsync() => await Site.DisposeAsync();
+
+    [Fact]
+    public async Task Should_answer_a_filled_honeypot_like_a_real_signature_but_store_it_invalidated_and_email_nobody()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        var (stamp, _) = await FormAsync(browser, campaign);
+        Site.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        var response = await PostAsync(browser, campaign, SigningTests.Form(campaign), stamp, honeypot: "https://spam.example");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/c/{campaign.Slug}/check-email", response.Headers.Location?.OriginalString);
+        var stored = await Site.QueryAsync(db => db.Signatures.SingleAsync());
+        Assert.Equal(SignatureState.Invalidated, stored.State);
+        Assert.Equal(BotChecks.HoneypotReason, stored.InvalidatedBecause);
+        Assert.Null(stored.ConfirmationTokenHash);
+        Assert.Equal(0, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
+        Assert.Equal(0, await CountAsync(campaign));
+    }
+
+    [Fact]
+    public async Task Should_invalidate_a_form_sent_faster_than_a_person_can_fill_it_or_without_a_genuine_stamp()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        var (stamp, _) = await FormAsync(browser, campaign);
+        Site.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var tooFast = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "fast@example.org"), stamp);
+        var forged = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "forged@example.org"), "1.AAAAAAAAAAAAAAAAAAAAAA");
+        var missing = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "missing@example.org"), stamp: null);
+
+        foreach (var response in new[] { tooFast, forged, missing })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal($"/c/{campaign.Slug}/check-email", response.Headers.Location?.OriginalString);
+        }
+
+        var stored = await Site.QueryAsync(db => db.Signatures.ToListAsync());
+        Assert.Equal(3, stored.Count);
+        Assert.All(stored, s => Assert.Equal(SignatureState.Invalidated, s.State));
+        Assert.All(stored, s => Assert.Equal(BotChecks.TooFastReason, s.InvalidatedBecause));
+        Assert.Equal(0, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
+
+        // The same form, sent after a person's few seconds, is a real signature.
+        Site.Clock.Advance(TimeSpan.FromSeconds(3));
+        var unhurried = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "unhurried@example.org"), stamp);
+        Assert.Equal(HttpStatusCode.Redirect, unhurried.StatusCode);
+        Assert.Single(await Site.OutboxEmailsAsync(1));
+        Assert.Equal(1, await Site.QueryAsync(db => db.Signatures.CountAsync(s => s.State == SignatureState.Pending)));
+    }
+
+    [Fact]
+    public async Task Should_let_a_person_sign_and_be_counted_after_a_script_used_their_address_first()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        var (stamp, _) = await FormAsync(browser, campaign);
+        Site.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        // A script signs with Amal's address, hoping to block her own signature.
+        await PostAsync(browser, campaign, SigningTests.Form(campaign, name: "Not Amal"), stamp, honeypot: "x");
+        var signed = await PostAsync(browser, campaign, SigningTests.Form(campaign), stamp);
+        Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
+
+        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        Assert.Equal("amal.haddad@example.org", email.To.Mailboxes.Single().Address);
+        var confirmed = await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+
+        var stored = await Site.QueryAsync(db => db.Signatures.SingleAsync());
+        Assert.Equal(SignatureState.Confirmed, stored.State);
+        Assert.Null(stored.InvalidatedBecause);
+        Assert.Equal("Amal Haddad", stored.PublicName);
+        Assert.Equal(1, await CountAsync(campaign));
+
+        // And a script repeating her address afterwards changes nothing and emails nobody.
+        await PostAsync(browser, campaign, SigningTests.Form(campaign, name: "Not Amal"), stamp, honeypot: "x");
+        Assert.Equal(1, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
+        Assert.Equal(SignatureState.Confirmed, (await Site.QueryAsync(db => db.Signatures.SingleAsync())).State);
+        Assert.Equal(1, await CountAsync(campaign));
+    }
+
+    [Fact]
+    public async Task Should_refuse_addresses_of_disposable_mail_services_with_a_clear_message_and_store_nothing()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        var (stamp, _) = await FormAsync(browser, campaign);
+        Site.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        foreach (var address in new[] { "someone@mailinator.com", "someone@inbox.MAILINATOR.com" })
+        {
+            var response = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: address), stamp);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains("disposable email service", html, StringComparison.Ordinal);
+            Assert.Contains(WebUtility.HtmlEncode(address), html, StringComparison.Ordinal); // the form keeps what was typed
+        }
+
+        Assert.Equal(0, await Site.QueryAsync(db => db.Signatures.CountAsync()));
+        Assert.True(DisposableEmailDomains.IsDisposable("a@guerrillamail.com"));
+        Assert.False(DisposableEmailDomains.IsDisposable("a@example.org"));
+        Assert.False(DisposableEmailDomains.IsDisposable("a@gmail.com"));
+    }
+
+    private static async Task<(string Stamp, string Html)> FormAsync(HttpClient browser, Campaign campaign)
+    {
+        var html = await browser.GetStringAsync($"/c/{campaign.Slug}");
+        Assert.Contains($"name=\"{BotChecks.HoneypotField}\"", html, StringComparison.Ordinal);
+        return (TestSite.FormStamp(html), html);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient browser, Campaign campaign, Dictionary<string, string> form, string? stamp, string? honeypot = null)
+    {
+        var fields = new Dictionary<string, string>(form);
+        if (honeypot is not null)
+        {
+            fields[BotChecks.HoneypotField] = honeypot;
+        }
+
+        fields["Input.Started"] = stamp ?? ""; // an empty stamp stops PostFormAsync from adding the page's
+
+        return await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", fields);
+    }
+
+    private Task<int> CountAsync(Campaign campaign) =>
+        Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync());
+}
+
+public sealed class BotChecksOnSqlite() : BotCheckTests(DatabaseProvider.Sqlite);
+
+public sealed class BotChecksOnPostgres() : BotCheckTests(DatabaseProvider.Postgres);
