@@ -48,6 +48,9 @@ public static partial class Http
         throw new BenchException($"{url} did not answer within {limit.TotalSeconds:0} s");
     }
 
+    /// <summary>How old the form stamp is before the load starts: past the server's default minimum time to fill.</summary>
+    private static readonly TimeSpan StampAge = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Fetches the campaign page COUNT times, each without cookies, and keeps each antiforgery cookie
     /// with its form token (one line per pair: cookie header, tab, url-encoded token). Also writes the
@@ -63,6 +66,8 @@ public static partial class Http
 
         var pool = new StringBuilder();
         var hostIds = new SortedSet<int>();
+        string? stamp = null;
+        var firstFetch = DateTime.UtcNow;
         for (var i = 0; i < count; i++)
         {
             using var response = await client.GetAsync(new Uri($"{baseUrl}/c/{slug}"));
@@ -84,6 +89,9 @@ public static partial class Http
             }
 
             pool.Append(cookie).Append('\t').Append(Uri.EscapeDataString(token)).Append('\n');
+            stamp ??= StampInput().Match(html) is { Success: true } stampInput && TokenValue().Match(stampInput.Value) is { Success: true } stampValue
+                ? System.Net.WebUtility.HtmlDecode(stampValue.Groups[1].Value)
+                : null;
             foreach (Match host in HostField().Matches(html))
             {
                 hostIds.Add(int.Parse(host.Groups[1].Value, CultureInfo.InvariantCulture));
@@ -91,9 +99,22 @@ public static partial class Http
         }
 
         await File.WriteAllTextAsync(options.Get("out"), pool.ToString());
-        var hosts = string.Join('&', hostIds.Select(id => Uri.EscapeDataString($"Input.HostUpdates[{id}]") + "=yes"));
-        await File.WriteAllTextAsync(options.Get("hosts-out"), hosts + "\n");
-        Console.WriteLine($"{count} antiforgery token+cookie pairs; the form has {hostIds.Count} host consent question(s)");
+        var fields = hostIds.Select(id => Uri.EscapeDataString($"Input.HostUpdates[{id}]") + "=yes").ToList();
+        if (stamp is not null)
+        {
+            // The form's bot check: every request carries the page's stamp of when the form was
+            // handed out, and the load starts only once that is longer ago than a person needs.
+            fields.Add("Input.Started=" + Uri.EscapeDataString(stamp));
+            var wait = firstFetch + StampAge - DateTime.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
+
+        await File.WriteAllTextAsync(options.Get("hosts-out"), string.Join('&', fields) + "\n");
+        Console.WriteLine($"{count} antiforgery token+cookie pairs; the form has {hostIds.Count} host consent question(s)"
+            + (stamp is null ? "" : $"; every request carries the form's time stamp, {StampAge.TotalSeconds:0} s old when the load starts (the server's minimum time to fill is 3 s by default)"));
         return 0;
     }
 
@@ -111,6 +132,9 @@ public static partial class Http
 
     [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*>")]
     private static partial Regex TokenInput();
+
+    [GeneratedRegex("<input[^>]*name=\"Input.Started\"[^>]*>")]
+    private static partial Regex StampInput();
 
     [GeneratedRegex("value=\"([^\"]+)\"")]
     private static partial Regex TokenValue();
