@@ -88,6 +88,8 @@ public static class CountersignApp
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddOptions<BotCheckOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<BotChecks>();
+        services.AddOptions<ProofOfWorkOptions>().BindConfiguration(ProofOfWorkOptions.Section);
+        services.AddSingleton<ProofOfWork>();
         services.AddSingleton<SignatureIntake>();
         services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
         services.AddScoped<DemoData>();
@@ -157,6 +159,7 @@ public static class CountersignApp
         app.MapRazorPages();
         app.MapCampaignJson();
         app.MapLanguageSwitch();
+        app.MapProofOfWorkChallenges();
         return app;
     }
 }

@@ -30,6 +30,9 @@ public sealed class BotChecks(PersonalDataProtector protector, TimeProvider cloc
     public const string HoneypotReason = "honeypot";
     public const string TooFastReason = "too-fast";
 
+    /// <summary>A proof-of-work solution sent a second time (see <see cref="ProofOfWork"/>).</summary>
+    public const string ReplayedReason = "replayed-proof";
+
     /// <summary>A stamp of now for a new form: seconds since 1970 and a keyed hash of them.</summary>
     public string IssueStamp()
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Signing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -53,6 +54,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
             // The test clock stands still, so no form would ever be old enough; the bot check tests set their own.
             ["Signing:MinimumSecondsToFill"] = "0",
+
+            // Real challenges, solved by the test client, just easy ones (the default is 100,000).
+            ["ProofOfWork:MaxNumber"] = "50",
         };
         if (provider == DatabaseProvider.Postgres)
         {
@@ -238,6 +242,11 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             form.Add(new("Input.Started", FormStamp(html)));
         }
 
+        if (ProofOfWorkWidget().Match(html) is { Success: true } widget && !form.Any(field => field.Key == ProofOfWork.FormField))
+        {
+            form.Add(new(ProofOfWork.FormField, await ProofOfWorkSolver.FetchAndSolveAsync(client, widget.Groups["path"].Value)));
+        }
+
         return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
@@ -265,6 +274,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     [GeneratedRegex("type=\"hidden\" name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex FormStampField();
+
+    [GeneratedRegex("<altcha-widget challenge=\"(?<path>[^\"]+)\"")]
+    private static partial Regex ProofOfWorkWidget();
 }
 
 /// <summary>One PostgreSQL server for the whole test run; each test gets its own database on it.</summary>

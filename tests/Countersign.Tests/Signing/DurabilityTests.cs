@@ -40,6 +40,7 @@ public sealed partial class DurabilityTests
 
             // The clients sign the moment the page has loaded: this test is about durability, not bot checks.
             ["Signing__MinimumSecondsToFill"] = "0",
+            ["ProofOfWork__MaxNumber"] = "50",
         };
         var protector = new PersonalDataProtector(new PrivacyKeys(encryptionKey, hashingKey));
         var signed = new ConcurrentBag<string>();
@@ -120,6 +121,7 @@ public sealed partial class DurabilityTests
                     ["Input.Country"] = n % 2 == 0 ? "FR" : "PS",
                     ["Input.ShowName"] = "no",
                     ["Input.Started"] = stamp,
+                    [ProofOfWork.FormField] = await ProofOfWorkSolver.FetchAndSolveAsync(client, $"/c/{Slug}/altcha"),
                     ["__RequestVerificationToken"] = token,
                 };
                 foreach (var host in hosts)

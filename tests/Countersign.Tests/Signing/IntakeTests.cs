@@ -19,7 +19,8 @@ public sealed class IntakeTests
         });
         var campaign = await site.AddCampaignAsync();
         var browsers = Enumerable.Range(0, 6).Select(_ => site.Browser()).ToList();
-        var tokens = await Task.WhenAll(browsers.Select(b => TestSite.AntiforgeryTokenAsync(b, $"/c/{campaign.Slug}")));
+        var pages = await Task.WhenAll(browsers.Select(b => b.GetStringAsync($"/c/{campaign.Slug}")));
+        var proofs = await Task.WhenAll(browsers.Select(b => ProofOfWorkSolver.FetchAndSolveAsync(b, $"/c/{campaign.Slug}/altcha")));
 
         // Another writer holds the database: the intake's writer waits, and its queue fills.
         await using (var blocker = new SqliteConnection($"Data Source={Path.Combine(site.DataFolder, "countersign.db")}"))
@@ -32,7 +33,9 @@ public sealed class IntakeTests
             var sending = browsers.Select((browser, i) =>
             {
                 var form = SigningTests.Form(campaign, email: $"queued-{i}@example.org");
-                form["__RequestVerificationToken"] = tokens[i];
+                form["__RequestVerificationToken"] = TestSite.AntiforgeryToken(pages[i]);
+                form["Input.Started"] = TestSite.FormStamp(pages[i]);
+                form[Countersign.Signing.ProofOfWork.FormField] = proofs[i];
                 return browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(form));
             }).ToList();
 

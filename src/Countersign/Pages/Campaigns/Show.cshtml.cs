@@ -20,6 +20,7 @@ public sealed class ShowModel(
     SignerEmails emails,
     Outbox outbox,
     BotChecks bots,
+    ProofOfWork proofOfWork,
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
@@ -31,6 +32,12 @@ public sealed class ShowModel(
 
     [BindProperty]
     public SignatureForm Input { get; set; } = new();
+
+    /// <summary>Whether the form carries the proof-of-work widget.</summary>
+    public bool AsksForProofOfWork => proofOfWork.Enabled;
+
+    /// <summary>The form field of the proof-of-work's problem, if any (not part of <see cref="Input"/>).</summary>
+    public const string ProofOfWorkField = "ProofOfWork";
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -62,6 +69,9 @@ public sealed class ShowModel(
             ModelState.AddModelError($"{nameof(Input)}.{field}", t[problem]);
         }
 
+        // Checked only once the rest is right: checking spends the challenge, and a person
+        // correcting a field should not have to wait for a new one.
+        var suspicion = ModelState.IsValid ? CheckProofOfWork() : null;
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -70,7 +80,7 @@ public sealed class ShowModel(
 
         try
         {
-            await intake.SignAsync(PrepareSignature(bots.Suspicion(Input)));
+            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input)));
         }
         catch (IntakeBusyException)
         {
@@ -86,6 +96,33 @@ public sealed class ShowModel(
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
         // so nobody can learn from it whether an address has signed; the email tells the owner.
         return RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug });
+    }
+
+    /// <summary>
+    /// A missing, forged or expired proof of work is a problem the person can fix (their browser
+    /// solves a new challenge); a solution used before is a script's, or a double click, and is
+    /// answered like any signature but stored invalidated.
+    /// </summary>
+    private string? CheckProofOfWork()
+    {
+        if (!proofOfWork.Enabled)
+        {
+            return null;
+        }
+
+        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id))
+        {
+            case ProofOfWorkResult.Solved:
+                return null;
+            case ProofOfWorkResult.Replayed:
+                return BotChecks.ReplayedReason;
+            case ProofOfWorkResult.Expired:
+                ModelState.AddModelError(ProofOfWorkField, t["The anti-spam check expired while the page was open. It has started again: press Sign once it shows as done."]);
+                return null;
+            default:
+                ModelState.AddModelError(ProofOfWorkField, t["Wait a moment for the anti-spam check to finish (it runs in your browser, no data leaves it), then press Sign again."]);
+                return null;
+        }
     }
 
     /// <summary>

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Signing;
+using Countersign.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Tests.Signing;
+
+/// <summary>The signing form's proof of work: the widget's protocol, one use per solution, clear errors, harder during a spike.</summary>
+public sealed class ProofOfWorkTests : IAsyncLifetime
+{
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync() => _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["ProofOfWork:SpikeSignaturesPerMinute"] = "3");
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public void Should_derive_keys_exactly_as_the_altcha_widget_and_library_do()
+    {
+        // Vector made with altcha-lib 2.8.0 (createChallenge SHA-256, cost 1, counter 1000) and
+        // solved by the widget's own worker code: SHA-256(salt ‖ nonce ‖ uint32be(counter)).
+        var key = ProofOfWork.DeriveKey(Convert.FromHexString("970af150acedbbe8f1f5add13191e1e2"), Convert.FromHexString("d02782d24d83230777999841cc920fff"), 1000);
+        Assert.Equal("4fe60a6699588f8911f6b979ff07d9688f5e82f238b1a126d0d9a1a11ae59f7d", Convert.ToHexStringLower(key));
+    }
+
+    [Fact]
+    public async Task Should_hand_out_fresh_signed_challenges_in_the_widgets_format_that_expire_within_ten_minutes()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var first = JsonNode.Parse(await browser.GetStringAsync($"/c/{campaign.Slug}/altcha"))!;
+        var second = JsonNode.Parse(await browser.GetStringAsync($"/c/{campaign.Slug}/altcha"))!;
+
+        var parameters = first["parameters"]!.AsObject();
+        Assert.Equal(["algorithm", "cost", "expiresAt", "keyLength", "keyPrefix", "nonce", "salt"], parameters.Select(p => p.Key));
+        Assert.Equal("SHA-256", (string?)parameters["algorithm"]);
+        Assert.Equal(32, (int)parameters["keyLength"]!);
+        Assert.Matches("^[0-9a-f]{64}$", (string?)first["signature"]);
+        Assert.NotEqual((string?)parameters["nonce"], (string?)second["parameters"]!["nonce"]);
+        var expiresIn = (long)parameters["expiresAt"]! - _site.Clock.GetUtcNow().ToUnixTimeSeconds();
+        Assert.InRange(expiresIn, 1, 600);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/c/no-such-campaign/altcha")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_count_a_solution_once_and_store_a_replay_as_invalidated_without_email()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var solution = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{campaign.Slug}/altcha");
+
+        var first = await SignAsync(browser, campaign, "first@example.org", solution);
+        var replay = await SignAsync(browser, campaign, "replay@example.org", solution);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+        Assert.Equal(first.Headers.Location, replay.Headers.Location);
+        var stored = await _site.QueryAsync(db => db.Signatures.OrderBy(s => s.Id).ToListAsync());
+        Assert.Equal([SignatureState.Pending, SignatureState.Invalidated], stored.Select(s => s.State));
+        Assert.Equal(BotChecks.ReplayedReason, stored[1].InvalidatedBecause);
+        Assert.Equal(1, await _site.QueryAsync(db => db.OutboxMessages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_ask_again_with_the_form_kept_when_the_solution_is_missing_forged_or_expired()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var path = $"/c/{campaign.Slug}/altcha";
+        var cases = new Dictionary<string, string>
+        {
+            ["missing"] = "",
+            ["not base64"] = "%%%",
+            ["wrong counter"] = ProofOfWorkSolver.Tamper(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path),
+                payload => payload["solution"]!["counter"] = (uint)payload["solution"]!["counter"]! + 1),
+            ["easier prefix"] = ProofOfWorkSolver.Tamper(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path),
+                payload => payload["challenge"]!["parameters"]!["keyPrefix"] = "00"),
+            ["test mode"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"challenge":null,"solution":null,"test":true}""")),
+        };
+
+        foreach (var (problem, payload) in cases)
+        {
+            var response = await SignAsync(browser, campaign, "amal.haddad@example.org", payload);
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{problem}: {(int)response.StatusCode}");
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains("anti-spam check to finish", html, StringComparison.Ordinal);
+            Assert.Contains("value=\"amal.haddad@example.org\"", html, StringComparison.Ordinal);
+        }
+
+        var solved = await ProofOfWorkSolver.FetchAndSolveAsync(browser, path);
+        _site.Clock.Advance(TimeSpan.FromMinutes(11));
+        var expired = await SignAsync(browser, campaign, "amal.haddad@example.org", solved);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, expired.StatusCode);
+        Assert.Contains("anti-spam check expired", await expired.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(0, await _site.QueryAsync(db => db.Signatures.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_make_challenges_harder_while_a_campaign_is_signed_faster_than_the_spike_threshold()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var path = $"/c/{campaign.Slug}/altcha";
+
+        // MaxNumber is 50 in tests: the secret counter is between 25 and 50, and 10 times that in a spike.
+        Assert.InRange(Counter(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path)), 25u, 50u);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(browser, campaign, $"fast{i}@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(browser, path))).StatusCode);
+        }
+
+        Assert.InRange(Counter(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path)), 250u, 500u);
+
+        // A minute later the spike is over.
+        _site.Clock.Advance(TimeSpan.FromMinutes(1.5));
+        Assert.InRange(Counter(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path)), 25u, 50u);
+    }
+
+    private static uint Counter(string payload) =>
+        (uint)JsonNode.Parse(Convert.FromBase64String(payload))!["solution"]!["counter"]!;
+
+    private static Task<HttpResponseMessage> SignAsync(HttpClient browser, Campaign campaign, string email, string proofOfWork)
+    {
+        var form = SigningTests.Form(campaign, email: email);
+        form[ProofOfWork.FormField] = proofOfWork;
+        return TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+    }
+}
