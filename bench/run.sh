@@ -27,6 +27,7 @@ keep=0
 profile=0
 quiet_budget=120
 slug="drop-the-face-recognition-stake"
+proofs_per_second=8000 # solved proofs of work fetched per second of signing load
 command_line="bench/run.sh${*:+ $*}"
 
 usage() {
@@ -180,6 +181,9 @@ export Logging__LogLevel__Default=Warning
 # Asks the email worker not to send during the bench (a setting the app may not have yet: harmless).
 # The outbox table, not the sending, is what the checks look at.
 export Email__SendingPaused=true
+# Bench-only relaxation: proof-of-work challenges 1,000 times easier than the default, so the helper
+# can solve one per request beforehand. The server's check costs the same at any difficulty.
+export ProofOfWork__MaxNumber=100
 
 pg_version="no PostgreSQL"
 if ((!sqlite_only)); then
@@ -196,6 +200,7 @@ fi
     echo "meta.wrk=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')"
     echo "meta.postgres=$pg_version"
     echo "meta.command=$command_line"
+    echo "meta.relaxed=proof-of-work challenges at ProofOfWork__MaxNumber=$ProofOfWork__MaxNumber (default 100,000), so the helper can solve one for every request beforehand; every request still carries its own solution, checked and spent by the server. No other protection is relaxed."
     echo "meta.duration=$duration"
     echo "meta.connections=$connections"
     echo "meta.threads=$threads"
@@ -373,13 +378,18 @@ run_app() {
     start_server "$label" "/c/$slug" dotnet "$app_dll" serve --demo --urls "$base"
     "${helper[@]}" pool --base "$base" --slug "$slug" --count "$connections" --out "$work/$label.pool" --hosts-out "$work/$label.hosts"
 
+    # A solved proof of work per request, more than the server has ever taken in the time given.
+    log "$label: fetching and solving proof-of-work challenges for the warm-up and the signing phase"
+    "${helper[@]}" proofs --base "$base" --slug "$slug" --count $((warmup * proofs_per_second)) --out "$work/$label.warmup-proofs"
+    "${helper[@]}" proofs --base "$base" --slug "$slug" --count $(((duration + 5) * proofs_per_second)) --out "$work/$label.proofs"
+
     log "$label: warming up the signing endpoint for ${warmup} s"
-    run_wrk "$label.warmup" "$base/c/$slug" "$connections" "$warmup" sign "$work/$label.pool" "$work/$label.hosts" "w$run_id" >/dev/null
+    run_wrk "$label.warmup" "$base/c/$slug" "$connections" "$warmup" sign "$work/$label.pool" "$work/$label.hosts" "w$run_id" "$work/$label.warmup-proofs" "$threads" >/dev/null
 
     "${helper[@]}" snapshot --slug "$slug" --out "$work/$label-before-sign.json"
     log "$label: signing, POST /c/$slug, $connections connections, ${duration} s, a new address per request"
     start_profile "$label"
-    run_wrk "$label.sign" "$base/c/$slug" "$connections" "$duration" sign "$work/$label.pool" "$work/$label.hosts" "$run_id"
+    run_wrk "$label.sign" "$base/c/$slug" "$connections" "$duration" sign "$work/$label.pool" "$work/$label.hosts" "$run_id" "$work/$label.proofs" "$threads"
     finish_profile "$label"
     sleep 2 # let the requests wrk abandoned when it stopped finish on the server
     log "$label: checking the signatures, the outbox and the counters"
@@ -443,9 +453,9 @@ port="$(free_port)"
 log "bare Kestrel: the same form, read and answered 200, on http://127.0.0.1:$port"
 server_dir="$repo_root/bench/BareKestrel"
 start_server bare "/" dotnet "$bare_dll" --urls "http://127.0.0.1:$port"
-run_wrk bare.warmup "http://127.0.0.1:$port/c/$slug" "$connections" "$warmup" sign "$work/sqlite.pool" "$work/sqlite.hosts" "bare" >/dev/null
+run_wrk bare.warmup "http://127.0.0.1:$port/c/$slug" "$connections" "$warmup" sign "$work/sqlite.pool" "$work/sqlite.hosts" "bare" "$work/sqlite.proofs" "$threads" reuse >/dev/null
 log "bare Kestrel: POST /c/$slug, $connections connections, ${duration} s"
-run_wrk bare.sign "http://127.0.0.1:$port/c/$slug" "$connections" "$duration" sign "$work/sqlite.pool" "$work/sqlite.hosts" "bare"
+run_wrk bare.sign "http://127.0.0.1:$port/c/$slug" "$connections" "$duration" sign "$work/sqlite.pool" "$work/sqlite.hosts" "bare" "$work/sqlite.proofs" "$threads" reuse
 echo "bare.rss_mb=$(peak_rss_mb)" >>"$results"
 stop_server
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Countersign.Bench;
@@ -116,6 +117,49 @@ public static partial class Http
         Console.WriteLine($"{count} antiforgery token+cookie pairs; the form has {hostIds.Count} host consent question(s)"
             + (stamp is null ? "" : $"; every request carries the form's time stamp, {StampAge.TotalSeconds:0} s old when the load starts (the server's minimum time to fill is 3 s by default)"));
         return 0;
+    }
+
+    /// <summary>
+    /// Fetches COUNT proof-of-work challenges from the signing form's endpoint and solves each the
+    /// way the browser widget does, writing one url-encoded form field per line: every signing
+    /// request carries its own solution, since the server accepts each once.
+    /// </summary>
+    public static async Task<int> FetchProofsAsync(Arguments options)
+    {
+        var baseUrl = LoopbackOnly(options.Get("base")).TrimEnd('/');
+        var challengeUrl = new Uri($"{baseUrl}/c/{options.Get("slug")}/altcha");
+        var count = options.GetInt("count");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var proofs = new string[count];
+        var started = DateTime.UtcNow;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
+        {
+            var challenge = await client.GetStringAsync(challengeUrl, cancellationToken);
+            proofs[i] = "altcha=" + Uri.EscapeDataString(SolveProofOfWork(challenge));
+        });
+
+        await File.WriteAllLinesAsync(options.Get("out"), proofs);
+        Console.WriteLine($"{count} proof-of-work challenges fetched and solved in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    /// <summary>The widget's search (SHA-256, cost 1) and the payload it posts: base64 of the JSON.</summary>
+    private static string SolveProofOfWork(string challengeJson)
+    {
+        using var challenge = JsonDocument.Parse(challengeJson);
+        var parameters = challenge.RootElement.GetProperty("parameters");
+        var salt = Convert.FromHexString(parameters.GetProperty("salt").GetString()!);
+        var nonce = Convert.FromHexString(parameters.GetProperty("nonce").GetString()!);
+        var prefix = parameters.GetProperty("keyPrefix").GetString()!;
+        for (uint counter = 0; ; counter++)
+        {
+            var key = Convert.ToHexStringLower(Countersign.Signing.ProofOfWork.DeriveKey(salt, nonce, counter));
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var payload = $$$"""{"challenge":{"parameters":{{{parameters.GetRawText()}}},"signature":"{{{challenge.RootElement.GetProperty("signature").GetString()}}}"},"solution":{"counter":{{{counter}}},"derivedKey":"{{{key}}}","time":1}}""";
+                return Convert.ToBase64String(Encoding.UTF8.GetBytes(payload));
+            }
+        }
     }
 
     /// <summary>The bench sends traffic to nothing but the loopback address.</summary>

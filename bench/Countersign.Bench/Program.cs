@@ -15,6 +15,7 @@ try
     {
         "wait" => await Http.WaitAsync(options),
         "pool" => await Http.FetchPoolAsync(options),
+        "proofs" => await Http.FetchProofsAsync(options),
         "snapshot" => await Checks.SnapshotAsync(options),
         "confirm-paths" => await Checks.WriteConfirmPathsAsync(options),
         "check-sign" => await Checks.CheckSigningAsync(options),
@@ -35,6 +36,7 @@ static int Usage()
         usage: countersign-bench COMMAND [--name value]...
           wait           --url URL [--pid PID] [--seconds 90]
           pool           --base URL --slug SLUG --count N --out POOL_FILE --hosts-out HOSTS_FILE
+          proofs         --base URL --slug SLUG --count N --out FILE
           snapshot       --slug SLUG --out FILE
           confirm-paths  --slug SLUG --out FILE
           check-sign     --slug SLUG --before FILE --run RUN_ID --wrk WRK_RESULTS --results FILE --prefix P

@@ -24,6 +24,11 @@ public static class Report
             + "wrk runs on the same cores as the server");
         text.AppendLine($"Software: {r.GetValueOrDefault("meta.os", "?")}, .NET {r.GetValueOrDefault("meta.dotnet", "?")}, {r.GetValueOrDefault("meta.wrk", "wrk")}, {r.GetValueOrDefault("meta.postgres", "no PostgreSQL")}");
         text.AppendLine($"Command:  {r.GetValueOrDefault("meta.command", "?")}");
+        if (r.TryGetValue("meta.relaxed", out var relaxed))
+        {
+            text.AppendLine($"Relaxed for the bench: {relaxed}");
+        }
+
         text.AppendLine($"Load:     {r.GetValueOrDefault("meta.duration", "?")} s per phase, {r.GetValueOrDefault("meta.connections", "?")} connections, "
             + $"{r.GetValueOrDefault("meta.threads", "?")} wrk threads; pages: {r.GetValueOrDefault("meta.page_connections", "?")} connections for {r.GetValueOrDefault("meta.page_duration", "?")} s");
         text.AppendLine();

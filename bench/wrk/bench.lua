@@ -1,8 +1,11 @@
 -- wrk script for bench/run.sh. The first argument after "--" picks the mode:
 --
---   sign POOL_FILE HOSTS_FILE RUN_ID
+--   sign POOL_FILE HOSTS_FILE RUN_ID [PROOFS_FILE THREADS]
 --       POST the signing form to the URL's path with a distinct address per request,
 --       bench-RUN_ID-THREAD-N@example.org, and an antiforgery token + cookie pair from the pool.
+--       With PROOFS_FILE, each request also carries its own solved proof of work (thread T of
+--       THREADS takes lines T, T+THREADS...); a thread that has used up its proofs stops, unless
+--       the next argument is "reuse" (the bare endpoint, which checks nothing, gets the same bodies).
 --   confirm POOL_FILE PATHS_FILE THREADS
 --       POST each confirmation link of PATHS_FILE once (thread T of THREADS takes lines T, T+THREADS...);
 --       a thread that has used up its links stops.
@@ -54,7 +57,7 @@ function setup(thread)
 end
 
 -- Thread state.
-local mode, pool, hosts, run, paths
+local mode, pool, hosts, run, paths, proofs, reuse_proofs
 local countries = { "FR", "DE", "GB", "US", "BR", "IN", "PS", "ZA", "ES", "CA" }
 local headers = {}
 local last_path
@@ -69,6 +72,18 @@ function init(args)
       pool = read_pool(args[2])
       hosts = read_lines(args[3])[1] or ""
       run = assert(args[4], "sign needs a run id")
+      if args[5] then
+         reuse_proofs = args[7] == "reuse"
+         proofs = {}
+         local count = tonumber(args[6])
+         local i = 0
+         for line in io.lines(args[5]) do
+            i = i + 1
+            if (i - bench_thread) % count == 0 and line ~= "" then
+               proofs[#proofs + 1] = line
+            end
+         end
+      end
       headers["Content-Type"] = "application/x-www-form-urlencoded"
    elseif mode == "confirm" then
       pool = read_pool(args[2])
@@ -90,6 +105,24 @@ function request()
    if mode == "sign" then
       sent = sent + 1
       local n = sent
+      local proof = ""
+      if proofs then
+         if used >= #proofs and reuse_proofs then
+            used = 0
+         end
+         if used >= #proofs then
+            -- Proofs used up (run.sh fetches more than the server has ever taken): stop this thread.
+            -- The request returned here is a GET of a missing page, so its 404 shows as a failure.
+            if exhausted == 0 then
+               exhausted = now()
+            end
+            extra = extra + 1
+            wrk.thread:stop()
+            return wrk.format("GET", "/bench-ran-out-of-proofs-of-work", {})
+         end
+         used = used + 1
+         proof = "&" .. proofs[used]
+      end
       local pair = pool[(n + bench_thread) % #pool + 1]
       headers["Cookie"] = pair.cookie
       local body = "Input.Name=Bench+Signer+" .. n
@@ -99,6 +132,7 @@ function request()
          .. "&Input.ShowName=" .. (n % 2 == 0 and "yes" or "no")
          .. "&" .. hosts
          .. "&__RequestVerificationToken=" .. pair.token
+         .. proof
       return wrk.format("POST", wrk.path, headers, body)
    elseif mode == "confirm" then
       sent = sent + 1
