@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Hosting;
@@ -125,6 +127,15 @@ public static class CountersignApp
         {
             options.Conventions.AuthorizeFolder("/Staff");
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
+        });
+
+        // Our forms use MVC's own field names (Input.HostUpdates[3]); the jQuery-style readers throw
+        // on a malformed name like "a[" instead of ignoring it, which turned such a request into a 500.
+        services.Configure<MvcOptions>(options =>
+        {
+            options.Filters.Add<MethodNotAllowed>();
+            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
         return builder;
     }
