@@ -123,10 +123,21 @@ public static class CountersignApp
             options.Cookie.Name = "countersign-antiforgery";
             options.Cookie.SameSite = SameSiteMode.Strict;
         });
+        // Browsers remember for a year that this site is HTTPS only, subdomains too (outside development).
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            options.IncludeSubDomains = true;
+        });
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Staff");
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
+
+            // Pages that show personal data (the staff pages, the confirmation steps) are never
+            // kept by the browser or a proxy.
+            options.Conventions.AddFolderApplicationModelConvention("/Staff", model => model.Filters.Add(new NoStore()));
+            options.Conventions.AddFolderApplicationModelConvention("/Signing", model => model.Filters.Add(new NoStore()));
         });
 
         // Our forms use MVC's own field names (Input.HostUpdates[3]); the jQuery-style readers throw
@@ -134,6 +145,7 @@ public static class CountersignApp
         services.Configure<MvcOptions>(options =>
         {
             options.Filters.Add<MethodNotAllowed>();
+            options.Filters.Add(new NoStore(formsOnly: true));
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });

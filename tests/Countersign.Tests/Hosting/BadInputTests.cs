@@ -122,4 +122,31 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
     }
+
+    [Fact]
+    public async Task Should_tell_browsers_to_use_https_only_for_a_year_including_subdomains()
+    {
+        var client = _site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri(TestSite.PublicUrl) });
+        var response = await client.GetAsync("/");
+
+        var hsts = response.Headers.GetValues("Strict-Transport-Security").Single();
+        Assert.Matches("max-age=(3153[6-9]\\d{3}|3[2-9]\\d{6}|[4-9]\\d{7}|\\d{9,})", hsts);
+        Assert.Contains("includeSubDomains", hsts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_never_let_pages_with_personal_data_be_stored_by_browsers_or_proxies()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+
+        // The form shown again with what was typed, the check-your-email page, the staff login.
+        var form = SigningTests.Form(campaign, email: "not-an-address");
+        var refused = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        foreach (var response in new[] { refused, await browser.GetAsync($"/c/{campaign.Slug}/check-email"), await browser.GetAsync("/staff/login") })
+        {
+            Assert.True((response.Headers.CacheControl?.ToString() ?? "").Contains("no-store", StringComparison.Ordinal), $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode}, Cache-Control {response.Headers.CacheControl}");
+        }
+    }
 }
