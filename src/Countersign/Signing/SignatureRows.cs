@@ -101,29 +101,15 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         }
 
         await using var command = InsertCommand("Signatures", SignatureColumns);
-        var values = command.Parameters;
         await command.PrepareAsync(cancellationToken);
         foreach (var signature in signatures)
         {
-            values["@CampaignId"].Value = signature.CampaignId;
-            values["@NameCiphertext"].Value = signature.NameCiphertext;
-            values["@EmailCiphertext"].Value = signature.EmailCiphertext;
-            values["@EmailKey"].Value = signature.EmailKey;
-            values["@PostcodeCiphertext"].Value = (object?)signature.PostcodeCiphertext ?? DBNull.Value;
-            values["@CountryCode"].Value = signature.CountryCode;
-            values["@PublicName"].Value = (object?)signature.PublicName ?? DBNull.Value;
-            values["@ShowNamePublicly"].Value = signature.ShowNamePublicly;
+            var values = ColumnValues(signature);
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
 
-            // EF Core keeps SQLite's primitive collections as JSON arrays.
-            values["@UpdatesFromHostIds"].Value = JsonSerializer.Serialize(signature.UpdatesFromHostIds);
-            values["@Locale"].Value = signature.Locale;
-            values["@State"].Value = signature.State;
-            values["@IsDemo"].Value = signature.IsDemo;
-            values["@CreatedAt"].Value = signature.CreatedAt;
-            values["@ConfirmedAt"].Value = (object?)signature.ConfirmedAt ?? DBNull.Value;
-            values["@ConfirmationTokenHash"].Value = (object?)signature.ConfirmationTokenHash ?? DBNull.Value;
-            values["@ConfirmationTokenExpiresAt"].Value = (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value;
-            values["@InvalidatedBecause"].Value = (object?)signature.InvalidatedBecause ?? DBNull.Value;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -172,25 +158,17 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     /// </summary>
     public async Task ReplaceAsync(long signatureId, Signature signature, CancellationToken cancellationToken = default)
     {
-        var replaced = SignatureColumns.Where(c => c is not ("CampaignId" or "EmailKey")).ToList();
+        // The campaign and the email key stay: they are what made this the same signature.
+        var replaced = SignatureColumns.Index().Where(column => column.Item is not ("CampaignId" or "EmailKey")).ToList();
         await using var command = Command(
-            $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c}\" = @{c}"))} WHERE "Id" = @id""");
+            $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c.Item}\" = @{c.Item}"))} WHERE "Id" = @id""");
         Parameter(command, "@id", signatureId);
-        Parameter(command, "@NameCiphertext", signature.NameCiphertext);
-        Parameter(command, "@EmailCiphertext", signature.EmailCiphertext);
-        Parameter(command, "@PostcodeCiphertext", (object?)signature.PostcodeCiphertext ?? DBNull.Value);
-        Parameter(command, "@CountryCode", signature.CountryCode);
-        Parameter(command, "@PublicName", (object?)signature.PublicName ?? DBNull.Value);
-        Parameter(command, "@ShowNamePublicly", signature.ShowNamePublicly);
-        Parameter(command, "@UpdatesFromHostIds", IsPostgres ? signature.UpdatesFromHostIds.ToArray() : JsonSerializer.Serialize(signature.UpdatesFromHostIds));
-        Parameter(command, "@Locale", signature.Locale);
-        Parameter(command, "@State", signature.State);
-        Parameter(command, "@IsDemo", signature.IsDemo);
-        Parameter(command, "@CreatedAt", signature.CreatedAt);
-        Parameter(command, "@ConfirmedAt", DBNull.Value);
-        Parameter(command, "@ConfirmationTokenHash", (object?)signature.ConfirmationTokenHash ?? DBNull.Value);
-        Parameter(command, "@ConfirmationTokenExpiresAt", (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value);
-        Parameter(command, "@InvalidatedBecause", (object?)signature.InvalidatedBecause ?? DBNull.Value);
+        var values = ColumnValues(signature);
+        foreach (var (index, column) in replaced)
+        {
+            Parameter(command, "@" + column, values[index]);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -228,6 +206,30 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
 
         return confirmed;
     }
+
+    /// <summary>A signature's values in the order of <see cref="SignatureColumns"/>, as parameters take them.</summary>
+    private object[] ColumnValues(Signature signature) =>
+    [
+        signature.CampaignId,
+        signature.NameCiphertext,
+        signature.EmailCiphertext,
+        signature.EmailKey,
+        (object?)signature.PostcodeCiphertext ?? DBNull.Value,
+        signature.CountryCode,
+        (object?)signature.PublicName ?? DBNull.Value,
+        signature.ShowNamePublicly,
+
+        // EF Core keeps SQLite's primitive collections as JSON arrays, PostgreSQL's as arrays.
+        IsPostgres ? signature.UpdatesFromHostIds.ToArray() : JsonSerializer.Serialize(signature.UpdatesFromHostIds),
+        signature.Locale,
+        signature.State,
+        signature.IsDemo,
+        signature.CreatedAt,
+        (object?)signature.ConfirmedAt ?? DBNull.Value,
+        (object?)signature.ConfirmationTokenHash ?? DBNull.Value,
+        (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value,
+        (object?)signature.InvalidatedBecause ?? DBNull.Value,
+    ];
 
     private DbCommand Command(string sql)
     {
