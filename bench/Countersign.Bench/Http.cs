@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Countersign.Bench;
@@ -135,31 +134,12 @@ public static partial class Http
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
         {
             var challenge = await client.GetStringAsync(challengeUrl, cancellationToken);
-            proofs[i] = "altcha=" + Uri.EscapeDataString(SolveProofOfWork(challenge));
+            proofs[i] = "altcha=" + Uri.EscapeDataString(Countersign.Signing.ProofOfWork.SolveLikeTheWidget(challenge));
         });
 
         await File.WriteAllLinesAsync(options.Get("out"), proofs);
         Console.WriteLine($"{count} proof-of-work challenges fetched and solved in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         return 0;
-    }
-
-    /// <summary>The widget's search (SHA-256, cost 1) and the payload it posts: base64 of the JSON.</summary>
-    private static string SolveProofOfWork(string challengeJson)
-    {
-        using var challenge = JsonDocument.Parse(challengeJson);
-        var parameters = challenge.RootElement.GetProperty("parameters");
-        var salt = Convert.FromHexString(parameters.GetProperty("salt").GetString()!);
-        var nonce = Convert.FromHexString(parameters.GetProperty("nonce").GetString()!);
-        var prefix = parameters.GetProperty("keyPrefix").GetString()!;
-        for (uint counter = 0; ; counter++)
-        {
-            var key = Convert.ToHexStringLower(Countersign.Signing.ProofOfWork.DeriveKey(salt, nonce, counter));
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                var payload = $$$"""{"challenge":{"parameters":{{{parameters.GetRawText()}}},"signature":"{{{challenge.RootElement.GetProperty("signature").GetString()}}}"},"solution":{"counter":{{{counter}}},"derivedKey":"{{{key}}}","time":1}}""";
-                return Convert.ToBase64String(Encoding.UTF8.GetBytes(payload));
-            }
-        }
     }
 
     /// <summary>The bench sends traffic to nothing but the loopback address.</summary>

@@ -117,9 +117,9 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
             return ProofOfWorkResult.Expired;
         }
 
-        var key = DeriveKey(Convert.FromHexString(parameters.Salt), Convert.FromHexString(parameters.Nonce), counter);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(key)), Encoding.ASCII.GetBytes(derivedKey))
-            || !Convert.ToHexStringLower(key).StartsWith(parameters.KeyPrefix, StringComparison.Ordinal))
+        var key = Convert.ToHexStringLower(DeriveKey(Convert.FromHexString(parameters.Salt), Convert.FromHexString(parameters.Nonce), counter));
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key), Encoding.ASCII.GetBytes(derivedKey))
+            || !key.StartsWith(parameters.KeyPrefix, StringComparison.Ordinal))
         {
             return ProofOfWorkResult.Invalid;
         }
@@ -142,6 +142,31 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
         nonce.CopyTo(input[salt.Length..]);
         BinaryPrimitives.WriteUInt32BigEndian(input[(salt.Length + nonce.Length)..], counter);
         return SHA256.HashData(input);
+    }
+
+    /// <summary>
+    /// What the browser widget does with a challenge: searches the counter from 0 and answers with
+    /// the payload it would post. The server never calls this; the test suite and the bench do, to
+    /// sign as a browser would.
+    /// </summary>
+    public static string SolveLikeTheWidget(string challengeJson)
+    {
+        using var challenge = JsonDocument.Parse(challengeJson);
+        var parameters = challenge.RootElement.GetProperty("parameters");
+        var salt = Convert.FromHexString(parameters.GetProperty("salt").GetString()!);
+        var nonce = Convert.FromHexString(parameters.GetProperty("nonce").GetString()!);
+        var prefix = parameters.GetProperty("keyPrefix").GetString()!;
+        for (uint counter = 0; counter < uint.MaxValue; counter++)
+        {
+            var key = Convert.ToHexStringLower(DeriveKey(salt, nonce, counter));
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var payload = $$$"""{"challenge":{"parameters":{{{parameters.GetRawText()}}},"signature":"{{{challenge.RootElement.GetProperty("signature").GetString()}}}"},"solution":{"counter":{{{counter}}},"derivedKey":"{{{key}}}","time":1}}""";
+                return Convert.ToBase64String(Encoding.UTF8.GetBytes(payload));
+            }
+        }
+
+        throw new ArgumentException("The challenge has no solution.", nameof(challengeJson));
     }
 
     private string Sign(string canonicalParameters) =>
