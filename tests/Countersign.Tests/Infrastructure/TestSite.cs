@@ -228,10 +228,17 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Posts a form the way a browser does after loading the page it is on: with the page's
-    /// antiforgery token and, on the signing form, its stamp (unless the fields carry their own).
+    /// Posts a form the way a browser does after loading the page it is on (see <see cref="CompleteFormAsync"/>).
     /// </summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields) =>
+        await client.PostAsync(path, new FormUrlEncodedContent(await CompleteFormAsync(client, path, fields)));
+
+    /// <summary>
+    /// Loads the page at <paramref name="path"/> and adds to the fields what a browser would send
+    /// with its form: the antiforgery token and, on the signing form, its stamp and a solved proof
+    /// of work (unless the fields carry their own). For tests that prepare forms to send at once.
+    /// </summary>
+    public static async Task<List<KeyValuePair<string, string>>> CompleteFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
     {
         var page = await client.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -247,7 +254,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             form.Add(new(ProofOfWork.FormField, await ProofOfWorkSolver.FetchAndSolveAsync(client, widget.Groups["path"].Value)));
         }
 
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        return form;
     }
 
     protected override void Dispose(bool disposing)

@@ -19,8 +19,8 @@ public sealed class IntakeTests
         });
         var campaign = await site.AddCampaignAsync();
         var browsers = Enumerable.Range(0, 6).Select(_ => site.Browser()).ToList();
-        var pages = await Task.WhenAll(browsers.Select(b => b.GetStringAsync($"/c/{campaign.Slug}")));
-        var proofs = await Task.WhenAll(browsers.Select(b => ProofOfWorkSolver.FetchAndSolveAsync(b, $"/c/{campaign.Slug}/altcha")));
+        var forms = await Task.WhenAll(browsers.Select((browser, i) =>
+            TestSite.CompleteFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"queued-{i}@example.org"))));
 
         // Another writer holds the database: the intake's writer waits, and its queue fills.
         await using (var blocker = new SqliteConnection($"Data Source={Path.Combine(site.DataFolder, "countersign.db")}"))
@@ -30,14 +30,7 @@ public sealed class IntakeTests
             hold.CommandText = "BEGIN IMMEDIATE";
             await hold.ExecuteNonQueryAsync();
 
-            var sending = browsers.Select((browser, i) =>
-            {
-                var form = SigningTests.Form(campaign, email: $"queued-{i}@example.org");
-                form["__RequestVerificationToken"] = TestSite.AntiforgeryToken(pages[i]);
-                form["Input.Started"] = TestSite.FormStamp(pages[i]);
-                form[Countersign.Signing.ProofOfWork.FormField] = proofs[i];
-                return browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(form));
-            }).ToList();
+            var sending = browsers.Select((browser, i) => browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(forms[i]))).ToList();
 
             var refused = new List<HttpResponseMessage>();
             while (refused.Count == 0)

@@ -305,16 +305,11 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
             2 => $"racesigner+x{i}@googlemail.com",
             _ => $"{"racesigner".Insert(1 + (i % 8), ".")}@gmail.com",
         }).ToList();
-        var ready = new List<(HttpClient Browser, Dictionary<string, string> Form)>();
+        var ready = new List<(HttpClient Browser, List<KeyValuePair<string, string>> Form)>();
         foreach (var email in variants)
         {
             var signer = Site.Browser();
-            var page = await signer.GetStringAsync($"/c/{campaign.Slug}");
-            var form = Form(campaign, email: email);
-            form["__RequestVerificationToken"] = TestSite.AntiforgeryToken(page);
-            form["Input.Started"] = TestSite.FormStamp(page);
-            form[ProofOfWork.FormField] = await ProofOfWorkSolver.FetchAndSolveAsync(signer, $"/c/{campaign.Slug}/altcha");
-            ready.Add((signer, form));
+            ready.Add((signer, await TestSite.CompleteFormAsync(signer, $"/c/{campaign.Slug}", Form(campaign, email: email))));
         }
 
         var responses = await Task.WhenAll(ready.Select(r => r.Browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(r.Form))));
