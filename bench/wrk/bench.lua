@@ -97,6 +97,17 @@ function init(args)
    end
 end
 
+-- A thread that has used up its links or proofs stops. wrk still sends the request returned here,
+-- so the caller picks one that cannot count as a success.
+local function stop_thread(path)
+   if exhausted == 0 then
+      exhausted = now()
+   end
+   extra = extra + 1
+   wrk.thread:stop()
+   return wrk.format("GET", path, {})
+end
+
 function request()
    if first_request == 0 then
       first_request = now()
@@ -111,14 +122,9 @@ function request()
             used = 0
          end
          if used >= #proofs then
-            -- Proofs used up (run.sh fetches more than the server has ever taken): stop this thread.
-            -- The request returned here is a GET of a missing page, so its 404 shows as a failure.
-            if exhausted == 0 then
-               exhausted = now()
-            end
-            extra = extra + 1
-            wrk.thread:stop()
-            return wrk.format("GET", "/bench-ran-out-of-proofs-of-work", {})
+            -- Proofs used up (run.sh fetches more than the server has ever taken): a GET of a
+            -- missing page, so its 404 shows as a failure.
+            return stop_thread("/bench-ran-out-of-proofs-of-work")
          end
          used = used + 1
          proof = "&" .. proofs[used]
@@ -137,14 +143,8 @@ function request()
    elseif mode == "confirm" then
       sent = sent + 1
       if used >= #paths then
-         -- Links used up: stop this thread. wrk still sends the request returned here, so make it
-         -- a harmless GET of a link already used (200, never a redirect, so never a confirmation).
-         if exhausted == 0 then
-            exhausted = now()
-         end
-         extra = extra + 1
-         wrk.thread:stop()
-         return wrk.format("GET", last_path or "/", {})
+         -- Links used up: a GET of a link already used (200, never a redirect, so never a confirmation).
+         return stop_thread(last_path or "/")
       end
       used = used + 1
       last_path = paths[used]
