@@ -200,7 +200,7 @@ fi
     echo "meta.wrk=$(wrk -v 2>&1 | head -n 1 | awk '{ print $1, $2 }')"
     echo "meta.postgres=$pg_version"
     echo "meta.command=$command_line"
-    echo "meta.relaxed=proof-of-work challenges at ProofOfWork__MaxNumber=$ProofOfWork__MaxNumber (default 100,000), so the helper can solve one for every request beforehand; every request still carries its own solution, checked and spent by the server. No other protection is relaxed."
+    echo "meta.relaxed=proof-of-work challenges at ProofOfWork__MaxNumber=$ProofOfWork__MaxNumber (default 100,000), so the helper can solve one for every request beforehand; every request still carries its own solution, checked and spent by the server. No other protection is relaxed: the rate limits run at their defaults, and each simulated signer comes from an address of their own (X-Forwarded-For through loopback, as behind a reverse proxy) with an address at a common mail service."
     echo "meta.duration=$duration"
     echo "meta.connections=$connections"
     echo "meta.threads=$threads"

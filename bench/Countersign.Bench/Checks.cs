@@ -210,12 +210,16 @@ public static partial class Checks
             $"{readable} unsent emails read back: {repeated} repeated recipient(s), {unknown} not a new signer; {sent} already sent by the worker (their content is erased, so only counted)");
     }
 
-    /// <summary>Campaigns.SignatureCount, CountryCounts and DayCounts against the confirmed rows themselves.</summary>
+    /// <summary>
+    /// Campaigns.SignatureCount, CountryCounts and DayCounts against the confirmed rows themselves;
+    /// and no signature held by a rate limit, since every simulated signer has their own address.
+    /// </summary>
     private static async Task CheckCountersAsync(CountersignDb db, int campaignId, CheckReport report, string name)
     {
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId);
+        var held = await db.Signatures.CountAsync(s => s.CampaignId == campaignId && s.HeldBecause != null);
         var confirmedRows = await db.Signatures.AsNoTracking()
-            .Where(s => s.CampaignId == campaignId && s.State == SignatureState.Confirmed)
+            .Where(s => s.CampaignId == campaignId && s.State == SignatureState.Confirmed && s.HeldBecause == null && s.InvalidationId == null)
             .Select(s => new { s.CountryCode, s.ConfirmedAt })
             .ToListAsync();
         var countries = await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaignId).ToListAsync();
@@ -233,9 +237,9 @@ public static partial class Checks
         report.Add(
             name,
             campaign.SignatureCount == confirmedRows.Count && countrySum == confirmedRows.Count && daySum == confirmedRows.Count
-                && countryMismatches == 0 && dayMismatches == 0,
+                && countryMismatches == 0 && dayMismatches == 0 && held == 0,
             $"SignatureCount {campaign.SignatureCount}, confirmed rows {confirmedRows.Count}, CountryCounts sum {countrySum} "
-                + $"({countryMismatches} country mismatch(es)), DayCounts sum {daySum} ({dayMismatches} day mismatch(es))");
+                + $"({countryMismatches} country mismatch(es)), DayCounts sum {daySum} ({dayMismatches} day mismatch(es)), {held} held by a rate limit");
     }
 
     private static async Task<Snapshot> TakeAsync(CountersignDb db, string slug)

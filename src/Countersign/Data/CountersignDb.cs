@@ -1,3 +1,4 @@
+using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Email;
 using Countersign.Signing;
@@ -19,6 +20,8 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<Signature> Signatures => Set<Signature>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+    public DbSet<IpSalt> IpSalts => Set<IpSalt>();
+    public DbSet<Invalidation> Invalidations => Set<Invalidation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -64,6 +67,12 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             signature.Property(s => s.Locale).HasMaxLength(16);
             signature.Property(s => s.State).HasMaxLength(16);
             signature.Property(s => s.InvalidatedBecause).HasMaxLength(32);
+            signature.Property(s => s.HeldBecause).HasMaxLength(32);
+
+            // The moderators' report and bulk invalidations select a campaign's signatures by time.
+            signature.HasIndex(s => new { s.CampaignId, s.CreatedAt });
+            signature.HasIndex(s => s.InvalidationId);
+            signature.HasOne<Invalidation>().WithMany().HasForeignKey(s => s.InvalidationId).OnDelete(DeleteBehavior.NoAction);
             signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -72,6 +81,17 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
             message.Property(m => m.Kind).HasMaxLength(32);
             message.Property(m => m.LastError).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
+
+        modelBuilder.Entity<Invalidation>(invalidation =>
+        {
+            invalidation.Property(i => i.Description).HasMaxLength(Invalidation.DescriptionMaxLength);
+            invalidation.Property(i => i.InvalidatedBy).HasMaxLength(Invalidation.StaffEmailMaxLength);
+            invalidation.Property(i => i.UndoneBy).HasMaxLength(Invalidation.StaffEmailMaxLength);
+            invalidation.HasIndex(i => i.CampaignId);
+            invalidation.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<StaffUser>(user =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
@@ -92,6 +93,10 @@ public static class CountersignApp
         services.AddSingleton<BotChecks>();
         services.AddOptions<ProofOfWorkOptions>().BindConfiguration(ProofOfWorkOptions.Section);
         services.AddSingleton<ProofOfWork>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSingleton<NetworkAddresses>();
+        services.AddSingleton<SigningRates>();
+        services.AddFloodLimiter();
         services.AddSingleton<SignatureIntake>();
         services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
         services.AddScoped<DemoData>();
@@ -154,6 +159,7 @@ public static class CountersignApp
 
     public static WebApplication UseCountersign(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/error",
@@ -175,6 +181,7 @@ public static class CountersignApp
         app.Use(SecurityHeaders.AddAsync);
         app.UseRequestLocalization();
         app.UseStaticFiles();
+        app.UseRateLimiter();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -29,6 +29,22 @@ public sealed class Signature
 
     /// <summary>Why an invalidated signature was set aside (a bot check's reason), for moderators.</summary>
     public string? InvalidatedBecause { get; set; }
+
+    /// <summary>
+    /// Why the signature waits for a moderator (a rate limit's reason) before it can count; null once
+    /// released, or when it never had to wait.
+    /// </summary>
+    public string? HeldBecause { get; set; }
+
+    /// <summary>The moderator's bulk invalidation that set this signature aside, if any (undone by clearing it).</summary>
+    public long? InvalidationId { get; set; }
+
+    /// <summary>Keyed hashes of the sender's IP address and network, salted with the day's salt (see NetworkAddresses).</summary>
+    public byte[]? AddressHash { get; set; }
+    public byte[]? NetworkHash { get; set; }
+
+    /// <summary>Keyed hash of the email's domain, so the moderators' report can group by domain without reading addresses.</summary>
+    public byte[]? EmailDomainKey { get; set; }
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }
@@ -40,6 +56,12 @@ public sealed class Signature
 
 public static class SignatureState
 {
+    /// <summary>
+    /// A signature counts when it is confirmed, not held and not set aside by a moderator; SQL that
+    /// counts or uncounts signatures uses this condition.
+    /// </summary>
+    public const string CountsSql = """("State" = 'confirmed' AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL)""";
+
     public const string Pending = "pending";
     public const string Confirmed = "confirmed";
     public const string Invalidated = "invalidated";

@@ -19,6 +19,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     [
         "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "PublicName", "ShowNamePublicly",
         "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt", "InvalidatedBecause",
+        "HeldBecause", "AddressHash", "NetworkHash", "EmailDomainKey",
     ];
 
     private static readonly string[] OutboxColumns = ["Kind", "MessageCiphertext", "CreatedAt", "NextAttemptAt", "Attempts"];
@@ -94,6 +95,10 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
                 await WriteNullableAsync(importer, signature.ConfirmationTokenHash, NpgsqlDbType.Bytea, cancellationToken);
                 await WriteNullableAsync(importer, signature.ConfirmationTokenExpiresAt, NpgsqlDbType.TimestampTz, cancellationToken);
                 await WriteNullableAsync(importer, signature.InvalidatedBecause, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(importer, signature.HeldBecause, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(importer, signature.AddressHash, NpgsqlDbType.Bytea, cancellationToken);
+                await WriteNullableAsync(importer, signature.NetworkHash, NpgsqlDbType.Bytea, cancellationToken);
+                await WriteNullableAsync(importer, signature.EmailDomainKey, NpgsqlDbType.Bytea, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -184,13 +189,15 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
 
     /// <summary>
     /// Moves these signatures from pending to confirmed and returns exactly the rows this statement
-    /// moved (RETURNING): a signature confirmed twice, or by another server at the same moment, is
-    /// returned, and so counted, once.
+    /// moved (RETURNING) that now count: a signature confirmed twice, or by another server at the
+    /// same moment, is returned, and so counted, once; a held or set-aside one is confirmed but not
+    /// returned. The condition is read in the same statement, after any row lock, so a moderator's
+    /// invalidation committing at that moment is either seen here or sees the confirmation.
     /// </summary>
     public async Task<List<(int CampaignId, string CountryCode)>> ConfirmAsync(IReadOnlyCollection<long> signatureIds, DateTime now, CancellationToken cancellationToken = default)
     {
         const string update = """UPDATE "Signatures" SET "State" = 'confirmed', "ConfirmedAt" = @now WHERE "State" = 'pending'""";
-        const string returning = """RETURNING "CampaignId", "CountryCode" """;
+        const string returning = $"""RETURNING "CampaignId", "CountryCode", {SignatureState.CountsSql}""";
         await using var command = Command(IsPostgres
             ? $"""{update} AND "Id" = ANY(@ids) {returning}"""
             : $"""{update} AND "Id" IN (SELECT value FROM json_each(@ids)) {returning}""");
@@ -201,7 +208,10 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            confirmed.Add((reader.GetInt32(0), reader.GetString(1)));
+            if (reader.GetBoolean(2))
+            {
+                confirmed.Add((reader.GetInt32(0), reader.GetString(1)));
+            }
         }
 
         return confirmed;
@@ -229,6 +239,10 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         (object?)signature.ConfirmationTokenHash ?? DBNull.Value,
         (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value,
         (object?)signature.InvalidatedBecause ?? DBNull.Value,
+        (object?)signature.HeldBecause ?? DBNull.Value,
+        (object?)signature.AddressHash ?? DBNull.Value,
+        (object?)signature.NetworkHash ?? DBNull.Value,
+        (object?)signature.EmailDomainKey ?? DBNull.Value,
     ];
 
     private DbCommand Command(string sql)

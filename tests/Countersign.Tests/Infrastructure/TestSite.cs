@@ -6,6 +6,7 @@ using Countersign.Data;
 using Countersign.Signing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
             // Real challenges, solved by the test client, just easy ones (the default is 100,000).
             ["ProofOfWork:MaxNumber"] = "50",
+
+            // In-memory requests have no address, so they would all count as one flooding client.
+            ["RateLimits:FloodRequests"] = "1000000",
         };
         if (provider == DatabaseProvider.Postgres)
         {
@@ -124,6 +128,13 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+
+    /// <summary>A browser-like client whose requests come from <paramref name="address"/> (an in-memory request has none).</summary>
+    public HttpClient Browser(IPAddress address) =>
+        new(new CookieContainerHandler { InnerHandler = Server.CreateHandler(context => context.Connection.RemoteIpAddress = address) })
+        {
+            BaseAddress = new Uri("http://localhost"),
+        };
 
     public async Task<T> QueryAsync<T>(Func<CountersignDb, Task<T>> query)
     {

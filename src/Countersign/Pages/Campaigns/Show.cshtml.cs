@@ -1,4 +1,5 @@
 using System.Globalization;
+using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
@@ -21,6 +22,8 @@ public sealed class ShowModel(
     Outbox outbox,
     BotChecks bots,
     ProofOfWork proofOfWork,
+    NetworkAddresses networks,
+    SigningRates rates,
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
@@ -78,9 +81,10 @@ public sealed class ShowModel(
             return await ShowPageAsync(cancellationToken);
         }
 
+        var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
         try
         {
-            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input)));
+            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source));
         }
         catch (IntakeBusyException)
         {
@@ -127,10 +131,14 @@ public sealed class ShowModel(
 
     /// <summary>
     /// Encrypts and seals everything on this request's thread, leaving the writer only the decision
-    /// and the write. A submission caught by a bot check is stored invalidated, with no email.
+    /// and the write. A submission caught by a bot check is stored invalidated, with no email; one
+    /// over a rate limit goes through confirmation as usual but is held, not counted.
     /// </summary>
-    private SignRequest PrepareSignature(string? suspicion)
+    private SignRequest PrepareSignature(string? suspicion, HashedSource? source)
     {
+        var emailDomain = Input.TrimmedEmail[(Input.TrimmedEmail.LastIndexOf('@') + 1)..].ToLowerInvariant();
+        var emailDomainKey = rates.EmailDomainKey(emailDomain);
+        var heldBecause = rates.Count(Campaign.Id, source, emailDomain, emailDomainKey);
         var now = clock.GetUtcNow().UtcDateTime;
         var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
         var expiresAt = ConfirmationToken.ExpiryFrom(now);
@@ -157,6 +165,10 @@ public sealed class ShowModel(
                 ConfirmationTokenExpiresAt = suspicion is null ? expiresAt : null,
                 State = suspicion is null ? SignatureState.Pending : SignatureState.Invalidated,
                 InvalidatedBecause = suspicion,
+                HeldBecause = heldBecause,
+                AddressHash = source?.Address,
+                NetworkHash = source?.Network,
+                EmailDomainKey = emailDomainKey,
             },
             ConfirmationEmail = suspicion is null
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale))

@@ -23,6 +23,64 @@ namespace Countersign.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CountedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("InvalidatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InvalidatedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<int>("SignatureCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("Invalidations");
+                });
+
+            modelBuilder.Entity("Countersign.Abuse.IpSalt", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("IpSalts");
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>
                 {
                     b.Property<int>("Id")
@@ -202,6 +260,9 @@ namespace Countersign.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<byte[]>("AddressHash")
+                        .HasColumnType("bytea");
+
                     b.Property<int>("CampaignId")
                         .HasColumnType("integer");
 
@@ -226,13 +287,23 @@ namespace Countersign.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<byte[]>("EmailDomainKey")
+                        .HasColumnType("bytea");
+
                     b.Property<byte[]>("EmailKey")
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("HeldBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("InvalidatedBecause")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("InvalidationId")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
@@ -244,6 +315,9 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.Property<byte[]>("NameCiphertext")
                         .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("NetworkHash")
                         .HasColumnType("bytea");
 
                     b.Property<byte[]>("PostcodeCiphertext")
@@ -268,6 +342,10 @@ namespace Countersign.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ConfirmationTokenHash");
+
+                    b.HasIndex("InvalidationId");
+
+                    b.HasIndex("CampaignId", "CreatedAt");
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
@@ -306,6 +384,15 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("StaffUsers");
                 });
 
+            modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignHost", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
@@ -340,6 +427,11 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Countersign.Abuse.Invalidation", null)
+                        .WithMany()
+                        .HasForeignKey("InvalidationId")
+                        .OnDelete(DeleteBehavior.NoAction);
                 });
 
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>

@@ -17,6 +17,62 @@ namespace Countersign.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CountedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("InvalidatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvalidatedBy")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SignatureCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UndoneBy")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("Invalidations");
+                });
+
+            modelBuilder.Entity("Countersign.Abuse.IpSalt", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("IpSalts");
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>
                 {
                     b.Property<int>("Id")
@@ -188,6 +244,9 @@ namespace Countersign.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("AddressHash")
+                        .HasColumnType("BLOB");
+
                     b.Property<int>("CampaignId")
                         .HasColumnType("INTEGER");
 
@@ -212,13 +271,23 @@ namespace Countersign.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("EmailDomainKey")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("EmailKey")
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("HeldBecause")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InvalidatedBecause")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("InvalidationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
@@ -230,6 +299,9 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("NameCiphertext")
                         .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("NetworkHash")
                         .HasColumnType("BLOB");
 
                     b.Property<byte[]>("PostcodeCiphertext")
@@ -254,6 +326,10 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ConfirmationTokenHash");
+
+                    b.HasIndex("InvalidationId");
+
+                    b.HasIndex("CampaignId", "CreatedAt");
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
@@ -290,6 +366,15 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("StaffUsers");
                 });
 
+            modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignHost", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
@@ -324,6 +409,11 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasForeignKey("CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Countersign.Abuse.Invalidation", null)
+                        .WithMany()
+                        .HasForeignKey("InvalidationId")
+                        .OnDelete(DeleteBehavior.NoAction);
                 });
 
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>

@@ -1,0 +1,151 @@
+using System.Data.Common;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Signing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Countersign.Abuse;
+
+/// <summary>A group of one campaign's signatures a moderator picks out: any mix of network, email domain and time window.</summary>
+public sealed record SignatureGroup(int CampaignId, byte[]? NetworkHash = null, byte[]? EmailDomainKey = null, DateTime? From = null, DateTime? Until = null);
+
+/// <summary>
+/// What moderators do to groups of signatures: set them aside, undo that, release held ones. Each
+/// is one UPDATE … RETURNING in a transaction with the counters, so the count follows exactly the
+/// rows that changed, even while signatures are being confirmed at the same moment.
+/// </summary>
+public static class Moderation
+{
+    public static async Task<Invalidation> InvalidateAsync(CountersignDb db, SignatureGroup group, string description, string staffEmail, DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var invalidation = new Invalidation
+        {
+            CampaignId = group.CampaignId,
+            Description = description.Length > Invalidation.DescriptionMaxLength ? description[..Invalidation.DescriptionMaxLength] : description,
+            InvalidatedBy = staffEmail,
+            InvalidatedAt = now,
+        };
+        db.Invalidations.Add(invalidation);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Before this statement the rows had no invalidation, so they counted if confirmed and not held.
+        var changed = await UpdateAsync(db, transaction,
+            """SET "InvalidationId" = @invalidation""",
+            """ "InvalidationId" IS NULL AND "State" IN ('pending', 'confirmed') """,
+            """("State" = 'confirmed' AND "HeldBecause" IS NULL)""",
+            group, ("@invalidation", invalidation.Id), cancellationToken);
+        invalidation.SignatureCount = changed.Count;
+        invalidation.CountedCount = changed.Count(row => row.Counted);
+        await SubtractAsync(db, group.CampaignId, changed);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return invalidation;
+    }
+
+    /// <summary>Counts an invalidation's signatures again; false when it was undone already.</summary>
+    public static async Task<bool> UndoAsync(CountersignDb db, Invalidation invalidation, string staffEmail, DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var marked = await db.Invalidations.Where(i => i.Id == invalidation.Id && i.UndoneAt == null)
+            .ExecuteUpdateAsync(i => i.SetProperty(x => x.UndoneAt, now).SetProperty(x => x.UndoneBy, staffEmail), cancellationToken);
+        if (marked == 0)
+        {
+            return false;
+        }
+
+        var changed = await UpdateAsync(db, transaction,
+            """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureState.CountsSql,
+            new SignatureGroup(invalidation.CampaignId), ("@invalidation", invalidation.Id), cancellationToken);
+        await AddAsync(db, invalidation.CampaignId, changed);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Lets the group's held signatures count (those confirmed and not set aside); returns how many were released.</summary>
+    public static async Task<int> ReleaseAsync(CountersignDb db, SignatureGroup group, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changed = await UpdateAsync(db, transaction,
+            """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureState.CountsSql, group, null, cancellationToken);
+        await AddAsync(db, group.CampaignId, changed);
+        await transaction.CommitAsync(cancellationToken);
+        return changed.Count;
+    }
+
+    private static Task AddAsync(CountersignDb db, int campaignId, List<ChangedRow> changed) => ApplyAsync(db, campaignId, changed, +1);
+
+    private static Task SubtractAsync(CountersignDb db, int campaignId, List<ChangedRow> changed) => ApplyAsync(db, campaignId, changed, -1);
+
+    private static async Task ApplyAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int sign)
+    {
+        var counted = changed.Where(row => row.Counted).ToList();
+        if (counted.Count == 0)
+        {
+            return;
+        }
+
+        await Counters.AddAsync(db, campaignId,
+            counted.GroupBy(row => row.CountryCode).ToDictionary(g => g.Key, g => sign * g.Count()),
+            counted.GroupBy(row => DateOnly.FromDateTime(row.ConfirmedAt!.Value)).ToDictionary(g => g.Key, g => sign * g.Count()));
+    }
+
+    private sealed record ChangedRow(string CountryCode, DateTime? ConfirmedAt, bool Counted);
+
+    /// <summary>Runs one UPDATE on the group's signatures and returns, for each changed row, whether it counts per <paramref name="countedSql"/>.</summary>
+    private static async Task<List<ChangedRow>> UpdateAsync(CountersignDb db, IDbContextTransaction transaction, string set, string condition, string countedSql,
+        SignatureGroup group, (string Name, long Value)? extra, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        var where = new List<string> { """ "CampaignId" = @campaign """, condition };
+        Add(command, "@campaign", group.CampaignId);
+        if (extra is { } parameter)
+        {
+            Add(command, parameter.Name, parameter.Value);
+        }
+
+        if (group.NetworkHash is { } network)
+        {
+            where.Add(""" "NetworkHash" = @network """);
+            Add(command, "@network", network);
+        }
+
+        if (group.EmailDomainKey is { } domain)
+        {
+            where.Add(""" "EmailDomainKey" = @domain """);
+            Add(command, "@domain", domain);
+        }
+
+        if (group.From is { } from)
+        {
+            where.Add(""" "CreatedAt" >= @from """);
+            Add(command, "@from", from);
+        }
+
+        if (group.Until is { } until)
+        {
+            where.Add(""" "CreatedAt" < @until """);
+            Add(command, "@until", until);
+        }
+
+        command.CommandText = $"""UPDATE "Signatures" {set} WHERE {string.Join(" AND ", where)} RETURNING "CountryCode", "ConfirmedAt", {countedSql}""";
+        var changed = new List<ChangedRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changed.Add(new ChangedRow(reader.GetString(0), await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetDateTime(1), reader.GetBoolean(2)));
+        }
+
+        return changed;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Countersign.Privacy;
+using Countersign.Signing;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Abuse;
+
+/// <summary>
+/// Counts each campaign's recent signatures by source (IP address, network, email domain) and says
+/// when one is over its limit. Such a signature is still taken, and answered like any other, but
+/// held: not counted until a moderator releases it. So a flood from one place adds nothing to the
+/// count, the people behind a busy shared address lose nothing, and a script learns nothing.
+/// </summary>
+/// <remarks>
+/// Not System.Threading.RateLimiting: its partitioned limiter keeps a limiter object per source and
+/// sweeps them all every 100 ms, and a viral campaign brings thousands of new addresses a second,
+/// each to be remembered for five minutes. Here a source costs one small dictionary entry, and
+/// entries are dropped once their windows are over. Counts are per server, like the limits of the
+/// HTTP flood limiter.
+/// </remarks>
+public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDataProtector protector, TimeProvider clock)
+{
+    public const string AddressReason = "address-rate";
+    public const string NetworkReason = "network-rate";
+    public const string EmailDomainReason = "domain-rate";
+
+    private readonly RateLimitOptions _limits = options.Value;
+    private readonly HashSet<string> _commonDomains = new(options.Value.CommonEmailDomains, StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Source, Windows> _counts = new();
+    private long _nextPurge;
+
+    /// <summary>
+    /// The keyed hash that stands for an email domain in the database and the moderators' report:
+    /// of its registrable domain, so that a thousand subdomains of one domain are one domain.
+    /// </summary>
+    public byte[] EmailDomainKey(string domain) =>
+        protector.KeyedHash("email-domain", Encoding.UTF8.GetBytes(RegistrableDomains.Of(domain))).AsSpan(0, NetworkAddresses.HashSize).ToArray();
+
+    /// <summary>Counts one signature and returns why it must be held, or null when every source is within its limits.</summary>
+    public string? Count(int campaignId, HashedSource? source, string emailDomain, byte[] emailDomainKey)
+    {
+        var now = clock.GetTimestamp() / clock.TimestampFrequency;
+        PurgeFinishedWindows(now);
+
+        // Every source is counted, even once another is over: each limit sees all the traffic.
+        var overAddress = source is not null && CountOne(new Source(campaignId, 'a', source.Address), _limits.PerAddress, now);
+        var overNetwork = source is not null && CountOne(new Source(campaignId, 'n', source.Network), _limits.PerNetwork, now);
+        var commonDomain = _commonDomains.Contains(emailDomain) || _commonDomains.Contains(RegistrableDomains.Of(emailDomain));
+        var overDomain = !commonDomain && CountOne(new Source(campaignId, 'd', emailDomainKey), _limits.PerEmailDomain, now);
+        return overAddress ? AddressReason : overNetwork ? NetworkReason : overDomain ? EmailDomainReason : null;
+    }
+
+    /// <summary>Adds one to the source's windows; true when that takes it over either limit.</summary>
+    private bool CountOne(Source source, SignatureLimit limit, long now)
+    {
+        var windows = _counts.GetOrAdd(source, _ => new Windows());
+        lock (windows)
+        {
+            return windows.Burst.Add(now, limit.BurstSeconds) > limit.Burst
+                | windows.Sustained.Add(now, limit.SustainedSeconds) > limit.Sustained;
+        }
+    }
+
+    private void PurgeFinishedWindows(long now)
+    {
+        var due = Interlocked.Read(ref _nextPurge);
+        if (now < due || Interlocked.CompareExchange(ref _nextPurge, now + 60, due) != due)
+        {
+            return;
+        }
+
+        var longest = Math.Max(_limits.PerAddress.SustainedSeconds, Math.Max(_limits.PerNetwork.SustainedSeconds, _limits.PerEmailDomain.SustainedSeconds));
+        foreach (var (source, windows) in _counts)
+        {
+            if (now - windows.Sustained.Start > longest)
+            {
+                _counts.TryRemove(source, out _);
+            }
+        }
+    }
+
+    /// <summary>A campaign and one of its sources; the first 8 bytes of a keyed hash tell sources apart well enough.</summary>
+    private readonly record struct Source(int CampaignId, char Kind, long Hash)
+    {
+        public Source(int campaignId, char kind, byte[] hash)
+            : this(campaignId, kind, BitConverter.ToInt64(hash, 0))
+        {
+        }
+    }
+
+    private sealed class Windows
+    {
+        public Window Burst;
+        public Window Sustained;
+    }
+
+    /// <summary>A fixed window: when it started (in seconds) and how many it has counted.</summary>
+    private struct Window
+    {
+        public long Start;
+        public int Count;
+
+        public int Add(long now, int seconds)
+        {
+            if (now - Start >= seconds)
+            {
+                Start = now;
+                Count = 0;
+            }
+
+            return ++Count;
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using Countersign.Abuse;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Privacy;
+using Countersign.Signing;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Pages.Staff;
+
+/// <summary>
+/// A campaign's signing trends for moderators: signatures per hour, the networks and email domains
+/// with unusual counts, held signatures to release, and bulk invalidations that can be undone.
+/// </summary>
+public sealed class ReviewModel(
+    CountersignDb db,
+    SigningRates rates,
+    PersonalDataProtector protector,
+    CampaignCache campaigns,
+    IOptions<RateLimitOptions> limits,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> t) : PageModel
+{
+    /// <summary>How far back the report looks.</summary>
+    public const int HoursShown = 48;
+
+    /// <summary>Sources listed per hour, the busiest first.</summary>
+    public const int SourcesPerHour = 10;
+
+    public Campaign Campaign { get; private set; } = null!;
+    public int UnusualPerHour => limits.Value.UnusualPerHour;
+    public int Held { get; private set; }
+    public int SetAside { get; private set; }
+    public IReadOnlyList<HourRow> Hours { get; private set; } = [];
+    public IReadOnlyList<SourceRow> Sources { get; private set; } = [];
+    public IReadOnlyList<Invalidation> Invalidations { get; private set; } = [];
+
+    /// <summary>What the last action did, shown above the report.</summary>
+    [TempData]
+    public string? Done { get; set; }
+
+    [BindProperty]
+    public GroupForm Group { get; set; } = new();
+
+    public sealed record HourRow(DateTime Hour, int Signatures, int Held, int SetAside);
+
+    public sealed record SourceRow(DateTime Hour, bool IsNetwork, string Key, string Label, int Signatures, int Held)
+    {
+        public bool IsUnusual(int threshold) => Signatures > threshold;
+    }
+
+    /// <summary>The moderator's choice of signatures; every field is optional, an empty form means the whole campaign.</summary>
+    public sealed class GroupForm
+    {
+        public string? Network { get; set; }
+        public string? Domain { get; set; }
+
+        /// <summary>UTC, as the report shows times.</summary>
+        public DateTime? From { get; set; }
+        public DateTime? Until { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        await LoadReportAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostInvalidateAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (ReadGroup() is not { } group)
+        {
+            return await ShowAgainAsync(cancellationToken);
+        }
+
+        var invalidation = await Moderation.InvalidateAsync(db, group, Describe(), StaffEmail, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        campaigns.Forget(Campaign.Slug);
+        Done = t["{0} signatures set aside; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount];
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostUndoAsync(int id, long invalidation, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        var undone = await db.Invalidations.SingleOrDefaultAsync(i => i.Id == invalidation && i.CampaignId == id, cancellationToken);
+        if (undone is null)
+        {
+            return NotFound();
+        }
+
+        Done = await Moderation.UndoAsync(db, undone, StaffEmail, clock.GetUtcNow().UtcDateTime, cancellationToken)
+            ? t["The invalidation is undone: its {0} signatures count again where they are confirmed.", undone.SignatureCount]
+            : t["That invalidation was undone already."];
+        campaigns.Forget(Campaign.Slug);
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostReleaseAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (ReadGroup() is not { } group)
+        {
+            return await ShowAgainAsync(cancellationToken);
+        }
+
+        var released = await Moderation.ReleaseAsync(db, group, cancellationToken);
+        campaigns.Forget(Campaign.Slug);
+        Done = t["{0} held signatures released; those confirmed now count.", released];
+        return RedirectToPage(new { id });
+    }
+
+    private string StaffEmail => User.Identity?.Name ?? "";
+
+    /// <summary>The form as a group of signatures, or null with the problems in ModelState.</summary>
+    private SignatureGroup? ReadGroup()
+    {
+        ModelState.Clear();
+        byte[]? network = null;
+        if (!string.IsNullOrWhiteSpace(Group.Network))
+        {
+            network = NetworkAddresses.ParseNetworkHash(Group.Network.Trim());
+            if (network is null)
+            {
+                ModelState.AddModelError($"{nameof(Group)}.{nameof(GroupForm.Network)}", t["Copy the network's code from the report: 32 letters and digits."]);
+            }
+        }
+
+        var domain = Group.Domain?.Trim().TrimStart('@');
+        if (!string.IsNullOrEmpty(domain) && (domain.Length > 253 || !domain.Contains('.', StringComparison.Ordinal) || domain.Contains('@', StringComparison.Ordinal)))
+        {
+            ModelState.AddModelError($"{nameof(Group)}.{nameof(GroupForm.Domain)}", t["Enter an email domain like example.org."]);
+        }
+
+        if (Group.From is { } from && Group.Until is { } until && until <= from)
+        {
+            ModelState.AddModelError($"{nameof(Group)}.{nameof(GroupForm.Until)}", t["The end of the time window must come after its start."]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return null;
+        }
+
+        return new SignatureGroup(
+            Campaign.Id,
+            network,
+            string.IsNullOrEmpty(domain) ? null : rates.EmailDomainKey(domain),
+            Group.From is { } start ? DateTime.SpecifyKind(start, DateTimeKind.Utc) : null,
+            Group.Until is { } end ? DateTime.SpecifyKind(end, DateTimeKind.Utc) : null);
+    }
+
+    /// <summary>The group in words, for the invalidation log.</summary>
+    private string Describe()
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(Group.Network))
+        {
+            parts.Add(t["network {0}", Group.Network.Trim().ToLowerInvariant()]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Group.Domain))
+        {
+            parts.Add(t["email domain {0}", Group.Domain.Trim().TrimStart('@').ToLowerInvariant()]);
+        }
+
+        if (Group.From is { } from)
+        {
+            parts.Add(t["from {0} UTC", from.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]);
+        }
+
+        if (Group.Until is { } until)
+        {
+            parts.Add(t["until {0} UTC", until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]);
+        }
+
+        return parts.Count == 0 ? t["all signatures"] : string.Join(", ", parts);
+    }
+
+    private async Task<IActionResult> ShowAgainAsync(CancellationToken cancellationToken)
+    {
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await LoadReportAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        Campaign = (await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken))!;
+        return Campaign is not null;
+    }
+
+    private async Task LoadReportAsync(CancellationToken cancellationToken)
+    {
+        var campaign = db.Signatures.Where(s => s.CampaignId == Campaign.Id);
+        Held = await campaign.CountAsync(s => s.HeldBecause != null && s.InvalidationId == null && s.State != SignatureState.Erased, cancellationToken);
+        SetAside = await campaign.CountAsync(s => s.InvalidationId != null || s.State == SignatureState.Invalidated, cancellationToken);
+        Invalidations = await db.Invalidations.AsNoTracking().Where(i => i.CampaignId == Campaign.Id)
+            .OrderByDescending(i => i.InvalidatedAt).ToListAsync(cancellationToken);
+
+        var since = clock.GetUtcNow().UtcDateTime.AddHours(-HoursShown);
+        var recent = campaign.Where(s => s.CreatedAt >= since);
+        Hours = (await recent
+                .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour })
+                .Select(g => new
+                {
+                    g.Key.Date,
+                    g.Key.Hour,
+                    Signatures = g.Count(),
+                    Held = g.Count(s => s.HeldBecause != null),
+                    SetAside = g.Count(s => s.InvalidationId != null || s.State == SignatureState.Invalidated),
+                })
+                .ToListAsync(cancellationToken))
+            .Select(h => new HourRow(DateTime.SpecifyKind(h.Date.AddHours(h.Hour), DateTimeKind.Utc), h.Signatures, h.Held, h.SetAside))
+            .OrderByDescending(h => h.Hour)
+            .ToList();
+
+        // Only sources worth a look leave the database: unusually many signatures, or any held.
+        var threshold = UnusualPerHour;
+        var networks = await recent.Where(s => s.NetworkHash != null)
+            .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour, s.NetworkHash })
+            .Where(g => g.Count() > threshold || g.Any(s => s.HeldBecause != null))
+            .Select(g => new { g.Key.Date, g.Key.Hour, Key = g.Key.NetworkHash!, Signatures = g.Count(), Held = g.Count(s => s.HeldBecause != null) })
+            .ToListAsync(cancellationToken);
+        var domains = await recent.Where(s => s.EmailDomainKey != null)
+            .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour, s.EmailDomainKey })
+            .Where(g => g.Count() > threshold || g.Any(s => s.HeldBecause != null))
+            .Select(g => new { g.Key.Date, g.Key.Hour, Key = g.Key.EmailDomainKey!, Signatures = g.Count(), Held = g.Count(s => s.HeldBecause != null), Sample = g.Max(s => s.Id) })
+            .ToListAsync(cancellationToken);
+
+        // A domain is shown by name, read from one of its signatures; networks only ever by their hash.
+        var samples = domains.Select(d => d.Sample).ToList();
+        var domainNames = (await db.Signatures.AsNoTracking().Where(s => samples.Contains(s.Id)).Select(s => new { s.Id, s.EmailCiphertext }).ToListAsync(cancellationToken))
+            .ToDictionary(s => s.Id, s => EmailDomain(s.EmailCiphertext));
+
+        Sources = networks
+            .Select(n => new SourceRow(Hour(n.Date, n.Hour), true, Convert.ToHexStringLower(n.Key), Convert.ToHexStringLower(n.Key), n.Signatures, n.Held))
+            .Concat(domains.Select(d => new SourceRow(Hour(d.Date, d.Hour), false, domainNames.GetValueOrDefault(d.Sample, "?"), domainNames.GetValueOrDefault(d.Sample, "?"), d.Signatures, d.Held)))
+            .GroupBy(s => s.Hour)
+            .OrderByDescending(g => g.Key)
+            .SelectMany(g => g.OrderByDescending(s => s.Signatures).Take(SourcesPerHour))
+            .ToList();
+    }
+
+    private static DateTime Hour(DateTime date, int hour) => DateTime.SpecifyKind(date.AddHours(hour), DateTimeKind.Utc);
+
+    private string EmailDomain(byte[] emailCiphertext)
+    {
+        var email = protector.DecryptString(emailCiphertext);
+        return RegistrableDomains.Of(email[(email.LastIndexOf('@') + 1)..]);
+    }
+}
