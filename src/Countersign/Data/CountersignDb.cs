@@ -1,6 +1,7 @@
 using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Email;
+using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
     public DbSet<IpSalt> IpSalts => Set<IpSalt>();
     public DbSet<Invalidation> Invalidations => Set<Invalidation>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -72,6 +74,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             // The moderators' report and bulk invalidations select a campaign's signatures by time.
             signature.HasIndex(s => new { s.CampaignId, s.CreatedAt });
             signature.HasIndex(s => s.InvalidationId);
+            signature.HasIndex(s => new { s.State, s.CreatedAt });
             signature.HasOne<Invalidation>().WithMany().HasForeignKey(s => s.InvalidationId).OnDelete(DeleteBehavior.NoAction);
             signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -84,6 +87,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
         });
 
         modelBuilder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
+        modelBuilder.Entity<RetentionRun>(run => run.HasIndex(r => r.RanAt));
 
         modelBuilder.Entity<Invalidation>(invalidation =>
         {

@@ -99,6 +99,9 @@ public static class CountersignApp
         services.AddFloodLimiter();
         services.AddSingleton<SignatureIntake>();
         services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
         services.AddScoped<DemoData>();
         services.AddScoped<StaffAccounts>();
 

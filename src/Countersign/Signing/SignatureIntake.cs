@@ -224,7 +224,7 @@ public sealed partial class SignatureIntake : BackgroundService
     {
         if (existing.State != SignatureState.Pending)
         {
-            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Locale));
+            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, request.Locale));
         }
 
         // The same link again while it has time left (so a double click leaves no dead link),
@@ -237,7 +237,7 @@ public sealed partial class SignatureIntake : BackgroundService
             await rows.SetConfirmationTokenAsync(existing.Id, ConfirmationToken.Hash(token), expiresAt);
         }
 
-        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, token, request.Locale));
+        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, token, request.Locale));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} signing request(s) ({Error}); their senders are asked to try again")]

@@ -33,8 +33,8 @@ public sealed class SignerEmailsTests
         Enumerable.Range(0, 10)
             .SelectMany(i => new object[]
             {
-                emails.Confirmation(campaign, $"Signer {i}", $"signer{i}@example.org", "token", "en"),
-                emails.AlreadySigned(campaign, $"Signer {i}", $"signer{i}@example.org", "fr"),
+                emails.Confirmation(campaign, $"Signer {i}", $"signer{i}@example.org", new byte[32], "token", "en"),
+                emails.AlreadySigned(campaign, $"Signer {i}", $"signer{i}@example.org", new byte[32], "fr"),
             })
             .Select(message => new WeakReference(message))
             .ToArray();

@@ -171,7 +171,7 @@ public sealed class ShowModel(
                 EmailDomainKey = emailDomainKey,
             },
             ConfirmationEmail = suspicion is null
-                ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, token, locale))
+                ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))
                 : null,
             Name = Input.TrimmedName,
             Email = Input.TrimmedEmail,

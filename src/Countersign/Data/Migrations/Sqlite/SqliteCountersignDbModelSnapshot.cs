@@ -238,6 +238,25 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Countersign.Privacy.RetentionRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PendingErased")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RanAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RanAt");
+
+                    b.ToTable("RetentionRuns");
+                });
+
             modelBuilder.Entity("Countersign.Signing.Signature", b =>
                 {
                     b.Property<long>("Id")
@@ -333,6 +352,8 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
+
+                    b.HasIndex("State", "CreatedAt");
 
                     b.ToTable("Signatures");
                 });

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Privacy;
+using Countersign.Signing;
+using Countersign.Tests.Infrastructure;
+using Countersign.Tests.Signing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace Countersign.Tests.Privacy;
+
+/// <summary>
+/// A signer erases their signature from the link in any email, and signatures never confirmed are
+/// erased after 7 days. Runs on SQLite and on PostgreSQL.
+/// </summary>
+public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private TestSite Site { get; set; } = null!;
+
+    public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
+
+    public async Task DisposeAsync() => await Site.DisposeAsync();
+
+    [Fact]
+    public async Task Should_erase_a_confirmed_signature_from_the_link_in_its_email_and_take_it_off_the_count()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia Erasable", email: "nadia@example.org", postcode: "EC1A 1BB"));
+        var confirmation = Assert.Single(await Site.OutboxEmailsAsync(1));
+        await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(confirmation), []);
+        Assert.Equal(1, await CountAsync(campaign));
+        var before = await Site.QueryAsync(db => db.Signatures.SingleAsync());
+
+        // Signing again brings the "already signed" email, with the same erase link.
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
+        var emails = await Site.OutboxEmailsAsync(2);
+        var link = ErasePath(emails[0]);
+        Assert.Equal(link, ErasePath(emails[1]));
+
+        // Opening the link (as a mail scanner would) changes nothing.
+        var opened = await browser.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Contains("Erase my signature", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(campaign));
+
+        var erased = await TestSite.PostFormAsync(browser, link, []);
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Contains("Your signature is erased", await erased.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(campaign));
+        await AssertCountersAreZeroAsync(campaign);
+
+        var row = await Site.QueryAsync(db => db.Signatures.SingleAsync());
+        Assert.Equal(SignatureState.Erased, row.State);
+        Assert.Empty(row.NameCiphertext);
+        Assert.Empty(row.EmailCiphertext);
+        Assert.Null(row.PostcodeCiphertext);
+        Assert.Null(row.PublicName);
+        Assert.Null(row.AddressHash);
+        Assert.Null(row.EmailDomainKey);
+        Assert.Null(row.ConfirmationTokenHash);
+        Assert.NotEqual(before.EmailKey, row.EmailKey);
+        Assert.Equal(before.CountryCode, row.CountryCode);
+
+        // The link now leads nowhere, and the person may sign again.
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostWithTokenAsync(browser, link, campaign)).StatusCode);
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
+        Assert.Equal(2, await Site.QueryAsync(db => db.Signatures.CountAsync()));
+        Assert.StartsWith("Confirm your signature", (await Site.OutboxEmailsAsync(3))[2].Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_erase_a_pending_signature_so_its_confirmation_link_no_longer_works()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+
+        await TestSite.PostFormAsync(Site.Browser(), ErasePath(email), []);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(TestSite.ConfirmationPath(email))).StatusCode);
+        Assert.Equal(SignatureState.Erased, await Site.QueryAsync(db => db.Signatures.Select(s => s.State).SingleAsync()));
+        Assert.Equal(0, await CountAsync(campaign));
+    }
+
+    [Theory]
+    [InlineData("not-a-link")]
+    [InlineData("AAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Should_answer_a_made_up_erase_link_with_404_and_erase_nothing(string token)
+    {
+        var campaign = await Site.AddCampaignAsync();
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        var genuine = ErasePath(Assert.Single(await Site.OutboxEmailsAsync(1)));
+
+        // A genuine link with one character changed is made up too.
+        var tampered = genuine[..^1] + (genuine[^1] == 'A' ? 'B' : 'A');
+        foreach (var path in new[] { $"/erase/{token}", tampered })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await PostWithTokenAsync(Site.Browser(), path, campaign)).StatusCode);
+        }
+
+        Assert.Equal(SignatureState.Pending, await Site.QueryAsync(db => db.Signatures.Select(s => s.State).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Should_erase_signatures_never_confirmed_after_7_days_and_record_it_for_staff()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "never.confirms@example.org"));
+        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "confirms@example.org"));
+        var emails = await Site.OutboxEmailsAsync(2);
+        var confirming = emails.Single(e => e.To.Mailboxes.Single().Address == "confirms@example.org");
+        await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(confirming), []);
+        var job = Site.Services.GetRequiredService<RetentionJob>();
+
+        // The job's own timer runs on the test clock too, so either pass may be the one that erases.
+        Site.Clock.Advance(TimeSpan.FromDays(6.9));
+        Assert.Null(await job.RunOnceAsync());
+        Assert.Equal(2, await Site.QueryAsync(db => db.Signatures.CountAsync(s => s.State != SignatureState.Erased)));
+
+        Site.Clock.Advance(TimeSpan.FromDays(0.2));
+        await job.RunOnceAsync();
+        await TestSite.WaitUntilAsync(async () => await Site.QueryAsync(db => db.RetentionRuns.AnyAsync()), "the erasing pass is recorded");
+
+        var runs = await Site.QueryAsync(db => db.RetentionRuns.ToListAsync());
+        Assert.Equal(1, Assert.Single(runs).PendingErased);
+        var states = await Site.QueryAsync(db => db.Signatures.OrderBy(s => s.Id).Select(s => new { s.State, s.EmailCiphertext.Length }).ToListAsync());
+        Assert.Equal(SignatureState.Erased, states[0].State);
+        Assert.Equal(0, states[0].Length);
+        Assert.Equal(SignatureState.Confirmed, states[1].State);
+        Assert.Equal(1, await CountAsync(campaign));
+    }
+
+    /// <summary>Posts to a page that answers 404 (so has no form of its own), with a token from the campaign page.</summary>
+    private static async Task<HttpResponseMessage> PostWithTokenAsync(HttpClient browser, string path, Campaign campaign) =>
+        await browser.PostAsync(path, new FormUrlEncodedContent([new("__RequestVerificationToken", await TestSite.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}"))]));
+
+    private async Task<int> CountAsync(Campaign campaign) =>
+        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync());
+
+    private async Task AssertCountersAreZeroAsync(Campaign campaign)
+    {
+        Assert.Equal(0, await Site.QueryAsync(db => db.CountryCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
+        Assert.Equal(0, await Site.QueryAsync(db => db.DayCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
+    }
+
+    private static string ErasePath(MimeMessage message)
+    {
+        var match = EraseLinkPattern().Match(message.TextBody ?? "");
+        Assert.True(match.Success, $"No erase link in the email '{message.Subject}'.");
+        return match.Groups["path"].Value;
+    }
+
+    [GeneratedRegex(@"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)")]
+    private static partial Regex EraseLinkPattern();
+}
+
+public sealed class ErasureOnSqlite() : ErasureTests(DatabaseProvider.Sqlite);
+
+public sealed class ErasureOnPostgres() : ErasureTests(DatabaseProvider.Postgres);
