@@ -26,10 +26,18 @@ public static class BenchDatabase
         return new SqliteCountersignDb(sqlite);
     }
 
-    public static PersonalDataProtector Protector() =>
-        new(new PrivacyKeys(
-            Convert.FromBase64String(Require("Privacy__EncryptionKey")),
-            Convert.FromBase64String(Require("Privacy__HashingKey"))));
+    public static PersonalDataProtector Protector() => new(Keys());
+
+    /// <summary>The campaign's own cipher, its key unwrapped from the database the way the server does.</summary>
+    public static async Task<CampaignCipher> CampaignCipherAsync(CountersignDb db, int campaignId)
+    {
+        var stored = await db.CampaignKeys.AsNoTracking().SingleOrDefaultAsync(k => k.CampaignId == campaignId)
+            ?? throw new BenchException($"campaign {campaignId} has no data key: did any signature reach it?");
+        return new CampaignCipher(campaignId, CampaignKeys.Unwrap(Keys(), campaignId, stored.WrappedKey), Protector());
+    }
+
+    private static PrivacyKeys Keys() =>
+        new(Convert.FromBase64String(Require("Privacy__EncryptionKey")), Convert.FromBase64String(Require("Privacy__HashingKey")));
 
     private static string Require(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : throw new BenchException($"{name} is not set");

@@ -90,11 +90,11 @@ public static partial class Checks
         var unanswered = KeyValues.Count(wrk, "sent") - KeyValues.Count(wrk, "responses");
         var failed = KeyValues.Count(wrk, "s5xx") + KeyValues.Count(wrk, "other");
         var run = options.Get("run");
-        var emailPattern = new Regex($"^bench-{Regex.Escape(run)}-[0-9]+-[0-9]+@example\\.org$", RegexOptions.CultureInvariant);
+        var emailPattern = new Regex($"^bench-{Regex.Escape(run)}-[0-9]+-[0-9]+@gmail\\.com$", RegexOptions.CultureInvariant);
 
         await using var db = BenchDatabase.Open();
-        var protector = BenchDatabase.Protector();
         var campaign = await FindCampaignAsync(db, options.Get("slug"));
+        using var cipher = await BenchDatabase.CampaignCipherAsync(db, campaign.Id);
 
         var newRows = await db.Signatures.AsNoTracking()
             .Where(s => s.CampaignId == campaign.Id && s.Id > before.MaxSignatureId)
@@ -104,7 +104,7 @@ public static partial class Checks
         var foreign = 0;
         foreach (var row in newRows)
         {
-            var email = protector.DecryptString(row.EmailCiphertext);
+            var email = cipher.DecryptString(row.EmailCiphertext);
             if (!emailPattern.IsMatch(email))
             {
                 foreign++;
@@ -132,7 +132,7 @@ public static partial class Checks
             .CountAsync();
         report.Add("sign_no_duplicate_email_key", duplicates == 0, $"{duplicates} email key(s) stored more than once");
 
-        await CheckOutboxAsync(db, protector, before, emails, report);
+        await CheckOutboxAsync(db, BenchDatabase.Protector(), before, emails, report);
         await CheckCountersAsync(db, campaign.Id, report, "sign_counters");
         return report.Finish();
     }

@@ -26,6 +26,13 @@ public sealed class Campaign
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>When the campaign stopped taking signatures, and when they were delivered to the target.</summary>
+    public DateTime? ClosedAt { get; set; }
+    public DateTime? DeliveredAt { get; set; }
+
+    /// <summary>When its signers' personal data was erased (crypto-shredded); the counts stay.</summary>
+    public DateTime? PersonalDataErasedAt { get; set; }
+
     /// <summary>Confirmed signatures, kept up to date in the confirming transaction so pages never count rows.</summary>
     public int SignatureCount { get; set; }
 

@@ -10,7 +10,7 @@ namespace Countersign.Campaigns;
 /// Fills an empty site with the demo campaigns and a few thousand synthetic signatures (marked as
 /// demo data, with addresses under the reserved .invalid domain so nothing can ever be sent to them).
 /// </summary>
-public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, StaffAccounts staff, TimeProvider clock)
+public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, CampaignKeys campaignKeys, StaffAccounts staff, TimeProvider clock)
 {
     public const string DemoStaffEmail = "demo@countersign.localhost";
 
@@ -41,7 +41,8 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
         foreach (var campaign in campaigns.Where(c => c.State != CampaignState.Draft))
         {
             var count = campaign.State == CampaignState.Open ? random.Next(2_000, 3_500) : random.Next(800, 1_500);
-            await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, count, now, random, "demo-signer"), progress: null, cancellationToken);
+            var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
+            await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, cipher, count, now, random, "demo-signer"), progress: null, cancellationToken);
         }
 
         await staff.EnsureDemoAccountAsync(DemoStaffEmail, cancellationToken);
@@ -61,11 +62,12 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
 
         // A fresh prefix per run, so loading twice adds people instead of colliding with the first load.
         var run = Guid.NewGuid().ToString("N")[..8];
-        await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, count, clock.GetUtcNow().UtcDateTime, new Random(), $"load-{run}"), progress, cancellationToken);
+        var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
+        await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, cipher, count, clock.GetUtcNow().UtcDateTime, new Random(), $"load-{run}"), progress, cancellationToken);
         return campaign;
     }
 
-    private IEnumerable<Signature> Synthetic(Campaign campaign, int count, DateTime now, Random random, string emailPrefix)
+    private IEnumerable<Signature> Synthetic(Campaign campaign, CampaignCipher cipher, int count, DateTime now, Random random, string emailPrefix)
     {
         var daysOpen = Math.Max(1, (int)(now - campaign.CreatedAt).TotalDays);
         for (var i = 0; i < count; i++)
@@ -86,12 +88,11 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
             yield return new Signature
             {
                 CampaignId = campaign.Id,
-                NameCiphertext = protector.Encrypt(name),
-                EmailCiphertext = protector.Encrypt(email),
+                NameCiphertext = cipher.Encrypt(name),
+                EmailCiphertext = cipher.Encrypt(email),
                 EmailKey = protector.EmailKey(EmailAddress.Normalise(email)),
                 CountryCode = country,
                 ShowNamePublicly = showName,
-                PublicName = showName ? name : null,
                 Locale = "en",
                 State = SignatureState.Confirmed,
                 IsDemo = true,

@@ -24,6 +24,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<IpSalt> IpSalts => Set<IpSalt>();
     public DbSet<Invalidation> Invalidations => Set<Invalidation>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
+    public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -65,7 +66,6 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             signature.HasIndex(s => new { s.CampaignId, s.EmailKey }).IsUnique();
             signature.HasIndex(s => s.ConfirmationTokenHash);
             signature.Property(s => s.CountryCode).HasMaxLength(2);
-            signature.Property(s => s.PublicName).HasMaxLength(Signature.NameMaxLength);
             signature.Property(s => s.Locale).HasMaxLength(16);
             signature.Property(s => s.State).HasMaxLength(16);
             signature.Property(s => s.InvalidatedBecause).HasMaxLength(32);
@@ -88,6 +88,12 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
 
         modelBuilder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
         modelBuilder.Entity<RetentionRun>(run => run.HasIndex(r => r.RanAt));
+
+        modelBuilder.Entity<CampaignKey>(key =>
+        {
+            key.HasKey(k => k.CampaignId);
+            key.HasOne<Campaign>().WithOne().HasForeignKey<CampaignKey>(k => k.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         modelBuilder.Entity<Invalidation>(invalidation =>
         {

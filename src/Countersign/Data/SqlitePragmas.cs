@@ -6,11 +6,13 @@ namespace Countersign.Data;
 /// <summary>
 /// Sets SQLite's pragmas on every connection: WAL lets pages read while a signature is written,
 /// the busy timeout makes writers wait their turn instead of failing, and foreign keys are on.
+/// secure_delete overwrites what a change removes, so an erased name or a destroyed campaign key
+/// does not linger in the file's free space.
 /// </summary>
 public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
     private readonly string _pragmas =
-        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous.ToUpperInvariant()}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous.ToUpperInvariant()}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -76,6 +76,7 @@ public static class CountersignApp
             options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("data-protection-keys")), logs));
         services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
         services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<CampaignKeys>();
         services.AddSingleton<MarkdownRenderer>();
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();

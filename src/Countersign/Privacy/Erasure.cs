@@ -3,7 +3,6 @@ using Countersign.Data;
 using Countersign.Signing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 
 namespace Countersign.Privacy;
 
@@ -22,7 +21,37 @@ public static class Erasure
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, campaignId, emailKey, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await TruncateSqliteLogAsync(db, cancellationToken);
         return erased > 0;
+    }
+
+    /// <summary>
+    /// Crypto-shreds a campaign's personal data: destroys its data key, so every copy of its
+    /// encrypted values anywhere becomes unreadable, and deletes the rest (public names, email
+    /// keys, address hashes) from its signatures. The signatures still count: the campaign's
+    /// result stands, it just no longer says who signed. Returns false when it was done already
+    /// (by another pass or server), so each campaign is reported once.
+    /// </summary>
+    public static async Task<bool> ShredCampaignAsync(CountersignDb db, CampaignKeys keys, int campaignId, DateTime now, CancellationToken cancellationToken = default)
+    {
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // Claiming the campaign first takes its row lock: a second pass waits here, then finds it done.
+            var claimed = await db.Campaigns.Where(c => c.Id == campaignId && c.PersonalDataErasedAt == null)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.PersonalDataErasedAt, now), cancellationToken);
+            if (claimed == 0)
+            {
+                return false;
+            }
+
+            await CampaignKeys.ShredAsync(db, campaignId, cancellationToken);
+            await WipeWhereAsync(db, transaction, """ "CampaignId" = @campaign """, campaignId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        keys.Forget(campaignId);
+        await TruncateSqliteLogAsync(db, cancellationToken);
+        return true;
     }
 
     /// <summary>Erases every signature still pending that was made before <paramref name="before"/>; returns how many.</summary>
@@ -31,8 +60,41 @@ public static class Erasure
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var erased = await EraseWhereAsync(db, transaction, """ "State" = 'pending' AND "CreatedAt" < @before """, before, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await TruncateSqliteLogAsync(db, cancellationToken);
         return erased;
     }
+
+    /// <summary>
+    /// SQLite keeps recent pages, erased values included, in its write-ahead log until a
+    /// checkpoint; this one copies them into the database (where secure_delete has zeroed what was
+    /// removed) and empties the log file. When readers hold it busy, the next erasure tries again.
+    /// </summary>
+    private static async Task TruncateSqliteLogAsync(CountersignDb db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes the personal fields of the matching signatures, leaving their state and counting as they are.</summary>
+    private static async Task<int> WipeWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, int campaignId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        command.CommandText = $"""UPDATE "Signatures" SET {PersonalFieldsGone(db)} WHERE {where}""";
+        AddParameter(command, "@empty", Array.Empty<byte>());
+        AddParameter(command, "@campaign", campaignId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The SET list that deletes a signature's personal fields; the email key becomes random bytes, unique per row.</summary>
+    private static string PersonalFieldsGone(CountersignDb db) =>
+        $"""
+        "NameCiphertext" = @empty, "EmailCiphertext" = @empty, "EmailKey" = {(db.Database.IsNpgsql() ? "sha256(uuid_send(gen_random_uuid()))" : "randomblob(32)")},
+            "PostcodeCiphertext" = NULL, "ShowNamePublicly" = FALSE, "ConfirmationTokenHash" = NULL,
+            "ConfirmationTokenExpiresAt" = NULL, "AddressHash" = NULL, "NetworkHash" = NULL, "EmailDomainKey" = NULL
+        """;
 
     /// <summary>
     /// Runs the erasing UPDATE on the rows matching <paramref name="where"/> and takes the counted
@@ -42,15 +104,11 @@ public static class Erasure
     /// </summary>
     private static async Task<int> EraseWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, object first, byte[]? emailKey, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        var randomKey = connection is NpgsqlConnection ? "sha256(uuid_send(gen_random_uuid()))" : "randomblob(32)";
-        await using var command = connection.CreateCommand();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         command.CommandText =
             $"""
-            UPDATE "Signatures" SET "State" = 'erased', "NameCiphertext" = @empty, "EmailCiphertext" = @empty, "EmailKey" = {randomKey},
-                "PostcodeCiphertext" = NULL, "PublicName" = NULL, "ShowNamePublicly" = FALSE, "ConfirmationTokenHash" = NULL,
-                "ConfirmationTokenExpiresAt" = NULL, "AddressHash" = NULL, "NetworkHash" = NULL, "EmailDomainKey" = NULL
+            UPDATE "Signatures" SET "State" = 'erased', {PersonalFieldsGone(db)}
             WHERE {where}
             RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL
             """;

@@ -1,4 +1,6 @@
+using Countersign.Campaigns;
 using Countersign.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Privacy;
@@ -11,19 +13,28 @@ public sealed class RetentionOptions
     /// <summary>A signature not confirmed within this many days is erased (its link expired after 7).</summary>
     public int PendingDays { get; set; } = 7;
 
+    /// <summary>
+    /// Months after a campaign's delivery (or its closing, when it was never delivered) at which
+    /// its signers' personal data is crypto-shredded; the counts stay.
+    /// </summary>
+    public int EndedCampaignMonths { get; set; } = 6;
+
+    /// <summary>How often a pass runs after the one at start; 0 runs only the one at start.</summary>
     public int CheckEveryMinutes { get; set; } = 60;
 }
 
 /// <summary>
 /// Erases what Countersign promised not to keep: signatures never confirmed, once their link has
-/// long expired. Runs at start and then every <see cref="RetentionOptions.CheckEveryMinutes"/>;
+/// long expired, and the personal data of campaigns that ended long enough ago. Runs at start and then every <see cref="RetentionOptions.CheckEveryMinutes"/>;
 /// each pass that erased something is recorded for the staff's retention report.
 /// </summary>
-public sealed partial class RetentionJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
+public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.CheckEveryMinutes)), clock);
+        // A timer's period tops out at 49 days; that is plenty.
+        var minutes = Math.Min(options.Value.CheckEveryMinutes, 49 * 24 * 60);
+        using var timer = minutes > 0 ? new PeriodicTimer(TimeSpan.FromMinutes(minutes), clock) : null;
         do
         {
             try
@@ -36,7 +47,7 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, TimeProvid
                 LogPassFailed(logger, exception.GetType().Name);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (timer is not null && await WaitAsync(timer, stoppingToken));
     }
 
     /// <summary>One pass: erases what is due and records it; returns the record (null when nothing was due).</summary>
@@ -46,15 +57,28 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, TimeProvid
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
-        if (pendingErased == 0)
+
+        var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
+        var due = await db.Campaigns.AsNoTracking()
+            .Where(c => c.PersonalDataErasedAt == null && (c.State == CampaignState.Closed || c.State == CampaignState.Delivered)
+                && (c.DeliveredAt ?? c.ClosedAt) < endedBefore)
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+        var campaignsErased = 0;
+        foreach (var campaignId in due)
+        {
+            campaignsErased += await Erasure.ShredCampaignAsync(db, campaignKeys, campaignId, now, cancellationToken) ? 1 : 0;
+        }
+
+        if (pendingErased == 0 && campaignsErased == 0)
         {
             return null;
         }
 
-        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased };
+        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased, CampaignsErased = campaignsErased };
         db.RetentionRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        LogErased(logger, pendingErased);
+        LogErased(logger, pendingErased, campaignsErased);
         return run;
     }
 
@@ -70,8 +94,8 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, TimeProvid
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Count} signature(s) never confirmed")]
-    private static partial void LogErased(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) never confirmed and the personal data of {Campaigns} ended campaign(s)")]
+    private static partial void LogErased(ILogger logger, int pending, int campaigns);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention pass failed ({Error}); the next pass tries again")]
     private static partial void LogPassFailed(ILogger logger, string error);

@@ -8,4 +8,7 @@ public sealed class RetentionRun
 
     /// <summary>Signatures never confirmed within <see cref="RetentionOptions.PendingDays"/>, erased.</summary>
     public int PendingErased { get; set; }
+
+    /// <summary>Campaigns whose signers' personal data was crypto-shredded, <see cref="RetentionOptions.EndedCampaignMonths"/> after they ended.</summary>
+    public int CampaignsErased { get; set; }
 }

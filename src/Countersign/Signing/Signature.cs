@@ -18,8 +18,10 @@ public sealed class Signature
     public byte[]? PostcodeCiphertext { get; set; }
     public required string CountryCode { get; set; }
 
-    /// <summary>Set only when the signer consented to showing their name publicly.</summary>
-    public string? PublicName { get; set; }
+    /// <summary>
+    /// Whether the signer consented to showing their name publicly. The name is still stored only
+    /// encrypted, so crypto-shredding the campaign erases it like the rest, old copies included.
+    /// </summary>
     public bool ShowNamePublicly { get; set; }
 
     /// <summary>Ids of the campaign hosts this signer agreed to hear from.</summary>

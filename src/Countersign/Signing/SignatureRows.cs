@@ -17,7 +17,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
 {
     private static readonly string[] SignatureColumns =
     [
-        "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "PublicName", "ShowNamePublicly",
+        "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "ShowNamePublicly",
         "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt", "InvalidatedBecause",
         "HeldBecause", "AddressHash", "NetworkHash", "EmailDomainKey",
     ];
@@ -84,7 +84,6 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
                 await importer.WriteAsync(signature.EmailKey, NpgsqlDbType.Bytea, cancellationToken);
                 await WriteNullableAsync(importer, signature.PostcodeCiphertext, NpgsqlDbType.Bytea, cancellationToken);
                 await importer.WriteAsync(signature.CountryCode, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteNullableAsync(importer, signature.PublicName, NpgsqlDbType.Varchar, cancellationToken);
                 await importer.WriteAsync(signature.ShowNamePublicly, NpgsqlDbType.Boolean, cancellationToken);
                 await importer.WriteAsync(signature.UpdatesFromHostIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
                 await importer.WriteAsync(signature.Locale, NpgsqlDbType.Varchar, cancellationToken);
@@ -226,7 +225,6 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         signature.EmailKey,
         (object?)signature.PostcodeCiphertext ?? DBNull.Value,
         signature.CountryCode,
-        (object?)signature.PublicName ?? DBNull.Value,
         signature.ShowNamePublicly,
 
         // EF Core keeps SQLite's primitive collections as JSON arrays, PostgreSQL's as arrays.

@@ -46,9 +46,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string AdminConnectionString { get; }
 
-    private string DataDirectory => Path.Combine(_rootDirectory, "data");
+    /// <summary>The cluster's files and the server's log, for tests that scan everything stored for personal data.</summary>
+    public string DataDirectory => Path.Combine(_rootDirectory, "data");
 
-    private string LogFile => Path.Combine(_rootDirectory, "postgres.log");
+    public string LogFile => Path.Combine(_rootDirectory, "postgres.log");
 
     public static async Task<PostgresServer> StartAsync(CancellationToken ct = default)
     {

@@ -58,7 +58,7 @@ public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLi
         Assert.Empty(row.NameCiphertext);
         Assert.Empty(row.EmailCiphertext);
         Assert.Null(row.PostcodeCiphertext);
-        Assert.Null(row.PublicName);
+        Assert.False(row.ShowNamePublicly);
         Assert.Null(row.AddressHash);
         Assert.Null(row.EmailDomainKey);
         Assert.Null(row.ConfirmationTokenHash);

@@ -1,9 +1,11 @@
 using System.Net;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Countersign.Tests.Signing;
 
@@ -116,7 +118,9 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(1, await CountAsync(campaign.Slug));
         var stored = await Site.QueryAsync(db => db.Signatures.SingleAsync());
         Assert.Equal(SignatureState.Confirmed, stored.State);
-        Assert.Equal("Amal Haddad", stored.PublicName);
+        Assert.True(stored.ShowNamePublicly);
+        var cipher = await Site.Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaign.Id);
+        Assert.Equal("Amal Haddad", cipher.DecryptString(stored.NameCiphertext));
         Assert.Equal(campaign.Hosts.Select(h => h.Id).Order(), stored.UpdatesFromHostIds.Order());
     }
 
@@ -341,7 +345,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         var stored = System.Text.Encoding.UTF8.GetString([.. signature.EmailCiphertext, .. signature.NameCiphertext, .. signature.PostcodeCiphertext!]);
         Assert.DoesNotContain("zorblax", stored, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("QX99", stored, StringComparison.Ordinal);
-        Assert.Null(signature.PublicName);
+        Assert.False(signature.ShowNamePublicly);
         // The .eml file is written a moment before the worker records the message as sent.
         await TestSite.WaitUntilAsync(async () => (await Site.QueryAsync(db => db.OutboxMessages.SingleAsync())).SentAt is not null, "the email is recorded as sent");
         var outbox = await Site.QueryAsync(db => db.OutboxMessages.SingleAsync());

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Countersign.Abuse;
 using Countersign.Campaigns;
@@ -18,6 +19,7 @@ public sealed class ShowModel(
     SignatureIntake intake,
     CampaignCache campaigns,
     PersonalDataProtector protector,
+    CampaignKeys campaignKeys,
     SignerEmails emails,
     Outbox outbox,
     BotChecks bots,
@@ -47,6 +49,13 @@ public sealed class ShowModel(
         if (!await LoadAsync(slug, cancellationToken))
         {
             return NotFound();
+        }
+
+        if (Campaign.AcceptsSignatures)
+        {
+            // The campaign's data key is made (once) when its form is first handed out, so that
+            // signing, even at its busiest, only ever reads it.
+            await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
         }
 
         return await ShowPageAsync(cancellationToken);
@@ -81,14 +90,16 @@ public sealed class ShowModel(
             return await ShowPageAsync(cancellationToken);
         }
 
-        var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
         try
         {
-            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source));
+            var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
+            var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
+            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source, cipher));
         }
-        catch (IntakeBusyException)
+        catch (Exception exception) when (exception is IntakeBusyException or DbException)
         {
-            // The form comes back as typed, with a request to press Sign again shortly.
+            // The queue is full or the database cannot be reached just now: the form comes back as
+            // typed, with a request to press Sign again shortly.
             Busy = true;
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -134,7 +145,7 @@ public sealed class ShowModel(
     /// and the write. A submission caught by a bot check is stored invalidated, with no email; one
     /// over a rate limit goes through confirmation as usual but is held, not counted.
     /// </summary>
-    private SignRequest PrepareSignature(string? suspicion, HashedSource? source)
+    private SignRequest PrepareSignature(string? suspicion, HashedSource? source, CampaignCipher cipher)
     {
         var emailDomain = Input.TrimmedEmail[(Input.TrimmedEmail.LastIndexOf('@') + 1)..].ToLowerInvariant();
         var emailDomainKey = rates.EmailDomainKey(emailDomain);
@@ -151,13 +162,12 @@ public sealed class ShowModel(
             Signature = new Signature
             {
                 CampaignId = Campaign.Id,
-                NameCiphertext = protector.Encrypt(Input.TrimmedName),
-                EmailCiphertext = protector.Encrypt(Input.TrimmedEmail),
+                NameCiphertext = cipher.Encrypt(Input.TrimmedName),
+                EmailCiphertext = cipher.Encrypt(Input.TrimmedEmail),
                 EmailKey = emailKey,
-                PostcodeCiphertext = Input.TrimmedPostcode is { } postcode ? protector.Encrypt(postcode) : null,
+                PostcodeCiphertext = Input.TrimmedPostcode is { } postcode ? cipher.Encrypt(postcode) : null,
                 CountryCode = Input.CountryCode,
                 ShowNamePublicly = showName,
-                PublicName = showName ? Input.TrimmedName : null,
                 UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
                 Locale = locale,
                 CreatedAt = now,

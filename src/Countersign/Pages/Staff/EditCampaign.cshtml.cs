@@ -66,6 +66,17 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         var previousSlug = campaign.Slug;
         Input.ApplyTo(campaign);
         campaign.UpdatedAt = now;
+
+        // The retention period of signers' data runs from delivery, or from closing when there was none.
+        if (campaign.State is CampaignState.Closed or CampaignState.Delivered)
+        {
+            campaign.ClosedAt ??= now;
+        }
+
+        if (campaign.State == CampaignState.Delivered)
+        {
+            campaign.DeliveredAt ??= now;
+        }
         await db.SaveChangesAsync(cancellationToken);
         campaigns.Forget(previousSlug);
         campaigns.Forget(campaign.Slug);

@@ -12,6 +12,7 @@ public sealed class RetentionModel(CountersignDb db, IOptions<RetentionOptions> 
     public const int RunsShown = 100;
 
     public int PendingDays => options.Value.PendingDays;
+    public int EndedCampaignMonths => options.Value.EndedCampaignMonths;
     public IReadOnlyList<RetentionRun> Runs { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>

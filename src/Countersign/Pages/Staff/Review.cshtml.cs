@@ -19,7 +19,7 @@ namespace Countersign.Pages.Staff;
 public sealed class ReviewModel(
     CountersignDb db,
     SigningRates rates,
-    PersonalDataProtector protector,
+    CampaignKeys campaignKeys,
     CampaignCache campaigns,
     IOptions<RateLimitOptions> limits,
     TimeProvider clock,
@@ -251,8 +251,9 @@ public sealed class ReviewModel(
 
         // A domain is shown by name, read from one of its signatures; networks only ever by their hash.
         var samples = domains.Select(d => d.Sample).ToList();
+        var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
         var domainNames = (await db.Signatures.AsNoTracking().Where(s => samples.Contains(s.Id)).Select(s => new { s.Id, s.EmailCiphertext }).ToListAsync(cancellationToken))
-            .ToDictionary(s => s.Id, s => EmailDomain(s.EmailCiphertext));
+            .ToDictionary(s => s.Id, s => EmailDomain(cipher, s.EmailCiphertext));
 
         Sources = networks
             .Select(n => new SourceRow(Hour(n.Date, n.Hour), true, Convert.ToHexStringLower(n.Key), Convert.ToHexStringLower(n.Key), n.Signatures, n.Held))
@@ -265,9 +266,9 @@ public sealed class ReviewModel(
 
     private static DateTime Hour(DateTime date, int hour) => DateTime.SpecifyKind(date.AddHours(hour), DateTimeKind.Utc);
 
-    private string EmailDomain(byte[] emailCiphertext)
+    private static string EmailDomain(CampaignCipher cipher, byte[] emailCiphertext)
     {
-        var email = protector.DecryptString(emailCiphertext);
+        var email = cipher.DecryptString(emailCiphertext);
         return RegistrableDomains.Of(email[(email.LastIndexOf('@') + 1)..]);
     }
 }

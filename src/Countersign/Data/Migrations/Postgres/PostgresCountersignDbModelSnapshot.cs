@@ -94,11 +94,17 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateOnly?>("Deadline")
                         .HasColumnType("date");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.PrimitiveCollection<List<string>>("Demands")
                         .IsRequired()
@@ -109,6 +115,9 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("PersonalDataErasedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("SignatureCount")
                         .HasColumnType("integer");
@@ -252,6 +261,23 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Countersign.Privacy.CampaignKey", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("CampaignId");
+
+                    b.ToTable("CampaignKeys");
+                });
+
             modelBuilder.Entity("Countersign.Privacy.RetentionRun", b =>
                 {
                     b.Property<long>("Id")
@@ -259,6 +285,9 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CampaignsErased")
+                        .HasColumnType("integer");
 
                     b.Property<int>("PendingErased")
                         .HasColumnType("integer");
@@ -343,10 +372,6 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("bytea");
-
-                    b.Property<string>("PublicName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.Property<bool>("ShowNamePublicly")
                         .HasColumnType("boolean");
@@ -439,6 +464,15 @@ namespace Countersign.Data.Migrations.Postgres
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Privacy.CampaignKey", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithOne()
+                        .HasForeignKey("Countersign.Privacy.CampaignKey", "CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

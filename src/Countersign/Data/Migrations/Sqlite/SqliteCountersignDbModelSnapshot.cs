@@ -84,10 +84,16 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("Deadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("Demands")
@@ -99,6 +105,9 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PersonalDataErasedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("SignatureCount")
                         .HasColumnType("INTEGER");
@@ -238,10 +247,30 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Countersign.Privacy.CampaignKey", b =>
+                {
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("CampaignId");
+
+                    b.ToTable("CampaignKeys");
+                });
+
             modelBuilder.Entity("Countersign.Privacy.RetentionRun", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignsErased")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PendingErased")
@@ -325,10 +354,6 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("BLOB");
-
-                    b.Property<string>("PublicName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
 
                     b.Property<bool>("ShowNamePublicly")
                         .HasColumnType("INTEGER");
@@ -419,6 +444,15 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Privacy.CampaignKey", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithOne()
+                        .HasForeignKey("Countersign.Privacy.CampaignKey", "CampaignId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
