@@ -25,6 +25,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<Invalidation> Invalidations => Set<Invalidation>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
     public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
+    public DbSet<SpentChallenge> SpentChallenges => Set<SpentChallenge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -88,6 +89,12 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
 
         modelBuilder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
         modelBuilder.Entity<RetentionRun>(run => run.HasIndex(r => r.RanAt));
+
+        modelBuilder.Entity<SpentChallenge>(spent =>
+        {
+            spent.HasKey(s => s.Nonce);
+            spent.HasIndex(s => s.ExpiresAt);
+        });
 
         modelBuilder.Entity<CampaignKey>(key =>
         {

@@ -54,8 +54,9 @@ public enum ProofOfWorkResult
 /// <remarks>
 /// The browser searches for the counter whose SHA-256(salt ‖ nonce ‖ counter as 4 big-endian bytes)
 /// starts with the challenge's key prefix; we pick that counter at random up to the current
-/// maximum, so the work is what we ask for. Spent challenges are kept in this process's memory:
-/// after a restart, or on another node, a solution could be used once more within its expiry.
+/// maximum, so the work is what we ask for. Spent challenges are checked twice: here in memory,
+/// at once, and by the intake's writer in the database (<see cref="SpentChallenge"/>), which
+/// catches a solution replayed after a restart or to another server of the same database.
 /// </remarks>
 public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider clock, IOptions<ProofOfWorkOptions> options)
 {
@@ -94,8 +95,13 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
     }
 
     /// <summary>Checks the widget's payload (the form field <see cref="FormField"/>) and spends the challenge.</summary>
-    public ProofOfWorkResult Check(string? payload, int campaignId)
+    public ProofOfWorkResult Check(string? payload, int campaignId) => Check(payload, campaignId, out _);
+
+    /// <inheritdoc cref="Check(string?, int)"/>
+    /// <param name="spent">The challenge this solution spent, for the database's record of spent challenges.</param>
+    public ProofOfWorkResult Check(string? payload, int campaignId, out SpentChallenge? spent)
     {
+        spent = null;
         if (string.IsNullOrWhiteSpace(payload))
         {
             return ProofOfWorkResult.Missing;
@@ -131,6 +137,7 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
         }
 
         _rates.GetOrAdd(campaignId, _ => new SigningRate()).Add(clock.GetUtcNow());
+        spent = new SpentChallenge { Nonce = Convert.FromHexString(parameters.Nonce), ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(parameters.ExpiresAt).UtcDateTime };
         return ProofOfWorkResult.Solved;
     }
 

@@ -39,6 +39,9 @@ public sealed partial class SignatureIntake : BackgroundService
     private readonly ILogger<SignatureIntake> _logger;
     private readonly int _maxBatchSize;
 
+    /// <summary>When the writer next deletes expired spent challenges (only the writer reads it).</summary>
+    private DateTime _nextSpentPurge;
+
     public SignatureIntake(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, SignerEmails emails, Outbox outbox,
         PersonalDataProtector protector, TimeProvider clock, ILogger<SignatureIntake> logger)
     {
@@ -139,6 +142,20 @@ public sealed partial class SignatureIntake : BackgroundService
         var now = _clock.GetUtcNow().UtcDateTime;
 
         var signatures = items.OfType<SignRequest>().ToList();
+        var proofs = signatures.Where(r => r.Proof is not null).ToList();
+        if (proofs.Count > 0)
+        {
+            // A solution already spent on this or another server (the memory check missed it after
+            // a restart, or on another node) is a replay: set aside, answered like any signature.
+            var purge = now >= _nextSpentPurge;
+            var replayed = await rows.SpendAsync(proofs.Select(r => r.Proof!).ToList(), now, purge);
+            _nextSpentPurge = purge ? now.AddMinutes(1) : _nextSpentPurge;
+            foreach (var request in proofs.Where(r => replayed.Contains(Convert.ToHexString(r.Proof!.Nonce))))
+            {
+                request.SetAsideAsReplay();
+            }
+        }
+
         if (signatures.Count > 0)
         {
             await AddSignaturesAsync(rows, signatures, now);
@@ -259,12 +276,25 @@ public sealed class SignRequest : IntakeItem
     public required Signature Signature { get; init; }
 
     /// <summary>The confirmation email, used when the signature is new; none for a signature a bot check invalidated.</summary>
-    public required OutboxMessage? ConfirmationEmail { get; init; }
+    public required OutboxMessage? ConfirmationEmail { get; set; }
+
+    /// <summary>The proof-of-work challenge this signature spent, recorded by the writer.</summary>
+    public SpentChallenge? Proof { get; init; }
 
     /// <summary>Kept in memory only, to write a repeat email in the signer's words.</summary>
     public required string Name { get; init; }
     public required string Email { get; init; }
     public required string Locale { get; init; }
+
+    /// <summary>The writer found the proof of work spent before: stored invalidated, no email.</summary>
+    internal void SetAsideAsReplay()
+    {
+        Signature.State = SignatureState.Invalidated;
+        Signature.InvalidatedBecause = BotChecks.ReplayedReason;
+        Signature.ConfirmationTokenHash = null;
+        Signature.ConfirmationTokenExpiresAt = null;
+        ConfirmationEmail = null;
+    }
 }
 
 public sealed class ConfirmRequest(long signatureId) : IntakeItem

@@ -176,6 +176,56 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Records proof-of-work challenges as spent and returns those that were spent before (by hex
+    /// nonce): the unique key decides, on every server and across restarts. Expired records go first.
+    /// </summary>
+    public async Task<HashSet<string>> SpendAsync(IReadOnlyCollection<SpentChallenge> challenges, DateTime now, bool purgeExpired, CancellationToken cancellationToken = default)
+    {
+        if (purgeExpired)
+        {
+            await using var purge = Command("""DELETE FROM "SpentChallenges" WHERE "ExpiresAt" < @now""");
+            Parameter(purge, "@now", now);
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var spentBefore = new HashSet<string>(StringComparer.Ordinal);
+        if (IsPostgres)
+        {
+            await using var command = Command(
+                """INSERT INTO "SpentChallenges" ("Nonce", "ExpiresAt") SELECT * FROM unnest(@nonces, @expires) ON CONFLICT DO NOTHING RETURNING "Nonce" """);
+            Parameter(command, "@nonces", challenges.Select(c => c.Nonce).ToArray());
+            Parameter(command, "@expires", challenges.Select(c => c.ExpiresAt).ToArray());
+            var inserted = new HashSet<string>(StringComparer.Ordinal);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    inserted.Add(Convert.ToHexString((byte[])reader.GetValue(0)));
+                }
+            }
+
+            spentBefore.UnionWith(challenges.Select(c => Convert.ToHexString(c.Nonce)).Where(nonce => !inserted.Contains(nonce)));
+            return spentBefore;
+        }
+
+        await using var insert = Command("""INSERT INTO "SpentChallenges" ("Nonce", "ExpiresAt") VALUES (@nonce, @expires) ON CONFLICT DO NOTHING""");
+        var nonceValue = Parameter(insert, "@nonce", Array.Empty<byte>());
+        var expiresValue = Parameter(insert, "@expires", now);
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var challenge in challenges)
+        {
+            nonceValue.Value = challenge.Nonce;
+            expiresValue.Value = challenge.ExpiresAt;
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                spentBefore.Add(Convert.ToHexString(challenge.Nonce));
+            }
+        }
+
+        return spentBefore;
+    }
+
     /// <summary>A pending signature's confirmation link changed (its old one was about to expire).</summary>
     public async Task SetConfirmationTokenAsync(long signatureId, byte[] tokenHash, DateTime expiresAt, CancellationToken cancellationToken = default)
     {

@@ -24,11 +24,25 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    private TestSite(DatabaseProvider provider, string dataFolder, Dictionary<string, string?> settings)
+    private readonly bool _ownsDataFolder;
+
+    private TestSite(DatabaseProvider provider, string dataFolder, Dictionary<string, string?> settings, bool ownsDataFolder = true)
     {
         Provider = provider;
         DataFolder = dataFolder;
         _settings = settings;
+        _ownsDataFolder = ownsDataFolder;
+    }
+
+    /// <summary>
+    /// A second server on this site's database, keys and data folder, with its own memory: what a
+    /// restart or another node behind the same load balancer looks like.
+    /// </summary>
+    public TestSite StartAnotherServer()
+    {
+        var other = new TestSite(Provider, DataFolder, new Dictionary<string, string?>(_settings), ownsDataFolder: false);
+        other.StartServer();
+        return other;
     }
 
     public DatabaseProvider Provider { get; }
@@ -275,7 +289,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataFolder)
         {
             try
             {

@@ -83,7 +83,8 @@ public sealed class ShowModel(
 
         // Checked only once the rest is right: checking spends the challenge, and a person
         // correcting a field should not have to wait for a new one.
-        var suspicion = ModelState.IsValid ? CheckProofOfWork() : null;
+        SpentChallenge? spent = null;
+        var suspicion = ModelState.IsValid ? CheckProofOfWork(out spent) : null;
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -94,7 +95,7 @@ public sealed class ShowModel(
         {
             var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
             var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
-            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source, cipher));
+            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source, cipher, spent));
         }
         catch (Exception exception) when (exception is IntakeBusyException or DbException)
         {
@@ -118,14 +119,15 @@ public sealed class ShowModel(
     /// solves a new challenge); a solution used before is a script's, or a double click, and is
     /// answered like any signature but stored invalidated.
     /// </summary>
-    private string? CheckProofOfWork()
+    private string? CheckProofOfWork(out SpentChallenge? spent)
     {
+        spent = null;
         if (!proofOfWork.Enabled)
         {
             return null;
         }
 
-        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id))
+        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id, out spent))
         {
             case ProofOfWorkResult.Solved:
                 return null;
@@ -145,7 +147,7 @@ public sealed class ShowModel(
     /// and the write. A submission caught by a bot check is stored invalidated, with no email; one
     /// over a rate limit goes through confirmation as usual but is held, not counted.
     /// </summary>
-    private SignRequest PrepareSignature(string? suspicion, HashedSource? source, CampaignCipher cipher)
+    private SignRequest PrepareSignature(string? suspicion, HashedSource? source, CampaignCipher cipher, SpentChallenge? spent)
     {
         var emailDomain = Input.TrimmedEmail[(Input.TrimmedEmail.LastIndexOf('@') + 1)..].ToLowerInvariant();
         var emailDomainKey = rates.EmailDomainKey(emailDomain);
@@ -183,6 +185,7 @@ public sealed class ShowModel(
             ConfirmationEmail = suspicion is null
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))
                 : null,
+            Proof = spent,
             Name = Input.TrimmedName,
             Email = Input.TrimmedEmail,
             Locale = locale,

@@ -401,6 +401,21 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("Signatures");
                 });
 
+            modelBuilder.Entity("Countersign.Signing.SpentChallenge", b =>
+                {
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SpentChallenges");
+                });
+
             modelBuilder.Entity("Countersign.Staff.StaffUser", b =>
                 {
                     b.Property<int>("Id")

@@ -383,6 +383,21 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("Signatures");
                 });
 
+            modelBuilder.Entity("Countersign.Signing.SpentChallenge", b =>
+                {
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Nonce");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SpentChallenges");
+                });
+
             modelBuilder.Entity("Countersign.Staff.StaffUser", b =>
                 {
                     b.Property<int>("Id")
