@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Signing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -141,7 +142,32 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            if (_settings.GetValueOrDefault(ThrowAtSetting) is { } path)
+            {
+                services.AddSingleton<IStartupFilter>(new ThrowAt(path));
+            }
+        });
+    }
+
+    /// <summary>A setting naming a path whose requests fail with an unhandled exception, for tests of what the error page sends.</summary>
+    public const string ThrowAtSetting = "Test:ThrowAt";
+
+    /// <summary>
+    /// Throws at the very end of the app's pipeline, where no endpoint answered: the exception
+    /// travels back through all of the app's middleware, as a bug in a page would.
+    /// </summary>
+    private sealed class ThrowAt(string path) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((context, nextMiddleware) => context.Request.Path == path
+                ? throw new InvalidOperationException($"Thrown at {path} for a test.")
+                : nextMiddleware(context));
+        };
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>

@@ -1,0 +1,193 @@
+using System.Net;
+using AngleSharp.Html.Parser;
+using Countersign.Data;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Countersign.Tests.Signing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Countersign.Tests.Hosting;
+
+/// <summary>
+/// A Content-Security-Policy with a fresh nonce on every response, which every script on our pages
+/// carries, and no inline script or style anywhere the policy would have to allow.
+/// </summary>
+public sealed class SecurityHeadersTests : IAsyncLifetime
+{
+    private const string Password = "a long staff password";
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings[TestSite.ThrowAtSetting] = "/test/throw");
+        await using var scope = _site.Services.CreateAsyncScope();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Should_send_a_nonce_based_policy_on_every_kind_of_response()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var responses = new (string What, HttpStatusCode Status, HttpResponseMessage Response)[]
+        {
+            ("page", HttpStatusCode.OK, await browser.GetAsync($"/c/{campaign.Slug}")),
+            ("JSON", HttpStatusCode.OK, await browser.GetAsync($"/c/{campaign.Slug}.json")),
+            ("proof-of-work challenge", HttpStatusCode.OK, await browser.GetAsync($"/c/{campaign.Slug}/altcha")),
+            ("stylesheet", HttpStatusCode.OK, await browser.GetAsync("/css/site.css")),
+            ("widget script", HttpStatusCode.OK, await browser.GetAsync("/lib/altcha/altcha.js")),
+            ("redirect", HttpStatusCode.Redirect, await browser.GetAsync("/staff")),
+            ("404 page", HttpStatusCode.NotFound, await browser.GetAsync("/no-such-page")),
+            ("error page of a refused form", HttpStatusCode.BadRequest, await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(SigningTests.Form(campaign)))),
+            ("error page of an exception", HttpStatusCode.InternalServerError, await browser.GetAsync("/test/throw")),
+        };
+
+        foreach (var (what, status, response) in responses)
+        {
+            Assert.True(response.StatusCode == status, $"{what}: {(int)response.StatusCode}, expected {(int)status}");
+            var policy = Policy(response);
+            var nonce = Nonce(response);
+            Assert.True(Convert.FromBase64String(nonce).Length >= 16, $"{what}: nonce '{nonce}' is shorter than 16 bytes");
+            Assert.Equal([$"'nonce-{nonce}'", "'strict-dynamic'"], policy["script-src"]);
+            Assert.Equal(["'self'"], policy["default-src"]);
+            Assert.Equal(["'self'"], policy["style-src"]);
+            Assert.Equal(["'self'", "data:"], policy["img-src"]);
+            Assert.Equal(["'self'"], policy["worker-src"]);
+            Assert.Equal(["'none'"], policy["object-src"]);
+            Assert.Equal(["'none'"], policy["base-uri"]);
+            Assert.Equal(["'none'"], policy["frame-ancestors"]);
+            Assert.Equal(["'self'"], policy["form-action"]);
+            Assert.DoesNotContain(policy.Values.SelectMany(sources => sources), source => source.StartsWith("'unsafe-", StringComparison.Ordinal));
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        }
+    }
+
+    [Fact]
+    public async Task Should_give_every_script_on_the_campaign_page_that_responses_own_nonce()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var nonces = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await browser.GetAsync($"/c/{campaign.Slug}");
+            var nonce = Nonce(response);
+            Assert.True(nonces.Add(nonce), $"The nonce {nonce} was sent twice.");
+
+            var scripts = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()).Scripts;
+            Assert.Equal(["/lib/altcha/altcha.js", "/lib/altcha/fr-fr.js", "/js/altcha-setup.js"], scripts.Select(script => script.GetAttribute("src")?.Split('?')[0] ?? "inline"));
+            Assert.All(scripts, script => Assert.Equal(nonce, script.GetAttribute("nonce")));
+        }
+    }
+
+    [Fact]
+    public async Task Should_have_no_inline_script_or_style_on_any_page()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        await _site.AddCampaignAsync("closed-campaign", Campaigns.CampaignState.Closed);
+        var pages = new List<(string What, HttpResponseMessage Response)>();
+        var browser = _site.Browser();
+
+        // The pages reached only by posting a form: the form shown again, check your email, confirm, thanks.
+        pages.Add(("form with errors", await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "not-an-address"))));
+        var signed = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        pages.Add(("check your email", await browser.GetAsync(signed.Headers.Location!.OriginalString)));
+        var link = TestSite.ConfirmationPath(Assert.Single(await _site.OutboxEmailsAsync(1)));
+        var confirmed = await TestSite.PostFormAsync(browser, link, []);
+        pages.Add(("thanks", await browser.GetAsync(confirmed.Headers.Location!.OriginalString)));
+        pages.Add(("wrong password", await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")])));
+        pages.Add(("404 page", await browser.GetAsync("/no-such-page")));
+        pages.Add(("400 page", await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent([]))));
+
+        // Every other page a signed-in organiser can reach by following links, in both languages.
+        var staff = _site.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(staff, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).StatusCode);
+        pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync("/language/fr")).StatusCode);
+        pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
+
+        Assert.Contains(pages, page => page.What.StartsWith($"/c/{campaign.Slug}", StringComparison.Ordinal));
+        Assert.Contains(pages, page => page.What.StartsWith("/staff/outbox/", StringComparison.Ordinal));
+        Assert.Contains(pages, page => page.What.StartsWith("/confirm/", StringComparison.Ordinal));
+        foreach (var (what, response) in pages)
+        {
+            Assert.NotEmpty(Nonce(response));
+            var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+            Assert.True(document.Body?.ChildElementCount > 0, $"{what}: not an HTML page ({(int)response.StatusCode})");
+            Assert.All(document.Scripts, script => Assert.False(string.IsNullOrEmpty(script.GetAttribute("src")), $"{what}: inline script {script.OuterHtml}"));
+            Assert.Empty(document.QuerySelectorAll("style"));
+            foreach (var element in document.All)
+            {
+                foreach (var attribute in element.Attributes)
+                {
+                    Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{what}: event handler in {element.OuterHtml}");
+                    Assert.False(attribute.Name.Equals("style", StringComparison.OrdinalIgnoreCase), $"{what}: style attribute in {element.OuterHtml}");
+                    Assert.False(attribute.Value.TrimStart().StartsWith("javascript:", StringComparison.OrdinalIgnoreCase), $"{what}: javascript: URL in {element.OuterHtml}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Follows this site's links (those in emails name the public address) and redirects from the
+    /// given paths, except to another language; returns every HTML page reached.
+    /// </summary>
+    private static async Task<List<(string What, HttpResponseMessage Response)>> CrawlAsync(HttpClient browser, string[] start)
+    {
+        var pages = new List<(string, HttpResponseMessage)>();
+        var seen = new HashSet<string>(start, StringComparer.Ordinal);
+        var queue = new Queue<string>(start);
+        while (queue.TryDequeue(out var path))
+        {
+            Assert.True(seen.Count < 200, "The crawl found more than 200 paths: is a link growing on each visit?");
+            var response = await browser.GetAsync(path);
+            var next = new List<string>();
+            if (response.Headers.Location is { } location)
+            {
+                next.Add(location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
+            }
+            else if (response.Content.Headers.ContentType?.MediaType == "text/html")
+            {
+                pages.Add((path, response));
+                var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+                next.AddRange(document.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!));
+            }
+
+            foreach (var link in next)
+            {
+                var href = link.StartsWith(TestSite.PublicUrl + "/", StringComparison.Ordinal) ? link[TestSite.PublicUrl.Length..] : link;
+                if (!href.StartsWith('/') || href.StartsWith("//", StringComparison.Ordinal) || href.StartsWith("/language/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (seen.Add(href))
+                {
+                    queue.Enqueue(href);
+                }
+            }
+        }
+
+        return pages;
+    }
+
+    /// <summary>The policy's directives, each with its sources.</summary>
+    private static Dictionary<string, string[]> Policy(HttpResponseMessage response)
+    {
+        Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var headers), $"No Content-Security-Policy on {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} ({(int)response.StatusCode})");
+        var header = Assert.Single(headers);
+        return header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(directive => directive.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(parts => parts[0], parts => parts[1..], StringComparer.Ordinal);
+    }
+
+    private static string Nonce(HttpResponseMessage response)
+    {
+        var nonces = Policy(response)["script-src"].Where(source => source.StartsWith("'nonce-", StringComparison.Ordinal)).ToList();
+        return Assert.Single(nonces)["'nonce-".Length..^1];
+    }
+}
