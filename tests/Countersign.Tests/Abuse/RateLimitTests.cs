@@ -204,7 +204,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var campaign = await site.AddCampaignAsync();
         var limits = new RateLimitOptions();
 
-        using var attacker = new HttpClient(new SocketsHttpHandler { UseCookies = true, AllowAutoRedirect = false, MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(site.Address) };
+        using var attacker = new HttpClient(new LoopbackCookieJar(new SocketsHttpHandler { MaxConnectionsPerServer = 16 })) { BaseAddress = new Uri(site.Address) };
         var form = await TestSite.CompleteFormAsync(attacker, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
         var started = DateTime.UtcNow;
@@ -258,7 +258,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
             Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: false, default));
         }
 
-        var moderator = new HttpClient(new SocketsHttpHandler { UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(site.Address) };
+        var moderator = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };
         Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(moderator, "/staff/login", [new("Email", "moderator@example.org"), new("Password", Password)])).StatusCode);
         var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/review");
         var hash = await site.Services.GetRequiredService<NetworkAddresses>().HashAsync(IPAddress.Parse("203.0.113.99"));

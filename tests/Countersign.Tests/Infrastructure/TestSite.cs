@@ -170,14 +170,17 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         };
     }
 
-    /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests look at them).</summary>
-    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+    /// <summary>
+    /// A browser-like client: keeps cookies, does not follow redirects (tests look at them). It
+    /// speaks https, as browsers talk to the site, so the Secure cookies come back.
+    /// </summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
 
     /// <summary>A browser-like client whose requests come from <paramref name="address"/> (an in-memory request has none).</summary>
     public HttpClient Browser(IPAddress address) =>
         new(new CookieContainerHandler { InnerHandler = Server.CreateHandler(context => context.Connection.RemoteIpAddress = address) })
         {
-            BaseAddress = new Uri("http://localhost"),
+            BaseAddress = new Uri("https://localhost"),
         };
 
     public async Task<T> QueryAsync<T>(Func<CountersignDb, Task<T>> query)

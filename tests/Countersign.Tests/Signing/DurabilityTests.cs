@@ -104,7 +104,7 @@ public sealed partial class DurabilityTests
 
     private static async Task SignUntilStoppedAsync(string address, string prefix, ConcurrentBag<string> signed, CancellationToken stop)
     {
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        using var client = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
             var page = await client.GetStringAsync($"/c/{Slug}", stop);
@@ -145,7 +145,7 @@ public sealed partial class DurabilityTests
 
     private static async Task ConfirmUntilStoppedAsync(string address, string folder, PersonalDataProtector protector, ConcurrentBag<long> confirmed, CancellationToken stop)
     {
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        using var client = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
             var token = TestSite.AntiforgeryToken(await client.GetStringAsync($"/c/{Slug}", stop));

@@ -43,7 +43,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var response = await _site.Browser().GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("http://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
