@@ -8,7 +8,7 @@ namespace Countersign.Bench;
 /// <summary>The few plain HTTP calls the bench makes outside wrk, always to the loopback server it started.</summary>
 public static partial class Http
 {
-    public const string AntiforgeryCookie = "countersign-antiforgery";
+    public const string AntiforgeryCookie = Countersign.Hosting.CountersignApp.AntiforgeryCookie;
 
     /// <summary>Waits until the server answers at all (any status below 500), or fails when its process has died.</summary>
     public static async Task<int> WaitAsync(Arguments options)

@@ -7,6 +7,7 @@ using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Hosting;
@@ -28,6 +30,13 @@ public static class CountersignApp
 
     /// <summary>Largest form the site accepts; the signing form is a few hundred bytes.</summary>
     public const int MaxFormBytes = 64 * 1024;
+
+    // With the __Host- prefix browsers keep a cookie only if it is Secure, for the whole site
+    // (Path=/) and set by this very host (no Domain): neither a page on plain http nor a sibling
+    // subdomain can plant or overwrite one, e.g. to fix a staff session or an antiforgery token.
+    public const string StaffCookie = "__Host-countersign-staff";
+    public const string AntiforgeryCookie = "__Host-countersign-antiforgery";
+    public const string TempDataCookie = "__Host-countersign-tempdata";
 
     /// <param name="contentRoot">Where wwwroot is; the CLI passes the executable's folder, test hosts pass their own.</param>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? settings = null, string? contentRoot = null)
@@ -113,14 +122,16 @@ public static class CountersignApp
             options.DefaultRequestCulture = new RequestCulture("en");
             options.SupportedCultures = cultures;
             options.SupportedUICultures = cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            options.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
-            options.Cookie.Name = "countersign-staff";
+            options.Cookie.Name = StaffCookie;
             options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/";
             options.LoginPath = "/staff/login";
             options.AccessDeniedPath = "/staff/login";
             options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
@@ -129,8 +140,30 @@ public static class CountersignApp
         services.AddAuthorization();
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = "countersign-antiforgery";
+            options.Cookie.Name = AntiforgeryCookie;
+            options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/";
+        });
+
+        // TempData carries the moderators' notices from a form to the page it redirects to.
+        services.Configure<CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = TempDataCookie;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/";
+        });
+
+        // Every cookie, these and any added later, is Secure, HttpOnly and at least SameSite=Lax.
+        // Secure comes from this policy rather than from SecurePolicy = Always on the antiforgery
+        // cookie: that would also make antiforgery refuse every request that reaches the app over
+        // plain http, as behind a TLS-terminating proxy or on http://localhost in development and
+        // tests, where browsers keep Secure cookies all the same.
+        services.Configure<CookiePolicyOptions>(options =>
+        {
+            options.Secure = CookieSecurePolicy.Always;
+            options.HttpOnly = HttpOnlyPolicy.Always;
+            options.MinimumSameSitePolicy = SameSiteMode.Lax;
         });
         // Browsers remember for a year that this site is HTTPS only, subdomains too (outside development).
         services.AddHsts(options =>
@@ -183,6 +216,7 @@ public static class CountersignApp
 
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.Use(SecurityHeaders.AddAsync);
+        app.UseCookiePolicy();
         app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRateLimiter();

@@ -5,6 +5,9 @@ namespace Countersign.Hosting;
 /// <summary><c>/language/{code}</c>: remembers the reader's language in a cookie and returns to the page.</summary>
 public static class LanguageSwitch
 {
+    /// <summary>Host-only and Secure like the other cookies (see <see cref="CountersignApp.StaffCookie"/>).</summary>
+    public const string CookieName = "__Host-countersign-language";
+
     public static IEndpointRouteBuilder MapLanguageSwitch(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/language/{code}", (string code, string? returnUrl, HttpContext context) =>
@@ -14,10 +17,12 @@ public static class LanguageSwitch
                 return Results.NotFound();
             }
 
+            // Lax, not Strict: someone who follows a link to a campaign from another site still
+            // gets the page in the language they chose.
             context.Response.Cookies.Append(
-                CookieRequestCultureProvider.DefaultCookieName,
+                CookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(code)),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, Secure = true, Path = "/", SameSite = SameSiteMode.Lax, IsEssential = true });
 
             // Only paths on this site: an open redirect would let others borrow our address.
             var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)

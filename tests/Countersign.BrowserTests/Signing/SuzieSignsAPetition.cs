@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Deque.AxeCore.Commons;
@@ -80,6 +81,12 @@ public sealed class SuzieSignsAPetition
         await ProofOfWorkDoneAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.ScreenshotFolder, "campaign-page.png"), FullPage = true });
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
+
+        // The site is on http://127.0.0.1, which Chromium counts as secure: it kept the Secure,
+        // __Host- cookies that other addresses could set only over https.
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Equal([CountersignApp.AntiforgeryCookie, CountersignApp.StaffCookie], cookies.Select(cookie => cookie.Name).Order(StringComparer.Ordinal));
+        Assert.All(cookies, cookie => Assert.True(cookie.Secure && cookie.HttpOnly && cookie.Path == "/", $"{cookie.Name}: Secure {cookie.Secure}, HttpOnly {cookie.HttpOnly}, Path {cookie.Path}"));
     }
 
     /// <summary>Waits for the ALTCHA widget to solve its challenge in a worker and fill in its form field.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
@@ -10,7 +11,8 @@ namespace Countersign.Tests.Hosting;
 
 /// <summary>
 /// A Content-Security-Policy with a fresh nonce on every response, which every script on our pages
-/// carries, and no inline script or style anywhere the policy would have to allow.
+/// carries, no inline script or style anywhere the policy would have to allow, and cookies that
+/// browsers keep to this host over HTTPS, out of scripts' reach.
 /// </summary>
 public sealed class SecurityHeadersTests : IAsyncLifetime
 {
@@ -116,6 +118,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         foreach (var (what, response) in pages)
         {
             Assert.NotEmpty(Nonce(response));
+            AssertHostOnlyCookies(response);
             var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
             Assert.True(document.Body?.ChildElementCount > 0, $"{what}: not an HTML page ({(int)response.StatusCode})");
             Assert.All(document.Scripts, script => Assert.False(string.IsNullOrEmpty(script.GetAttribute("src")), $"{what}: inline script {script.OuterHtml}"));
@@ -131,6 +134,62 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public async Task Should_set_only_secure_host_only_cookies_that_scripts_cannot_read()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        var browser = _site.Browser();
+        var responses = new List<HttpResponseMessage>
+        {
+            await browser.GetAsync($"/c/{campaign.Slug}"),
+            await browser.GetAsync("/language/fr"),
+            await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]),
+
+            // A moderator's action leaves a notice in TempData for the page it redirects to.
+            await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}/review?handler=Invalidate", []),
+            await browser.GetAsync($"/staff/campaigns/{campaign.Id}/review"),
+        };
+        var token = await TestSite.AntiforgeryTokenAsync(browser, "/staff/campaigns/new");
+        responses.Add(await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", token)])));
+        Assert.Equal(HttpStatusCode.Redirect, responses[^1].StatusCode);
+
+        var cookies = responses.SelectMany(SetCookies).ToList();
+        Assert.Equal(
+            new[] { CountersignApp.AntiforgeryCookie, LanguageSwitch.CookieName, CountersignApp.StaffCookie, CountersignApp.TempDataCookie }.Order(StringComparer.Ordinal),
+            cookies.Select(cookie => cookie.Name).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(cookies, cookie => cookie.Name == CountersignApp.StaffCookie && cookie.Attributes.GetValueOrDefault("expires")?.Contains("1970", StringComparison.Ordinal) == true);
+        Assert.All(responses, AssertHostOnlyCookies);
+        Assert.Equal("lax", cookies.First(cookie => cookie.Name == LanguageSwitch.CookieName).Attributes["samesite"]);
+        Assert.All(cookies.Where(cookie => cookie.Name != LanguageSwitch.CookieName), cookie => Assert.Equal("strict", cookie.Attributes["samesite"]));
+    }
+
+    /// <summary>
+    /// Every cookie is named __Host-, Secure, for the whole site and this host only (as browsers
+    /// require of that prefix), HttpOnly and SameSite.
+    /// </summary>
+    private static void AssertHostOnlyCookies(HttpResponseMessage response)
+    {
+        foreach (var (name, attributes, header) in SetCookies(response))
+        {
+            Assert.True(name.StartsWith("__Host-", StringComparison.Ordinal), $"Cookie without the __Host- prefix: {header}");
+            Assert.True(attributes.ContainsKey("secure"), $"Cookie without Secure: {header}");
+            Assert.True(attributes.ContainsKey("httponly"), $"Cookie without HttpOnly: {header}");
+            Assert.True(attributes.GetValueOrDefault("path") == "/", $"Cookie without Path=/: {header}");
+            Assert.True(attributes.GetValueOrDefault("samesite") is "strict" or "lax", $"Cookie without SameSite Strict or Lax: {header}");
+            Assert.False(attributes.ContainsKey("domain"), $"Cookie with a Domain: {header}");
+        }
+    }
+
+    /// <summary>The response's Set-Cookie headers: each cookie's name, its attributes (names and values in lower case), and the header itself.</summary>
+    private static IEnumerable<(string Name, Dictionary<string, string> Attributes, string Header)> SetCookies(HttpResponseMessage response) =>
+        (response.Headers.TryGetValues("Set-Cookie", out var headers) ? headers : []).Select(header =>
+        {
+            var parts = header.Split(';', StringSplitOptions.TrimEntries);
+            var attributes = parts[1..].Select(part => part.Split('=', 2)).ToDictionary(
+                pair => pair[0].ToLowerInvariant(), pair => pair.Length > 1 ? pair[1].ToLowerInvariant() : "", StringComparer.Ordinal);
+            return (parts[0].Split('=', 2)[0], attributes, header);
+        });
 
     /// <summary>
     /// Follows this site's links (those in emails name the public address) and redirects from the
