@@ -47,6 +47,18 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Should_sign_out_with_the_button_on_a_staff_page()
+    {
+        var browser = await SignedInAsync();
+        var page = await browser.GetStringAsync("/staff");
+        Assert.Contains("action=\"/staff/login?handler=Logout\"", page, StringComparison.Ordinal);
+
+        var signedOut = await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_wrong_password_with_a_clear_message()
     {
         var response = await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")]);
