@@ -57,6 +57,10 @@ public sealed partial class TranslationTests
 
         var offsite = await chooser.GetAsync("/language/fr?returnUrl=%2F%2Fevil.example");
         Assert.Equal("/", offsite.Headers.Location?.OriginalString);
+
+        // A control character makes the framework refuse the redirect: it answered 500.
+        var control = await chooser.GetAsync("/language/fr?returnUrl=%2F%09%2Fevil.example");
+        Assert.Equal("/", control.Headers.Location?.OriginalString);
     }
 
     /// <summary>
