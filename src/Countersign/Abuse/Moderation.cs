@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Signing;
@@ -78,18 +77,8 @@ public static class Moderation
 
     private static Task SubtractAsync(CountersignDb db, int campaignId, List<ChangedRow> changed) => ApplyAsync(db, campaignId, changed, -1);
 
-    private static async Task ApplyAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int sign)
-    {
-        var counted = changed.Where(row => row.Counted).ToList();
-        if (counted.Count == 0)
-        {
-            return;
-        }
-
-        await Counters.AddAsync(db, campaignId,
-            counted.GroupBy(row => row.CountryCode).ToDictionary(g => g.Key, g => sign * g.Count()),
-            counted.GroupBy(row => DateOnly.FromDateTime(row.ConfirmedAt!.Value)).ToDictionary(g => g.Key, g => sign * g.Count()));
-    }
+    private static Task ApplyAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int sign) =>
+        Counters.ChangeAsync(db, changed.Where(row => row.Counted).Select(row => (campaignId, row.CountryCode, DateOnly.FromDateTime(row.ConfirmedAt!.Value))), sign);
 
     private sealed record ChangedRow(string CountryCode, DateTime? ConfirmedAt, bool Counted);
 
@@ -100,34 +89,34 @@ public static class Moderation
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         var where = new List<string> { """ "CampaignId" = @campaign """, condition };
-        Add(command, "@campaign", group.CampaignId);
+        command.AddParameter("@campaign", group.CampaignId);
         if (extra is { } parameter)
         {
-            Add(command, parameter.Name, parameter.Value);
+            command.AddParameter(parameter.Name, parameter.Value);
         }
 
         if (group.NetworkHash is { } network)
         {
             where.Add(""" "NetworkHash" = @network """);
-            Add(command, "@network", network);
+            command.AddParameter("@network", network);
         }
 
         if (group.EmailDomainKey is { } domain)
         {
             where.Add(""" "EmailDomainKey" = @domain """);
-            Add(command, "@domain", domain);
+            command.AddParameter("@domain", domain);
         }
 
         if (group.From is { } from)
         {
             where.Add(""" "CreatedAt" >= @from """);
-            Add(command, "@from", from);
+            command.AddParameter("@from", from);
         }
 
         if (group.Until is { } until)
         {
             where.Add(""" "CreatedAt" < @until """);
-            Add(command, "@until", until);
+            command.AddParameter("@until", until);
         }
 
         command.CommandText = $"""UPDATE "Signatures" {set} WHERE {string.Join(" AND ", where)} RETURNING "CountryCode", "ConfirmedAt", {countedSql}""";
@@ -139,13 +128,5 @@ public static class Moderation
         }
 
         return changed;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -19,6 +19,21 @@ public static class Counters
         }
     }
 
+    /// <summary>
+    /// Adds (<paramref name="by"/> = 1) or takes off (-1) signatures that start or stop counting,
+    /// each with its campaign, country and day of confirmation: a moderator's release or
+    /// invalidation, an erasure.
+    /// </summary>
+    public static async Task ChangeAsync(CountersignDb db, IEnumerable<(int CampaignId, string CountryCode, DateOnly Day)> signatures, int by)
+    {
+        foreach (var campaign in signatures.GroupBy(s => s.CampaignId))
+        {
+            await AddAsync(db, campaign.Key,
+                campaign.GroupBy(s => s.CountryCode).ToDictionary(g => g.Key, g => by * g.Count()),
+                campaign.GroupBy(s => s.Day).ToDictionary(g => g.Key, g => by * g.Count()));
+        }
+    }
+
     /// <summary>Adds already aggregated counts to one campaign; both maps must add up to the same total.</summary>
     public static async Task AddAsync(CountersignDb db, int campaignId, IReadOnlyDictionary<string, int> byCountry, IReadOnlyDictionary<DateOnly, int> byDay)
     {

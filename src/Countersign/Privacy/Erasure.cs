@@ -83,8 +83,8 @@ public static class Erasure
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         command.CommandText = $"""UPDATE "Signatures" SET {PersonalFieldsGone(db)} WHERE {where}""";
-        AddParameter(command, "@empty", Array.Empty<byte>());
-        AddParameter(command, "@campaign", campaignId);
+        command.AddParameter("@empty", Array.Empty<byte>());
+        command.AddParameter("@campaign", campaignId);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -112,11 +112,11 @@ public static class Erasure
             WHERE {where}
             RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL
             """;
-        AddParameter(command, "@empty", Array.Empty<byte>());
-        AddParameter(command, where.Contains("@before", StringComparison.Ordinal) ? "@before" : "@campaign", first);
+        command.AddParameter("@empty", Array.Empty<byte>());
+        command.AddParameter(where.Contains("@before", StringComparison.Ordinal) ? "@before" : "@campaign", first);
         if (emailKey is not null)
         {
-            AddParameter(command, "@key", emailKey);
+            command.AddParameter("@key", emailKey);
         }
 
         var uncounted = new List<(int CampaignId, string CountryCode, DateOnly Day)>();
@@ -133,21 +133,7 @@ public static class Erasure
             }
         }
 
-        foreach (var campaign in uncounted.GroupBy(u => u.CampaignId))
-        {
-            await Counters.AddAsync(db, campaign.Key,
-                campaign.GroupBy(u => u.CountryCode).ToDictionary(g => g.Key, g => -g.Count()),
-                campaign.GroupBy(u => u.Day).ToDictionary(g => g.Key, g => -g.Count()));
-        }
-
+        await Counters.ChangeAsync(db, uncounted, -1);
         return erased;
-    }
-
-    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

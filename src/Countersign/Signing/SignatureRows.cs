@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Countersign.Data;
 using Countersign.Email;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,15 +33,15 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         var found = new Dictionary<string, StoredSignature>();
         const string select = """SELECT "Id", "EmailKey", "State", "ConfirmationTokenExpiresAt" FROM "Signatures" WHERE "CampaignId" = @campaign""";
         await using var command = Command(IsPostgres ? $"""{select} AND "EmailKey" = ANY(@keys)""" : $"""{select} AND "EmailKey" = @keys""");
-        Parameter(command, "@campaign", campaignId);
+        command.AddParameter("@campaign", campaignId);
         if (IsPostgres)
         {
-            Parameter(command, "@keys", emailKeys.ToArray());
+            command.AddParameter("@keys", emailKeys.ToArray());
             await ReadAsync(command);
         }
         else
         {
-            var key = Parameter(command, "@keys", Array.Empty<byte>());
+            var key = command.AddParameter("@keys", Array.Empty<byte>());
             await command.PrepareAsync(cancellationToken);
             foreach (var emailKey in emailKeys)
             {
@@ -166,11 +167,11 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         var replaced = SignatureColumns.Index().Where(column => column.Item is not ("CampaignId" or "EmailKey")).ToList();
         await using var command = Command(
             $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c.Item}\" = @{c.Item}"))} WHERE "Id" = @id""");
-        Parameter(command, "@id", signatureId);
+        command.AddParameter("@id", signatureId);
         var values = ColumnValues(signature);
         foreach (var (index, column) in replaced)
         {
-            Parameter(command, "@" + column, values[index]);
+            command.AddParameter("@" + column, values[index]);
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -185,7 +186,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         if (purgeExpired)
         {
             await using var purge = Command("""DELETE FROM "SpentChallenges" WHERE "ExpiresAt" < @now""");
-            Parameter(purge, "@now", now);
+            purge.AddParameter("@now", now);
             await purge.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -194,8 +195,8 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         {
             await using var command = Command(
                 """INSERT INTO "SpentChallenges" ("Nonce", "ExpiresAt") SELECT * FROM unnest(@nonces, @expires) ON CONFLICT DO NOTHING RETURNING "Nonce" """);
-            Parameter(command, "@nonces", challenges.Select(c => c.Nonce).ToArray());
-            Parameter(command, "@expires", challenges.Select(c => c.ExpiresAt).ToArray());
+            command.AddParameter("@nonces", challenges.Select(c => c.Nonce).ToArray());
+            command.AddParameter("@expires", challenges.Select(c => c.ExpiresAt).ToArray());
             var inserted = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
@@ -210,8 +211,8 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         }
 
         await using var insert = Command("""INSERT INTO "SpentChallenges" ("Nonce", "ExpiresAt") VALUES (@nonce, @expires) ON CONFLICT DO NOTHING""");
-        var nonceValue = Parameter(insert, "@nonce", Array.Empty<byte>());
-        var expiresValue = Parameter(insert, "@expires", now);
+        var nonceValue = insert.AddParameter("@nonce", Array.Empty<byte>());
+        var expiresValue = insert.AddParameter("@expires", now);
         await insert.PrepareAsync(cancellationToken);
         foreach (var challenge in challenges)
         {
@@ -230,9 +231,9 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     public async Task SetConfirmationTokenAsync(long signatureId, byte[] tokenHash, DateTime expiresAt, CancellationToken cancellationToken = default)
     {
         await using var command = Command("""UPDATE "Signatures" SET "ConfirmationTokenHash" = @hash, "ConfirmationTokenExpiresAt" = @expires WHERE "Id" = @id""");
-        Parameter(command, "@hash", tokenHash);
-        Parameter(command, "@expires", expiresAt);
-        Parameter(command, "@id", signatureId);
+        command.AddParameter("@hash", tokenHash);
+        command.AddParameter("@expires", expiresAt);
+        command.AddParameter("@id", signatureId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -250,8 +251,8 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         await using var command = Command(IsPostgres
             ? $"""{update} AND "Id" = ANY(@ids) {returning}"""
             : $"""{update} AND "Id" IN (SELECT value FROM json_each(@ids)) {returning}""");
-        Parameter(command, "@now", now);
-        Parameter(command, "@ids", IsPostgres ? signatureIds.ToArray() : JsonSerializer.Serialize(signatureIds));
+        command.AddParameter("@now", now);
+        command.AddParameter("@ids", IsPostgres ? signatureIds.ToArray() : JsonSerializer.Serialize(signatureIds));
 
         var confirmed = new List<(int, string)>(signatureIds.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -306,19 +307,10 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         var command = Command($"""INSERT INTO "{table}" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})""");
         foreach (var column in columns)
         {
-            Parameter(command, "@" + column, DBNull.Value);
+            command.AddParameter("@" + column, DBNull.Value);
         }
 
         return command;
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     private Task<NpgsqlBinaryImporter> BeginCopyAsync(string table, string[] columns, CancellationToken cancellationToken) =>

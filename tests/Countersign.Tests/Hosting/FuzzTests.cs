@@ -127,7 +127,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         {
             0 => (HttpMethod.Get, $"/c/{slug}.json{RandomQuery(random)}"),
             1 => (HttpMethod.Get, $"/c/{slug}/altcha{RandomQuery(random)}"),
-            2 => (RandomMethod(random), $"/confirm/{(random.Next(2) == 0 ? new string('A', 43) : Uri.EscapeDataString(RandomText(random, 60)))}"),
+            2 => (RandomMethod(random), $"/{(random.Next(2) == 0 ? "confirm" : "erase")}/{(random.Next(2) == 0 ? new string('A', random.Next(2) == 0 ? 43 : 70) : Uri.EscapeDataString(RandomText(random, 80)))}"),
             3 => (RandomMethod(random), "/staff/login"),
             4 => (HttpMethod.Get, $"/language/{Uri.EscapeDataString(RandomText(random, 8))}?returnUrl={Uri.EscapeDataString(RandomText(random, 30))}"),
             5 => (RandomMethod(random), $"/c/{slug}.json"),
