@@ -98,12 +98,34 @@ function init(args)
 end
 
 -- Requests arrive through a reverse proxy on loopback that names the client in X-Forwarded-For, the
--- way Countersign is deployed. Each signer (each n) gets an address of their own, scattered over the
--- address space, so the per-address and per-network rate limits see what a viral moment brings:
--- many people, not one machine. Page views come from 10,000 visitors.
-local function client_address(n)
-   local x = (n * 2654435761) % 4294967296
+-- way Countersign is deployed. Each signer gets an address of their own, scattered over the address
+-- space, so the per-address and per-network rate limits see what a viral moment brings: many
+-- people, not one machine. Page views come from 10,000 visitors.
+--
+-- The address is a 32-bit id (phase, thread, request number) put through Knuth's multiplicative
+-- hash, a one-to-one mix; the product is formed in two halves so LuaJIT's doubles stay exact.
+local function scramble(id)
+   local lo = id % 65536
+   local hi = math.floor(id / 65536) % 65536
+   return ((hi * 2654435761 % 4294967296) * 65536 + lo * 2654435761) % 4294967296
+end
+
+local function client_address(id)
+   local x = scramble(id)
    return string.format("%d.%d.%d.%d", 1 + math.floor(x / 16777216) % 223, math.floor(x / 65536) % 256, math.floor(x / 256) % 256, 1 + x % 254)
+end
+
+-- The run id differs between the warm-up and the measured phase: so do their signers' addresses.
+local function phase_number(text)
+   local h = 0
+   for i = 1, #text do
+      h = (h * 31 + text:byte(i)) % 256
+   end
+   return h
+end
+
+local function signer_id(n)
+   return (phase_number(run) * 16 + bench_thread % 16) * 1048576 + n % 1048576
 end
 
 -- A thread that has used up its links or proofs stops. wrk still sends the request returned here,
@@ -140,7 +162,7 @@ function request()
       end
       local pair = pool[(n + bench_thread) % #pool + 1]
       headers["Cookie"] = pair.cookie
-      headers["X-Forwarded-For"] = client_address(bench_thread * 10000000 + n)
+      headers["X-Forwarded-For"] = client_address(signer_id(n))
       -- A common mail service, as most signers use: the per-domain limit exempts those.
       local body = "Input.Name=Bench+Signer+" .. n
          .. "&Input.Email=bench-" .. run .. "-" .. bench_thread .. "-" .. n .. "%40gmail.com"
@@ -161,7 +183,7 @@ function request()
       last_path = paths[used]
       local pair = pool[used % #pool + 1]
       headers["Cookie"] = pair.cookie
-      headers["X-Forwarded-For"] = client_address(bench_thread * 10000000 + used)
+      headers["X-Forwarded-For"] = client_address((bench_thread % 16) * 1048576 + used % 1048576)
       return wrk.format("POST", last_path, headers, "__RequestVerificationToken=" .. pair.token)
    else
       sent = sent + 1
