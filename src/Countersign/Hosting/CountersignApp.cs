@@ -112,6 +112,8 @@ public static class CountersignApp
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
+        services.AddSingleton<DeadlineJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<DeadlineJob>());
         services.AddScoped<DemoData>();
         services.AddScoped<StaffAccounts>();
 

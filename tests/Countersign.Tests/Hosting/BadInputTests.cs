@@ -98,7 +98,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_signatures_on_a_closed_campaign()
     {
-        var campaign = await _site.AddCampaignAsync(state: Campaigns.CampaignState.Closed);
+        var campaign = await _site.AddCampaignAsync(state: Countersign.Campaigns.CampaignState.Closed);
         var browser = _site.Browser();
         var page = await browser.GetStringAsync($"/c/{campaign.Slug}");
         Assert.Contains("This petition is closed", page, StringComparison.Ordinal);

@@ -90,7 +90,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
     public async Task Should_have_no_inline_script_or_style_on_any_page()
     {
         var campaign = await _site.AddCampaignAsync();
-        await _site.AddCampaignAsync("closed-campaign", Campaigns.CampaignState.Closed);
+        await _site.AddCampaignAsync("closed-campaign", Countersign.Campaigns.CampaignState.Closed);
         var pages = new List<(string What, HttpResponseMessage Response)>();
         var browser = _site.Browser();
 

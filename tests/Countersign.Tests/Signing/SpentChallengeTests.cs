@@ -54,7 +54,7 @@ public abstract class SpentChallengeTests(DatabaseProvider provider) : IAsyncLif
         Assert.True(Assert.Single(left).ExpiresAt > Site.Clock.GetUtcNow().UtcDateTime);
     }
 
-    private static Task<HttpResponseMessage> SignAsync(HttpClient browser, Campaigns.Campaign campaign, string email, string proofOfWork)
+    private static Task<HttpResponseMessage> SignAsync(HttpClient browser, Countersign.Campaigns.Campaign campaign, string email, string proofOfWork)
     {
         var form = SigningTests.Form(campaign, email: email);
         form[ProofOfWork.FormField] = proofOfWork;
