@@ -1,5 +1,6 @@
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,34 +29,19 @@ public sealed class RetentionOptions
 /// long expired, and the personal data of campaigns that ended long enough ago. Runs at start and then every <see cref="RetentionOptions.CheckEveryMinutes"/>;
 /// each pass that erased something is recorded for the staff's retention report.
 /// </summary>
-public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
+public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger)
+    : PeriodicJob(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // A timer's period tops out at 49 days; that is plenty.
-        var minutes = Math.Min(options.Value.CheckEveryMinutes, 49 * 24 * 60);
-        using var timer = minutes > 0 ? new PeriodicTimer(TimeSpan.FromMinutes(minutes), clock) : null;
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // The next pass tries again; nothing is lost by waiting.
-                LogPassFailed(logger, exception.GetType().Name);
-            }
-        }
-        while (timer is not null && await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan? Period => options.Value.CheckEveryMinutes > 0 ? TimeSpan.FromMinutes(options.Value.CheckEveryMinutes) : null;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>One pass: erases what is due and records it; returns the record (null when nothing was due).</summary>
     public async Task<RetentionRun?> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
@@ -82,21 +68,6 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         return run;
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) never confirmed and the personal data of {Campaigns} ended campaign(s)")]
     private static partial void LogErased(ILogger logger, int pending, int campaigns);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention pass failed ({Error}); the next pass tries again")]
-    private static partial void LogPassFailed(ILogger logger, string error);
 }

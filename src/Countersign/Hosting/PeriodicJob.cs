@@ -1,0 +1,52 @@
+namespace Countersign.Hosting;
+
+/// <summary>
+/// A small scheduled job: one pass at start, then one every <see cref="Period"/> on the
+/// <see cref="TimeProvider"/>, so tests move its clock. A failed pass is logged by kind, never by
+/// content, and the next pass tries again: a job that stopped would silently stop its promise.
+/// </summary>
+public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
+{
+    /// <summary>A timer's period tops out at about 49 days; no job needs longer.</summary>
+    private static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(49);
+
+    /// <summary>The clock the passes are timed by, for the job's own reading of the time.</summary>
+    protected TimeProvider Clock => clock;
+
+    /// <summary>Time between passes; null runs only the pass at start.</summary>
+    protected abstract TimeSpan? Period { get; }
+
+    protected abstract Task RunPassAsync(CancellationToken cancellationToken);
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = Period is { } period ? new PeriodicTimer(period < LongestPeriod ? period : LongestPeriod, clock) : null;
+        do
+        {
+            try
+            {
+                await RunPassAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogPassFailed(logger, GetType().Name, exception.GetType().Name);
+            }
+        }
+        while (timer is not null && await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Job}: a pass failed ({Error}); the next pass tries again")]
+    private static partial void LogPassFailed(ILogger logger, string job, string error);
+}
