@@ -30,15 +30,23 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
     private readonly ConcurrentDictionary<Source, Windows> _counts = new();
     private long _nextPurge;
 
+    /// <summary>The domain of an email address, as the limits and the moderators' report see it.</summary>
+    public EmailDomain DomainOf(string emailAddress) => DomainNamed(emailAddress[(emailAddress.LastIndexOf('@') + 1)..]);
+
     /// <summary>
-    /// The keyed hash that stands for an email domain in the database and the moderators' report:
-    /// of its registrable domain, so that a thousand subdomains of one domain are one domain.
+    /// A domain as typed, its registrable domain, and the keyed hash that stands for it in the
+    /// database: of the registrable domain, so that a thousand subdomains of one domain are one.
     /// </summary>
-    public byte[] EmailDomainKey(string domain) =>
-        protector.KeyedHash("email-domain", Encoding.UTF8.GetBytes(RegistrableDomains.Of(domain))).AsSpan(0, NetworkAddresses.HashSize).ToArray();
+    public EmailDomain DomainNamed(string domain)
+    {
+        var typed = domain.ToLowerInvariant();
+        var registrable = RegistrableDomains.Of(typed);
+        return new EmailDomain(typed, registrable,
+            protector.KeyedHash("email-domain", Encoding.UTF8.GetBytes(registrable)).AsSpan(0, NetworkAddresses.HashSize).ToArray());
+    }
 
     /// <summary>Counts one signature and returns why it must be held, or null when every source is within its limits.</summary>
-    public string? Count(int campaignId, HashedSource? source, string emailDomain, byte[] emailDomainKey)
+    public string? Count(int campaignId, HashedSource? source, EmailDomain emailDomain)
     {
         var now = clock.GetTimestamp() / clock.TimestampFrequency;
         PurgeFinishedWindows(now);
@@ -46,8 +54,8 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
         // Every source is counted, even once another is over: each limit sees all the traffic.
         var overAddress = source is not null && CountOne(new Source(campaignId, 'a', source.Address), _limits.PerAddress, now);
         var overNetwork = source is not null && CountOne(new Source(campaignId, 'n', source.Network), _limits.PerNetwork, now);
-        var commonDomain = _commonDomains.Contains(emailDomain) || _commonDomains.Contains(RegistrableDomains.Of(emailDomain));
-        var overDomain = !commonDomain && CountOne(new Source(campaignId, 'd', emailDomainKey), _limits.PerEmailDomain, now);
+        var commonDomain = _commonDomains.Contains(emailDomain.Typed) || _commonDomains.Contains(emailDomain.Registrable);
+        var overDomain = !commonDomain && CountOne(new Source(campaignId, 'd', emailDomain.Key), _limits.PerEmailDomain, now);
         return overAddress ? AddressReason : overNetwork ? NetworkReason : overDomain ? EmailDomainReason : null;
     }
 
@@ -113,3 +121,6 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
         }
     }
 }
+
+/// <summary>An email domain as typed (lower-case), its registrable domain, and its keyed hash.</summary>
+public sealed record EmailDomain(string Typed, string Registrable, byte[] Key);

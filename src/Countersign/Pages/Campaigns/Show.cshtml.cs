@@ -149,9 +149,8 @@ public sealed class ShowModel(
     /// </summary>
     private SignRequest PrepareSignature(string? suspicion, HashedSource? source, CampaignCipher cipher, SpentChallenge? spent)
     {
-        var emailDomain = Input.TrimmedEmail[(Input.TrimmedEmail.LastIndexOf('@') + 1)..].ToLowerInvariant();
-        var emailDomainKey = rates.EmailDomainKey(emailDomain);
-        var heldBecause = rates.Count(Campaign.Id, source, emailDomain, emailDomainKey);
+        var emailDomain = rates.DomainOf(Input.TrimmedEmail);
+        var heldBecause = rates.Count(Campaign.Id, source, emailDomain);
         var now = clock.GetUtcNow().UtcDateTime;
         var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
         var expiresAt = ConfirmationToken.ExpiryFrom(now);
@@ -180,7 +179,7 @@ public sealed class ShowModel(
                 HeldBecause = heldBecause,
                 AddressHash = source?.Address,
                 NetworkHash = source?.Network,
-                EmailDomainKey = emailDomainKey,
+                EmailDomainKey = emailDomain.Key,
             },
             ConfirmationEmail = suspicion is null
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))

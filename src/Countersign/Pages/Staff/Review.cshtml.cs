@@ -48,7 +48,8 @@ public sealed class ReviewModel(
 
     public sealed record HourRow(DateTime Hour, int Signatures, int Held, int SetAside);
 
-    public sealed record SourceRow(DateTime Hour, bool IsNetwork, string Key, string Label, int Signatures, int Held)
+    /// <summary>A network (by its hash, in hex) or an email domain (by name) in one hour.</summary>
+    public sealed record SourceRow(DateTime Hour, bool IsNetwork, string Key, int Signatures, int Held)
     {
         public bool IsUnusual(int threshold) => Signatures > threshold;
     }
@@ -166,7 +167,7 @@ public sealed class ReviewModel(
         return new SignatureGroup(
             Campaign.Id,
             network,
-            string.IsNullOrEmpty(domain) ? null : rates.EmailDomainKey(domain),
+            string.IsNullOrEmpty(domain) ? null : rates.DomainNamed(domain).Key,
             Group.From is { } start ? DateTime.SpecifyKind(start, DateTimeKind.Utc) : null,
             Group.Until is { } end ? DateTime.SpecifyKind(end, DateTimeKind.Utc) : null);
     }
@@ -232,7 +233,7 @@ public sealed class ReviewModel(
                     SetAside = g.Count(s => s.InvalidationId != null || s.State == SignatureState.Invalidated),
                 })
                 .ToListAsync(cancellationToken))
-            .Select(h => new HourRow(DateTime.SpecifyKind(h.Date.AddHours(h.Hour), DateTimeKind.Utc), h.Signatures, h.Held, h.SetAside))
+            .Select(h => new HourRow(Hour(h.Date, h.Hour), h.Signatures, h.Held, h.SetAside))
             .OrderByDescending(h => h.Hour)
             .ToList();
 
@@ -249,15 +250,20 @@ public sealed class ReviewModel(
             .Select(g => new { g.Key.Date, g.Key.Hour, Key = g.Key.EmailDomainKey!, Signatures = g.Count(), Held = g.Count(s => s.HeldBecause != null), Sample = g.Max(s => s.Id) })
             .ToListAsync(cancellationToken);
 
-        // A domain is shown by name, read from one of its signatures; networks only ever by their hash.
+        // A domain is shown by name, read from one of its signatures; networks only ever by their
+        // hash. The campaign key is asked for only then, so a shredded campaign does not get a new one.
         var samples = domains.Select(d => d.Sample).ToList();
-        var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
-        var domainNames = (await db.Signatures.AsNoTracking().Where(s => samples.Contains(s.Id)).Select(s => new { s.Id, s.EmailCiphertext }).ToListAsync(cancellationToken))
-            .ToDictionary(s => s.Id, s => EmailDomain(cipher, s.EmailCiphertext));
+        var domainNames = new Dictionary<long, string>();
+        if (samples.Count > 0)
+        {
+            var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
+            domainNames = (await db.Signatures.AsNoTracking().Where(s => samples.Contains(s.Id)).Select(s => new { s.Id, s.EmailCiphertext }).ToListAsync(cancellationToken))
+                .ToDictionary(s => s.Id, s => rates.DomainOf(cipher.DecryptString(s.EmailCiphertext)).Registrable);
+        }
 
         Sources = networks
-            .Select(n => new SourceRow(Hour(n.Date, n.Hour), true, Convert.ToHexStringLower(n.Key), Convert.ToHexStringLower(n.Key), n.Signatures, n.Held))
-            .Concat(domains.Select(d => new SourceRow(Hour(d.Date, d.Hour), false, domainNames.GetValueOrDefault(d.Sample, "?"), domainNames.GetValueOrDefault(d.Sample, "?"), d.Signatures, d.Held)))
+            .Select(n => new SourceRow(Hour(n.Date, n.Hour), true, Convert.ToHexStringLower(n.Key), n.Signatures, n.Held))
+            .Concat(domains.Select(d => new SourceRow(Hour(d.Date, d.Hour), false, domainNames.GetValueOrDefault(d.Sample, "?"), d.Signatures, d.Held)))
             .GroupBy(s => s.Hour)
             .OrderByDescending(g => g.Key)
             .SelectMany(g => g.OrderByDescending(s => s.Signatures).Take(SourcesPerHour))
@@ -265,10 +271,4 @@ public sealed class ReviewModel(
     }
 
     private static DateTime Hour(DateTime date, int hour) => DateTime.SpecifyKind(date.AddHours(hour), DateTimeKind.Utc);
-
-    private static string EmailDomain(CampaignCipher cipher, byte[] emailCiphertext)
-    {
-        var email = cipher.DecryptString(emailCiphertext);
-        return RegistrableDomains.Of(email[(email.LastIndexOf('@') + 1)..]);
-    }
 }
