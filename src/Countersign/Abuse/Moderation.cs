@@ -37,7 +37,7 @@ public static class Moderation
             group, ("@invalidation", invalidation.Id), cancellationToken);
         invalidation.SignatureCount = changed.Count;
         invalidation.CountedCount = changed.Count(row => row.Counted);
-        await SubtractAsync(db, group.CampaignId, changed);
+        await CountAsync(db, group.CampaignId, changed, -1);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return invalidation;
@@ -57,7 +57,7 @@ public static class Moderation
         var changed = await UpdateAsync(db, transaction,
             """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureState.CountsSql,
             new SignatureGroup(invalidation.CampaignId), ("@invalidation", invalidation.Id), cancellationToken);
-        await AddAsync(db, invalidation.CampaignId, changed);
+        await CountAsync(db, invalidation.CampaignId, changed, +1);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -68,17 +68,14 @@ public static class Moderation
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var changed = await UpdateAsync(db, transaction,
             """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureState.CountsSql, group, null, cancellationToken);
-        await AddAsync(db, group.CampaignId, changed);
+        await CountAsync(db, group.CampaignId, changed, +1);
         await transaction.CommitAsync(cancellationToken);
         return changed.Count;
     }
 
-    private static Task AddAsync(CountersignDb db, int campaignId, List<ChangedRow> changed) => ApplyAsync(db, campaignId, changed, +1);
-
-    private static Task SubtractAsync(CountersignDb db, int campaignId, List<ChangedRow> changed) => ApplyAsync(db, campaignId, changed, -1);
-
-    private static Task ApplyAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int sign) =>
-        Counters.ChangeAsync(db, changed.Where(row => row.Counted).Select(row => (campaignId, row.CountryCode, DateOnly.FromDateTime(row.ConfirmedAt!.Value))), sign);
+    /// <summary>Adds (+1) or takes off (-1) the changed rows that count to the campaign's counters.</summary>
+    private static Task CountAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int by) =>
+        Counters.ChangeAsync(db, changed.Where(row => row.Counted).Select(row => (campaignId, row.CountryCode, DateOnly.FromDateTime(row.ConfirmedAt!.Value))), by);
 
     private sealed record ChangedRow(string CountryCode, DateTime? ConfirmedAt, bool Counted);
 

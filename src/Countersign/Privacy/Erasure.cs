@@ -19,7 +19,8 @@ public static class Erasure
     public static async Task<bool> EraseAsync(CountersignDb db, int campaignId, byte[] emailKey, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, campaignId, emailKey, cancellationToken);
+        var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, cancellationToken,
+            ("@campaign", campaignId), ("@key", emailKey));
         await transaction.CommitAsync(cancellationToken);
         await TruncateSqliteLogAsync(db, cancellationToken);
         return erased > 0;
@@ -58,7 +59,7 @@ public static class Erasure
     public static async Task<int> ErasePendingAsync(CountersignDb db, DateTime before, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var erased = await EraseWhereAsync(db, transaction, """ "State" = 'pending' AND "CreatedAt" < @before """, before, null, cancellationToken);
+        var erased = await EraseWhereAsync(db, transaction, """ "State" = 'pending' AND "CreatedAt" < @before """, cancellationToken, ("@before", before));
         await transaction.CommitAsync(cancellationToken);
         await TruncateSqliteLogAsync(db, cancellationToken);
         return erased;
@@ -102,7 +103,8 @@ public static class Erasure
     /// RETURNING tells which rows counted, read after any row lock: a confirmation committing at
     /// the same moment is either seen here or finds the row erased.
     /// </summary>
-    private static async Task<int> EraseWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, object first, byte[]? emailKey, CancellationToken cancellationToken)
+    private static async Task<int> EraseWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
@@ -113,10 +115,9 @@ public static class Erasure
             RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL
             """;
         command.AddParameter("@empty", Array.Empty<byte>());
-        command.AddParameter(where.Contains("@before", StringComparison.Ordinal) ? "@before" : "@campaign", first);
-        if (emailKey is not null)
+        foreach (var (name, value) in parameters)
         {
-            command.AddParameter("@key", emailKey);
+            command.AddParameter(name, value);
         }
 
         var uncounted = new List<(int CampaignId, string CountryCode, DateOnly Day)>();

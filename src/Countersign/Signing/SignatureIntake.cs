@@ -149,7 +149,10 @@ public sealed partial class SignatureIntake : BackgroundService
             // a restart, or on another node) is a replay: set aside, answered like any signature.
             var purge = now >= _nextSpentPurge;
             var replayed = await rows.SpendAsync(proofs.Select(r => r.Proof!).ToList(), now, purge);
-            _nextSpentPurge = purge ? now.AddMinutes(1) : _nextSpentPurge;
+            if (purge)
+            {
+                _nextSpentPurge = now.AddMinutes(1);
+            }
             foreach (var request in proofs.Where(r => replayed.Contains(Convert.ToHexString(r.Proof!.Nonce))))
             {
                 request.SetAsideAsReplay();
