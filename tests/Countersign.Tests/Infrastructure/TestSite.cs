@@ -263,6 +263,14 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return match.Groups["path"].Value;
     }
 
+    /// <summary>The path of the erase link every email to a signer ends with, e.g. /erase/abc...</summary>
+    public static string ErasePath(MimeMessage message)
+    {
+        var match = EraseLink().Match(message.TextBody ?? "");
+        Assert.True(match.Success, $"No erase link in the email '{message.Subject}'.");
+        return match.Groups["path"].Value;
+    }
+
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(path);
@@ -333,6 +341,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/confirm/[A-Za-z0-9_-]{43})")]
     private static partial Regex ConfirmationLink();
+
+    [GeneratedRegex(@"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)")]
+    private static partial Regex EraseLink();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();

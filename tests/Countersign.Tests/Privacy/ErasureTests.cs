@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Privacy;
@@ -8,7 +7,6 @@ using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 
 namespace Countersign.Tests.Privacy;
 
@@ -16,7 +14,7 @@ namespace Countersign.Tests.Privacy;
 /// A signer erases their signature from the link in any email, and signatures never confirmed are
 /// erased after 7 days. Runs on SQLite and on PostgreSQL.
 /// </summary>
-public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
+public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private TestSite Site { get; set; } = null!;
 
@@ -38,8 +36,8 @@ public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLi
         // Signing again brings the "already signed" email, with the same erase link.
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
         var emails = await Site.OutboxEmailsAsync(2);
-        var link = ErasePath(emails[0]);
-        Assert.Equal(link, ErasePath(emails[1]));
+        var link = TestSite.ErasePath(emails[0]);
+        Assert.Equal(link, TestSite.ErasePath(emails[1]));
 
         // Opening the link (as a mail scanner would) changes nothing.
         var opened = await browser.GetAsync(link);
@@ -80,7 +78,7 @@ public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLi
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         var email = Assert.Single(await Site.OutboxEmailsAsync(1));
 
-        await TestSite.PostFormAsync(Site.Browser(), ErasePath(email), []);
+        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(email), []);
 
         Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(TestSite.ConfirmationPath(email))).StatusCode);
         Assert.Equal(SignatureState.Erased, await Site.QueryAsync(db => db.Signatures.Select(s => s.State).SingleAsync()));
@@ -94,7 +92,7 @@ public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLi
     {
         var campaign = await Site.AddCampaignAsync();
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
-        var genuine = ErasePath(Assert.Single(await Site.OutboxEmailsAsync(1)));
+        var genuine = TestSite.ErasePath(Assert.Single(await Site.OutboxEmailsAsync(1)));
 
         // A genuine link with one character changed is made up too.
         var tampered = genuine[..^1] + (genuine[^1] == 'A' ? 'B' : 'A');
@@ -147,16 +145,6 @@ public abstract partial class ErasureTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(0, await Site.QueryAsync(db => db.CountryCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
         Assert.Equal(0, await Site.QueryAsync(db => db.DayCounts.Where(c => c.CampaignId == campaign.Id).SumAsync(c => c.Count)));
     }
-
-    private static string ErasePath(MimeMessage message)
-    {
-        var match = EraseLinkPattern().Match(message.TextBody ?? "");
-        Assert.True(match.Success, $"No erase link in the email '{message.Subject}'.");
-        return match.Groups["path"].Value;
-    }
-
-    [GeneratedRegex(@"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)")]
-    private static partial Regex EraseLinkPattern();
 }
 
 public sealed class ErasureOnSqlite() : ErasureTests(DatabaseProvider.Sqlite);

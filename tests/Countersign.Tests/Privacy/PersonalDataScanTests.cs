@@ -49,8 +49,7 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: privateSigner.Name, email: privateSigner.Email, postcode: privateSigner.Postcode));
         var privateCiphertexts = await CiphertextsAsync(privateSigner);
         var emails = await Site.OutboxEmailsAsync(3);
-        var erase = System.Text.RegularExpressions.Regex.Match(emails[2].TextBody ?? "", @"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)").Groups["path"].Value;
-        await TestSite.PostFormAsync(Site.Browser(), erase, []);
+        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(emails[2]), []);
         Assert.Equal(1, await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync()));
 
         var stored = await StoredBytesAsync();

@@ -125,7 +125,8 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
     private static uint Counter(string payload) =>
         (uint)JsonNode.Parse(Convert.FromBase64String(payload))!["solution"]!["counter"]!;
 
-    private static Task<HttpResponseMessage> SignAsync(HttpClient browser, Campaign campaign, string email, string proofOfWork)
+    /// <summary>Signs with the given proof of work in place of one solved for this form.</summary>
+    internal static Task<HttpResponseMessage> SignAsync(HttpClient browser, Campaign campaign, string email, string proofOfWork)
     {
         var form = SigningTests.Form(campaign, email: email);
         form[ProofOfWork.FormField] = proofOfWork;

@@ -26,8 +26,8 @@ public abstract class SpentChallengeTests(DatabaseProvider provider) : IAsyncLif
         var solution = await ProofOfWorkSolver.FetchAndSolveAsync(Site.Browser(), $"/c/{campaign.Slug}/altcha");
         await using var other = Site.StartAnotherServer();
 
-        var first = await SignAsync(Site.Browser(), campaign, "first@example.org", solution);
-        var replay = await SignAsync(other.Browser(), campaign, "replay@example.org", solution);
+        var first = await ProofOfWorkTests.SignAsync(Site.Browser(), campaign, "first@example.org", solution);
+        var replay = await ProofOfWorkTests.SignAsync(other.Browser(), campaign, "replay@example.org", solution);
 
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal(first.Headers.Location, replay.Headers.Location);
@@ -43,22 +43,15 @@ public abstract class SpentChallengeTests(DatabaseProvider provider) : IAsyncLif
     public async Task Should_forget_spent_challenges_once_they_have_expired()
     {
         var campaign = await Site.AddCampaignAsync();
-        await SignAsync(Site.Browser(), campaign, "early@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(Site.Browser(), $"/c/{campaign.Slug}/altcha"));
+        await ProofOfWorkTests.SignAsync(Site.Browser(), campaign, "early@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(Site.Browser(), $"/c/{campaign.Slug}/altcha"));
         Assert.Equal(1, await Site.QueryAsync(db => db.SpentChallenges.CountAsync()));
 
         // The next signature's batch, a quarter of an hour later, clears what expired.
         Site.Clock.Advance(TimeSpan.FromMinutes(15));
-        await SignAsync(Site.Browser(), campaign, "later@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(Site.Browser(), $"/c/{campaign.Slug}/altcha"));
+        await ProofOfWorkTests.SignAsync(Site.Browser(), campaign, "later@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(Site.Browser(), $"/c/{campaign.Slug}/altcha"));
 
         var left = await Site.QueryAsync(db => db.SpentChallenges.ToListAsync());
         Assert.True(Assert.Single(left).ExpiresAt > Site.Clock.GetUtcNow().UtcDateTime);
-    }
-
-    private static Task<HttpResponseMessage> SignAsync(HttpClient browser, Countersign.Campaigns.Campaign campaign, string email, string proofOfWork)
-    {
-        var form = SigningTests.Form(campaign, email: email);
-        form[ProofOfWork.FormField] = proofOfWork;
-        return TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
     }
 }
 
