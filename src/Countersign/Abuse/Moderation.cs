@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Security.Claims;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Signing;
+using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -16,8 +19,9 @@ public sealed record SignatureGroup(int CampaignId, byte[]? NetworkHash = null, 
 /// </summary>
 public static class Moderation
 {
-    public static async Task<Invalidation> InvalidateAsync(CountersignDb db, SignatureGroup group, string description, string staffEmail, DateTime now, CancellationToken cancellationToken = default)
+    public static async Task<Invalidation> InvalidateAsync(CountersignDb db, SignatureGroup group, string description, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
     {
+        var staffEmail = staff.Identity?.Name ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var invalidation = new Invalidation
         {
@@ -38,14 +42,17 @@ public static class Moderation
         invalidation.SignatureCount = changed.Count;
         invalidation.CountedCount = changed.Count(row => row.Counted);
         await CountAsync(db, group.CampaignId, changed, -1);
+        db.Record(staff, AuditAction.SignaturesSetAside, group.CampaignId, now,
+            string.Create(CultureInfo.InvariantCulture, $"{invalidation.Description}: {invalidation.SignatureCount} set aside, {invalidation.CountedCount} had counted"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return invalidation;
     }
 
     /// <summary>Counts an invalidation's signatures again; false when it was undone already.</summary>
-    public static async Task<bool> UndoAsync(CountersignDb db, Invalidation invalidation, string staffEmail, DateTime now, CancellationToken cancellationToken = default)
+    public static async Task<bool> UndoAsync(CountersignDb db, Invalidation invalidation, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
     {
+        var staffEmail = staff.Identity?.Name ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var marked = await db.Invalidations.Where(i => i.Id == invalidation.Id && i.UndoneAt == null)
             .ExecuteUpdateAsync(i => i.SetProperty(x => x.UndoneAt, now).SetProperty(x => x.UndoneBy, staffEmail), cancellationToken);
@@ -58,17 +65,23 @@ public static class Moderation
             """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureState.CountsSql,
             new SignatureGroup(invalidation.CampaignId), ("@invalidation", invalidation.Id), cancellationToken);
         await CountAsync(db, invalidation.CampaignId, changed, +1);
+        db.Record(staff, AuditAction.SetAsideUndone, invalidation.CampaignId, now,
+            string.Create(CultureInfo.InvariantCulture, $"{invalidation.Description}: {changed.Count(row => row.Counted)} count again"));
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     /// <summary>Lets the group's held signatures count (those confirmed and not set aside); returns how many were released.</summary>
-    public static async Task<int> ReleaseAsync(CountersignDb db, SignatureGroup group, CancellationToken cancellationToken = default)
+    public static async Task<int> ReleaseAsync(CountersignDb db, SignatureGroup group, string description, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var changed = await UpdateAsync(db, transaction,
             """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureState.CountsSql, group, null, cancellationToken);
         await CountAsync(db, group.CampaignId, changed, +1);
+        db.Record(staff, AuditAction.SignaturesReleased, group.CampaignId, now,
+            string.Create(CultureInfo.InvariantCulture, $"{description}: {changed.Count} released"));
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return changed.Count;
     }

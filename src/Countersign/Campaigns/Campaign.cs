@@ -21,14 +21,25 @@ public sealed class Campaign
     public List<CampaignHost> Hosts { get; set; } = [];
     public int Goal { get; set; }
     public DateOnly? Deadline { get; set; }
-    public string State { get; set; } = CampaignState.Draft;
+    public string State { get; private set; } = CampaignState.Draft;
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>When a moderator first opened the campaign to signatures.</summary>
+    public DateTime? OpenedAt { get; private set; }
+
     /// <summary>When the campaign stopped taking signatures, and when they were delivered to the target.</summary>
-    public DateTime? ClosedAt { get; set; }
-    public DateTime? DeliveredAt { get; set; }
+    public DateTime? ClosedAt { get; private set; }
+    public DateTime? DeliveredAt { get; private set; }
+
+    /// <summary>Why a moderator sent the campaign back, shown to its organisers until they submit it again.</summary>
+    public string? RejectionReason { get; private set; }
+
+    /// <summary>What came of the campaign, kept apart from its state: a closed campaign may be won years later.</summary>
+    public string Outcome { get; private set; } = CampaignOutcome.Ongoing;
+    public DateOnly? OutcomeOn { get; private set; }
+    public string? OutcomeText { get; private set; }
 
     /// <summary>When its signers' personal data was erased (crypto-shredded); the counts stay.</summary>
     public DateTime? PersonalDataErasedAt { get; set; }
@@ -36,8 +47,107 @@ public sealed class Campaign
     /// <summary>Confirmed signatures, kept up to date in the confirming transaction so pages never count rows.</summary>
     public int SignatureCount { get; set; }
 
-    public bool IsPublic => CampaignState.Public.Contains(State);
+    /// <summary>Visible to everyone once launched: a withdrawn campaign that had signers stays readable, so they learn what became of it.</summary>
+    public bool IsPublic => CampaignState.Public.Contains(State) || (State == CampaignState.Withdrawn && OpenedAt is not null);
     public bool AcceptsSignatures => State == CampaignState.Open;
+
+    /// <summary>An organiser sends a draft, or a rejected campaign they have mended, to the moderators.</summary>
+    public void SubmitForReview() => MoveTo(CampaignState.InReview);
+
+    /// <summary>A moderator approves the campaign: it opens for signatures.</summary>
+    public void Approve(DateTime now)
+    {
+        MoveTo(CampaignState.Open);
+        OpenedAt ??= now;
+        RejectionReason = null;
+    }
+
+    public void Reject(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("A rejection needs a reason for the organisers.", nameof(reason));
+        }
+
+        MoveTo(CampaignState.Rejected);
+        RejectionReason = reason.Trim();
+    }
+
+    /// <summary>Stops taking signatures, by hand or at the deadline.</summary>
+    public void Close(DateTime now)
+    {
+        MoveTo(CampaignState.Closed);
+        ClosedAt ??= now;
+    }
+
+    public void Deliver(DateTime now)
+    {
+        MoveTo(CampaignState.Delivered);
+        DeliveredAt ??= now;
+    }
+
+    /// <summary>The organisers give up the campaign; an open one stops taking signatures.</summary>
+    public void Withdraw(DateTime now)
+    {
+        MoveTo(CampaignState.Withdrawn);
+        if (OpenedAt is not null)
+        {
+            ClosedAt ??= now;
+        }
+    }
+
+    /// <summary>Takes the named step (a state to move to), for forms that post the step's name.</summary>
+    public void MoveTo(string state, DateTime now, string? reason = null)
+    {
+        switch (state)
+        {
+            case CampaignState.InReview: SubmitForReview(); break;
+            case CampaignState.Open: Approve(now); break;
+            case CampaignState.Rejected: Reject(reason ?? ""); break;
+            case CampaignState.Closed: Close(now); break;
+            case CampaignState.Delivered: Deliver(now); break;
+            case CampaignState.Withdrawn: Withdraw(now); break;
+            default: throw new IllegalTransitionException(State, state);
+        }
+    }
+
+    /// <summary>Takes each move from a new draft to the state, as a campaign run through the site would have: for demo data and tests.</summary>
+    public Campaign WalkTo(string state, DateTime now)
+    {
+        foreach (var step in CampaignState.PathFromDraft(state))
+        {
+            MoveTo(step, now, reason: "Demonstration");
+        }
+
+        return this;
+    }
+
+    public void RecordOutcome(string outcome, DateOnly? on, string? text)
+    {
+        if (!CampaignOutcome.All.Contains(outcome))
+        {
+            throw new ArgumentException($"'{outcome}' is not an outcome.", nameof(outcome));
+        }
+
+        if (OpenedAt is null)
+        {
+            throw new IllegalTransitionException(State, outcome);
+        }
+
+        Outcome = outcome;
+        OutcomeOn = on;
+        OutcomeText = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
+
+    private void MoveTo(string state)
+    {
+        if (!CampaignState.CanMove(State, state))
+        {
+            throw new IllegalTransitionException(State, state);
+        }
+
+        State = state;
+    }
 
     /// <summary>A shallow copy showing another count (the definition is shared, the count is current).</summary>
     public Campaign WithSignatureCount(int count)
@@ -64,18 +174,90 @@ public sealed class CampaignHost
     public int Position { get; set; }
 }
 
-/// <summary>Campaign states as named constants, with the groups pages ask about.</summary>
+/// <summary>Campaign states as named constants, the moves between them, and the groups pages ask about.</summary>
 public static class CampaignState
 {
     public const string Draft = "draft";
+    public const string InReview = "in-review";
+    public const string Rejected = "rejected";
     public const string Open = "open";
     public const string Closed = "closed";
     public const string Delivered = "delivered";
+    public const string Withdrawn = "withdrawn";
 
-    public static readonly IReadOnlyList<string> All = [Draft, Open, Closed, Delivered];
+    public const int MaxLength = 16;
+    public const int ReasonMaxLength = 1_000;
+
+    public static readonly IReadOnlyList<string> All = [Draft, InReview, Rejected, Open, Closed, Delivered, Withdrawn];
 
     /// <summary>States in which the campaign page and its JSON are visible to everyone.</summary>
     public static readonly IReadOnlyList<string> Public = [Open, Closed, Delivered];
+
+    /// <summary>States in which no more signatures come: the clock of signers' data retention runs.</summary>
+    public static readonly IReadOnlyList<string> Ended = [Closed, Delivered, Withdrawn];
+
+    /// <summary>States whose text organisers edit freely, because nobody has signed it yet.</summary>
+    public static readonly IReadOnlyList<string> Unpublished = [Draft, Rejected];
+
+    private static readonly Dictionary<string, string[]> Moves = new()
+    {
+        [Draft] = [InReview, Withdrawn],
+        [Rejected] = [InReview, Withdrawn],
+        [InReview] = [Open, Rejected, Withdrawn],
+        [Open] = [Closed, Withdrawn],
+        [Closed] = [Delivered],
+        [Delivered] = [],
+        [Withdrawn] = [],
+    };
+
+    public static bool CanMove(string from, string to) => Moves.TryGetValue(from, out var next) && next.Contains(to);
+
+    /// <summary>The shortest walk of moves from a new draft to the state, for demo data and tests.</summary>
+    public static IReadOnlyList<string> PathFromDraft(string state)
+    {
+        var cameFrom = new Dictionary<string, string> { [Draft] = Draft };
+        var queue = new Queue<string>([Draft]);
+        while (queue.TryDequeue(out var current) && !cameFrom.ContainsKey(state))
+        {
+            foreach (var next in NextFrom(current).Where(next => cameFrom.TryAdd(next, current)))
+            {
+                queue.Enqueue(next);
+            }
+        }
+
+        var path = new List<string>();
+        for (var step = state; step != Draft; step = cameFrom[step])
+        {
+            path.Insert(0, step);
+        }
+
+        return path;
+    }
+
+    /// <summary>The states a campaign may move to from here, in the order forms offer them.</summary>
+    public static IReadOnlyList<string> NextFrom(string from) => Moves.TryGetValue(from, out var next) ? next : [];
+}
+
+/// <summary>What came of a campaign, recorded by its organisers.</summary>
+public static class CampaignOutcome
+{
+    public const string Ongoing = "ongoing";
+    public const string Won = "won";
+    public const string PartlyWon = "partly-won";
+    public const string Lost = "lost";
+
+    public const int MaxLength = 16;
+    public const int TextMaxLength = 500;
+
+    public static readonly IReadOnlyList<string> All = [Ongoing, Won, PartlyWon, Lost];
+}
+
+/// <summary>A move the campaign's state does not allow, such as delivering a draft.</summary>
+public sealed class IllegalTransitionException(string from, string to)
+    : InvalidOperationException($"A campaign that is {from} cannot become {to}.")
+{
+    public string From { get; } = from;
+    public string To { get; } = to;
 }
 
 /// <summary>Confirmed signatures per country, one row per campaign and country.</summary>

@@ -15,7 +15,11 @@ public sealed partial class CampaignInput
     public string? Hosts { get; set; }
     public string? Goal { get; set; }
     public string? Deadline { get; set; }
-    public string? State { get; set; } = CampaignState.Draft;
+
+    /// <summary>Why the wording of a published campaign changes (a typo, a broken link): kept in the audit log.</summary>
+    public string? ChangeReason { get; set; }
+
+    public const int ChangeReasonMaxLength = 300;
 
     public static CampaignInput From(Campaign campaign) => new()
     {
@@ -25,10 +29,9 @@ public sealed partial class CampaignInput
         Body = campaign.BodyMarkdown,
         Demands = string.Join('\n', campaign.Demands),
         Targets = string.Join('\n', campaign.Targets),
-        Hosts = string.Join('\n', campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}")),
+        Hosts = string.Join('\n', CampaignContent.Of(campaign).Hosts),
         Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
         Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        State = campaign.State,
     };
 
     /// <summary>Problems by field, as untranslated messages.</summary>
@@ -73,52 +76,24 @@ public sealed partial class CampaignInput
             problems[nameof(Deadline)] = "Enter a date like 2027-03-31.";
         }
 
-        if (!CampaignState.All.Contains(State ?? ""))
+        if ((ChangeReason ?? "").Length > ChangeReasonMaxLength)
         {
-            problems[nameof(State)] = "Choose a status from the list.";
+            problems[nameof(ChangeReason)] = "This text is too long.";
         }
 
         return problems;
     }
 
-    /// <summary>Copies the validated form onto a campaign.</summary>
-    public void ApplyTo(Campaign campaign)
-    {
-        campaign.Title = Title!.Trim();
-        campaign.Slug = Slug!;
-        campaign.Summary = Summary!.Trim();
-        campaign.BodyMarkdown = Body ?? "";
-        campaign.Demands = Lines(Demands).ToList();
-        campaign.Targets = Lines(Targets).ToList();
-        campaign.Goal = int.Parse(Goal!, CultureInfo.InvariantCulture);
-        campaign.Deadline = ParsedDeadline();
-        campaign.State = State!;
-
-        // Hosts are matched by name so that signers' consents, which point at host ids, survive edits.
-        var wanted = ParsedHosts().ToList();
-        campaign.Hosts.RemoveAll(h => wanted.All(w => w.Name != h.Name));
-        for (var position = 0; position < wanted.Count; position++)
-        {
-            var (name, website) = wanted[position];
-            var host = campaign.Hosts.FirstOrDefault(h => h.Name == name);
-            if (host is null)
-            {
-                host = new CampaignHost { Name = name };
-                campaign.Hosts.Add(host);
-            }
-
-            host.Website = website;
-            host.Position = position;
-        }
-    }
+    /// <summary>The validated form as the content a moderator would review.</summary>
+    public CampaignContent ToContent() => new(
+        Title!.Trim(), Summary!.Trim(), Body ?? "", Lines(Demands).ToList(), Lines(Targets).ToList(),
+        ParsedHosts().Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
+        int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline());
 
     private DateOnly? ParsedDeadline() =>
         DateOnly.TryParseExact(Deadline?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
-    private IEnumerable<(string Name, string? Website)> ParsedHosts() =>
-        Lines(Hosts).Select(line => line.Split('|', 2, StringSplitOptions.TrimEntries) is [var name, var website]
-            ? (name, website.Length == 0 ? null : website)
-            : (line, (string?)null)).DistinctBy(h => h.Item1);
+    private IEnumerable<(string Name, string? Website)> ParsedHosts() => CampaignContent.ParseHosts(Lines(Hosts));
 
     private static IEnumerable<string> Lines(string? text) =>
         (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -35,6 +35,7 @@ public static class CampaignJson
             campaign.Summary,
             site.Value.Link($"c/{campaign.Slug}"),
             campaign.State,
+            new OutcomeDocument(campaign.Outcome, campaign.OutcomeOn, campaign.OutcomeText),
             campaign.Goal,
             campaign.Deadline,
             campaign.Demands,
@@ -53,6 +54,7 @@ public static class CampaignJson
         string Summary,
         string Url,
         string State,
+        OutcomeDocument Outcome,
         int Goal,
         DateOnly? Deadline,
         IReadOnlyList<string> Demands,
@@ -63,6 +65,8 @@ public static class CampaignJson
         IReadOnlyList<DayDocument> SignaturesByDay,
         DateTime CreatedAt,
         DateTime UpdatedAt);
+
+    public sealed record OutcomeDocument(string State, DateOnly? Date, string? Text);
 
     public sealed record HostDocument(string Name, string? Website);
 

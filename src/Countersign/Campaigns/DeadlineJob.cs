@@ -1,5 +1,6 @@
 using Countersign.Data;
 using Countersign.Hosting;
+using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Campaigns;
@@ -24,15 +25,29 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, CampaignCac
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
-        var due = await db.Campaigns.Where(c => c.State == CampaignState.Open && c.Deadline < today).ToListAsync(cancellationToken);
-        foreach (var campaign in due)
+        List<Campaign> due;
+        for (var attempt = 1; ; attempt++)
         {
-            campaign.State = CampaignState.Closed;
-            campaign.ClosedAt ??= now;
-            campaign.UpdatedAt = now;
+            due = await db.Campaigns.Where(c => c.State == CampaignState.Open && c.Deadline < today).ToListAsync(cancellationToken);
+            foreach (var campaign in due)
+            {
+                campaign.Close(now);
+                campaign.UpdatedAt = now;
+                db.Record(staff: null, AuditAction.CampaignClosed, campaign.Id, now, "Deadline passed");
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // An organiser (or another server's pass) moved one of them meanwhile: look again.
+                db.ChangeTracker.Clear();
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         foreach (var campaign in due)
         {
             cache.Forget(campaign.Slug);

@@ -17,7 +17,7 @@ internal static class DemoCampaigns
 
     private static DateOnly DayOffset(DateTime utcNow, int days) => DateOnly.FromDateTime(utcNow.AddDays(days));
 
-    private static Campaign DropTheFaceRecognitionStake(DateTime utcNow) => new()
+    private static Campaign DropTheFaceRecognitionStake(DateTime utcNow) => new Campaign
     {
         Slug = "drop-the-face-recognition-stake",
         Title = "Microsoft: pull M12's money out of AnyVision",
@@ -68,13 +68,12 @@ internal static class DemoCampaigns
         ],
         Goal = 75_000,
         Deadline = DayOffset(utcNow, 60),
-        State = CampaignState.Open,
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-40),
         UpdatedAt = utcNow.AddDays(-2),
-    };
+    }.WalkTo(CampaignState.Open, utcNow.AddDays(-39));
 
-    private static Campaign NoSurveillanceSponsorsAtEccv(DateTime utcNow) => new()
+    private static Campaign NoSurveillanceSponsorsAtEccv(DateTime utcNow) => new Campaign
     {
         Slug = "no-surveillance-sponsors-at-eccv",
         Title = "Researchers: don't lend your name to the AnyVision-sponsored workshop at ECCV 2020",
@@ -133,13 +132,12 @@ internal static class DemoCampaigns
         ],
         Goal = 10_000,
         Deadline = DayOffset(utcNow, 21),
-        State = CampaignState.Open,
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-10),
         UpdatedAt = utcNow.AddDays(-1),
-    };
+    }.WalkTo(CampaignState.Open, utcNow.AddDays(-9));
 
-    private static Campaign EndPartnershipsWithUyghurSurveillance(DateTime utcNow) => new()
+    private static Campaign EndPartnershipsWithUyghurSurveillance(DateTime utcNow) => new Campaign
     {
         Slug = "end-partnerships-with-uyghur-surveillance",
         Title = "Sports stars and sponsors: end your Huawei deals over the \"Uyghur alarm\"",
@@ -185,9 +183,8 @@ internal static class DemoCampaigns
         ],
         Goal = 25_000,
         Deadline = DayOffset(utcNow, -5),
-        State = CampaignState.Closed,
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-120),
         UpdatedAt = utcNow.AddDays(-5),
-    };
+    }.WalkTo(CampaignState.Closed, utcNow.AddDays(-4));
 }

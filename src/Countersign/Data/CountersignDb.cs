@@ -26,6 +26,8 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
     public DbSet<CampaignKey> CampaignKeys => Set<CampaignKey>();
     public DbSet<SpentChallenge> SpentChallenges => Set<SpentChallenge>();
+    public DbSet<CampaignReview> CampaignReviews => Set<CampaignReview>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,7 +39,11 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             campaign.Property(c => c.Title).HasMaxLength(Campaign.TitleMaxLength);
             campaign.Property(c => c.Summary).HasMaxLength(Campaign.SummaryMaxLength);
             campaign.Property(c => c.BodyMarkdown).HasMaxLength(Campaign.BodyMaxLength);
-            campaign.Property(c => c.State).HasMaxLength(16);
+            // Two moves at once (a deadline passing while an organiser withdraws) must not both win.
+            campaign.Property(c => c.State).HasMaxLength(CampaignState.MaxLength).IsConcurrencyToken();
+            campaign.Property(c => c.RejectionReason).HasMaxLength(CampaignState.ReasonMaxLength);
+            campaign.Property(c => c.Outcome).HasMaxLength(CampaignOutcome.MaxLength).HasDefaultValue(CampaignOutcome.Ongoing);
+            campaign.Property(c => c.OutcomeText).HasMaxLength(CampaignOutcome.TextMaxLength);
             campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -109,6 +115,24 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             invalidation.Property(i => i.UndoneBy).HasMaxLength(Invalidation.StaffEmailMaxLength);
             invalidation.HasIndex(i => i.CampaignId);
             invalidation.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CampaignReview>(review =>
+        {
+            review.Property(r => r.Kind).HasMaxLength(16);
+            review.Property(r => r.Decision).HasMaxLength(16);
+            review.Property(r => r.Reason).HasMaxLength(CampaignState.ReasonMaxLength);
+            review.HasIndex(r => new { r.Decision, r.SubmittedAt });
+            review.HasIndex(r => r.CampaignId);
+            review.HasOne<Campaign>().WithMany().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        // No foreign keys: the log outlives what it mentions.
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
+            entry.Property(e => e.Details).HasMaxLength(AuditEntry.DetailsMaxLength);
+            entry.HasIndex(e => e.CampaignId);
         });
 
         modelBuilder.Entity<StaffUser>(user =>

@@ -135,11 +135,18 @@ public static class CountersignApp
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.Path = "/";
             options.LoginPath = "/staff/login";
-            options.AccessDeniedPath = "/staff/login";
             options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             options.SlidingExpiration = true;
+
+            // A signed-in member of staff without the role gets a plain 403 page saying so, not the sign-in form again.
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicies.Moderate, policy => policy.RequireRole("admin", "moderator"));
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = AntiforgeryCookie;

@@ -23,6 +23,7 @@ public sealed class ErrorModel : PageModel
         StatusCodes.Status400BadRequest => t["We could not understand that request"],
         StatusCodes.Status413PayloadTooLarge => t["That was too much data"],
         StatusCodes.Status405MethodNotAllowed => t["That action is not possible here"],
+        StatusCodes.Status403Forbidden => t["Your account cannot do this"],
         StatusCodes.Status429TooManyRequests => t["Too many requests from your connection"],
         >= 400 and < 500 => t["We could not accept that request"],
         _ => t["Something went wrong on our side"],
@@ -34,6 +35,7 @@ public sealed class ErrorModel : PageModel
         StatusCodes.Status400BadRequest => t["The form may have expired or been sent incomplete. Go back, reload the page and try again."],
         StatusCodes.Status413PayloadTooLarge => t["The form sent more data than any of our forms needs. Go back and shorten what you typed."],
         StatusCodes.Status429TooManyRequests => t["Wait a minute, then go back and try again. Nothing you typed has been sent."],
+        StatusCodes.Status403Forbidden => t["This page or action belongs to another role, such as moderator, or to another campaign's organisers. Ask an admin if you need it."],
         >= 400 and < 500 => t["Go back and try again. If it keeps happening, the link you followed may be wrong."],
         _ => t["Nothing you sent was lost. Please try again in a few minutes."],
     };

@@ -46,7 +46,7 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
         var due = await db.Campaigns.AsNoTracking()
-            .Where(c => c.PersonalDataErasedAt == null && (c.State == CampaignState.Closed || c.State == CampaignState.Delivered)
+            .Where(c => c.PersonalDataErasedAt == null && (c.State == CampaignState.Closed || c.State == CampaignState.Delivered || c.State == CampaignState.Withdrawn)
                 && (c.DeliveredAt ?? c.ClosedAt) < endedBefore)
             .Select(c => c.Id)
             .ToListAsync(cancellationToken);

@@ -38,6 +38,12 @@ public abstract class DeadlineTests(DatabaseProvider provider) : IAsyncLifetime
         var states = await Site.QueryAsync(db => db.Campaigns.OrderBy(c => c.Id).Select(c => new { c.State, c.ClosedAt }).ToListAsync());
         Assert.Equal(CampaignState.Closed, states[0].State);
         Assert.NotNull(states[0].ClosedAt);
+
+        // Countersign itself did it, and the audit log says so once, with no member of staff.
+        var audit = await Site.QueryAsync(db => db.AuditEntries.Where(e => e.CampaignId == campaign.Id).ToListAsync());
+        var closing = Assert.Single(audit);
+        Assert.Equal(Countersign.Staff.AuditAction.CampaignClosed, closing.Action);
+        Assert.Null(closing.StaffUserId);
         Assert.Equal(CampaignState.Open, states[1].State);
 
         // The page no longer offers the form, and a form posted anyway (with a token from an open

@@ -2,6 +2,7 @@ using System.Net;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Staff;
+using Countersign.Tests.Campaigns;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
 using Microsoft.EntityFrameworkCore;
@@ -68,7 +69,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Should_create_a_campaign_that_appears_on_the_home_page_once_open()
+    public async Task Should_create_a_draft_that_appears_on_the_home_page_once_approved()
     {
         var browser = await SignedInAsync();
         var created = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
@@ -82,15 +83,21 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
             new("Input.Hosts", "Students' Union | https://union.example.org\nStaff association"),
             new("Input.Goal", "10000"),
             new("Input.Deadline", "2030-06-30"),
-            new("Input.State", CampaignState.Open),
         ]);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
 
         var campaign = await _site.QueryAsync(db => db.Campaigns.Include(c => c.Hosts).SingleAsync());
+        Assert.Equal($"/staff/campaigns/{campaign.Id}", created.Headers.Location?.OriginalString);
+        Assert.Equal(CampaignState.Draft, campaign.State);
         Assert.Equal(["End the trial", "Delete the data"], campaign.Demands);
         Assert.Equal(["Students' Union", "Staff association"], campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Name));
         Assert.Equal("https://union.example.org", campaign.Hosts.Single(h => h.Position == 0).Website);
         Assert.Equal(new DateOnly(2030, 6, 30), campaign.Deadline);
+        Assert.DoesNotContain("/c/no-face-recognition-on-campus", await _site.Browser().GetStringAsync("/"), StringComparison.Ordinal);
+
+        await LifecycleSteps.MoveAsync(browser, campaign.Id, CampaignState.InReview);
+        await LifecycleSteps.DecideAsync(browser, await LifecycleSteps.WaitingReviewAsync(_site, campaign.Id), approve: true);
+
         Assert.Contains("/c/no-face-recognition-on-campus", await _site.Browser().GetStringAsync("/"), StringComparison.Ordinal);
     }
 
@@ -106,7 +113,6 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
             new("Input.Summary", ""),
             new("Input.Goal", "many"),
             new("Input.Deadline", "31/12/2030"),
-            new("Input.State", "published"),
         ]);
         var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
@@ -115,12 +121,11 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Contains("This field is required.", html, StringComparison.Ordinal);
         Assert.Contains("Enter a whole number of signatures, at least 1.", html, StringComparison.Ordinal);
         Assert.Contains("Enter a date like 2027-03-31.", html, StringComparison.Ordinal);
-        Assert.Contains("Choose a status from the list.", html, StringComparison.Ordinal);
         Assert.Equal(1, await _site.QueryAsync(db => db.Campaigns.CountAsync()));
 
         var duplicate = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
         [
-            new("Input.Title", "Another"), new("Input.Slug", "taken-address"), new("Input.Summary", "S"), new("Input.Goal", "5"), new("Input.State", "draft"),
+            new("Input.Title", "Another"), new("Input.Slug", "taken-address"), new("Input.Summary", "S"), new("Input.Goal", "5"),
         ]);
         Assert.Contains("Another campaign already uses this address.", await duplicate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -138,9 +143,15 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var saved = await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}",
         [
             new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary),
-            new("Input.Hosts", "New Partner\nStation Watch | https://watch.example.org"), new("Input.Goal", "2000"), new("Input.State", CampaignState.Open),
+            new("Input.Demands", string.Join('\n', campaign.Demands)), new("Input.Targets", string.Join('\n', campaign.Targets)),
+            new("Input.Body", campaign.BodyMarkdown),
+            new("Input.Hosts", "New Partner\nStation Watch | https://watch.example.org"), new("Input.Goal", "2000"),
         ]);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        // The campaign is open: new hosts wait for a moderator, and signers keep seeing the approved ones.
+        Assert.DoesNotContain("New Partner", await _site.Browser().GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
+        await LifecycleSteps.DecideAsync(browser, await LifecycleSteps.WaitingReviewAsync(_site, campaign.Id), approve: true);
 
         var hosts = await _site.QueryAsync(db => db.CampaignHosts.OrderBy(h => h.Position).ToListAsync());
         Assert.Equal(["New Partner", "Station Watch"], hosts.Select(h => h.Name));

@@ -88,7 +88,7 @@ public sealed class ReviewModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var invalidation = await Moderation.InvalidateAsync(db, group, Describe(), StaffEmail, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var invalidation = await Moderation.InvalidateAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
         campaigns.Forget(Campaign.Slug);
         Done = t["{0} signatures set aside; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount];
         return RedirectToPage(new { id });
@@ -107,7 +107,7 @@ public sealed class ReviewModel(
             return NotFound();
         }
 
-        Done = await Moderation.UndoAsync(db, undone, StaffEmail, clock.GetUtcNow().UtcDateTime, cancellationToken)
+        Done = await Moderation.UndoAsync(db, undone, User, clock.GetUtcNow().UtcDateTime, cancellationToken)
             ? t["The invalidation is undone: its {0} signatures count again where they are confirmed.", undone.SignatureCount]
             : t["That invalidation was undone already."];
         campaigns.Forget(Campaign.Slug);
@@ -126,13 +126,12 @@ public sealed class ReviewModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var released = await Moderation.ReleaseAsync(db, group, cancellationToken);
+        var released = await Moderation.ReleaseAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
         campaigns.Forget(Campaign.Slug);
         Done = t["{0} held signatures released; those confirmed now count.", released];
         return RedirectToPage(new { id });
     }
 
-    private string StaffEmail => User.Identity?.Name ?? "";
 
     /// <summary>The form as a group of signatures, or null with the problems in ModelState.</summary>
     private SignatureGroup? ReadGroup()

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Claims;
+using Countersign.Data;
+
+namespace Countersign.Staff;
+
+/// <summary>
+/// One staff action, kept for good: who did what, when, to which campaign. It never holds signers'
+/// personal data: details name counts, states and reasons, not people. The database refuses to
+/// change or delete a row (a trigger on each provider), so not even a bug in this app can rewrite it.
+/// </summary>
+public sealed class AuditEntry
+{
+    public const int ActionMaxLength = 48;
+    public const int DetailsMaxLength = 2_000;
+
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+
+    /// <summary>The staff member who acted; null when Countersign itself did (a deadline passing).</summary>
+    public int? StaffUserId { get; set; }
+    public required string Action { get; set; }
+    public int? CampaignId { get; set; }
+    public string? Details { get; set; }
+}
+
+/// <summary>The actions the audit log names, as constants so pages and tests agree on them.</summary>
+public static class AuditAction
+{
+    public const string CampaignCreated = "campaign.created";
+    public const string CampaignEdited = "campaign.edited";
+    public const string CampaignSubmitted = "campaign.submitted";
+    public const string CampaignApproved = "campaign.approved";
+    public const string CampaignRejected = "campaign.rejected";
+    public const string CampaignClosed = "campaign.closed";
+    public const string CampaignDelivered = "campaign.delivered";
+    public const string CampaignWithdrawn = "campaign.withdrawn";
+    public const string ChangeProposed = "change.proposed";
+    public const string ChangeApproved = "change.approved";
+    public const string ChangeRejected = "change.rejected";
+    public const string OutcomeRecorded = "outcome.recorded";
+    public const string SignaturesSetAside = "signatures.set-aside";
+    public const string SetAsideUndone = "signatures.set-aside-undone";
+    public const string SignaturesReleased = "signatures.released";
+
+    /// <summary>The audit action for a campaign moving into a state.</summary>
+    public static string ForMoveTo(string state) => state switch
+    {
+        Campaigns.CampaignState.InReview => CampaignSubmitted,
+        Campaigns.CampaignState.Open => CampaignApproved,
+        Campaigns.CampaignState.Rejected => CampaignRejected,
+        Campaigns.CampaignState.Closed => CampaignClosed,
+        Campaigns.CampaignState.Delivered => CampaignDelivered,
+        Campaigns.CampaignState.Withdrawn => CampaignWithdrawn,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "No audit action for this state."),
+    };
+}
+
+public static class AuditLog
+{
+    /// <summary>Adds an entry to the context, to be saved with the change it records, in the same transaction.</summary>
+    public static void Record(this CountersignDb db, ClaimsPrincipal? staff, string action, int? campaignId, DateTime now, string? details = null) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = now,
+            StaffUserId = staff is null ? null : StaffIdOf(staff),
+            Action = action,
+            CampaignId = campaignId,
+            Details = details is { Length: > AuditEntry.DetailsMaxLength } ? details[..AuditEntry.DetailsMaxLength] : details,
+        });
+
+    /// <summary>The signed-in staff member's account id.</summary>
+    public static int? StaffIdOf(ClaimsPrincipal staff) =>
+        int.TryParse(staff.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+}

@@ -1,0 +1,117 @@
+using Countersign.Campaigns;
+
+namespace Countersign.Tests.Campaigns;
+
+/// <summary>The lifecycle's rules live on the campaign: every move it allows, and every one it refuses.</summary>
+public sealed class CampaignStateTests
+{
+    private static readonly DateTime Now = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The lifecycle as the organisers' handbook describes it, written out rather than read back from the code.</summary>
+    private static readonly HashSet<(string From, string To)> Allowed =
+    [
+        (CampaignState.Draft, CampaignState.InReview),
+        (CampaignState.Draft, CampaignState.Withdrawn),
+        (CampaignState.InReview, CampaignState.Open),
+        (CampaignState.InReview, CampaignState.Rejected),
+        (CampaignState.InReview, CampaignState.Withdrawn),
+        (CampaignState.Rejected, CampaignState.InReview),
+        (CampaignState.Rejected, CampaignState.Withdrawn),
+        (CampaignState.Open, CampaignState.Closed),
+        (CampaignState.Open, CampaignState.Withdrawn),
+        (CampaignState.Closed, CampaignState.Delivered),
+    ];
+
+    public static TheoryData<string, string> EveryPair()
+    {
+        var pairs = new TheoryData<string, string>();
+        foreach (var from in CampaignState.All)
+        {
+            foreach (var to in CampaignState.All)
+            {
+                pairs.Add(from, to);
+            }
+        }
+
+        return pairs;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void Should_allow_exactly_the_lifecycle_moves(string from, string to)
+    {
+        var campaign = NewCampaign().WalkTo(from, Now);
+        Assert.Equal(from, campaign.State);
+
+        if (Allowed.Contains((from, to)))
+        {
+            campaign.MoveTo(to, Now.AddDays(1), reason: "Please cite a source for the second demand.");
+            Assert.Equal(to, campaign.State);
+        }
+        else
+        {
+            var refused = Assert.Throws<IllegalTransitionException>(() => campaign.MoveTo(to, Now.AddDays(1), reason: "A reason"));
+            Assert.Equal(from, campaign.State);
+            Assert.Equal($"A campaign that is {from} cannot become {to}.", refused.Message);
+        }
+    }
+
+    [Fact]
+    public void Should_date_each_step_once_and_keep_the_first_dates()
+    {
+        var campaign = NewCampaign().WalkTo(CampaignState.InReview, Now);
+        campaign.Approve(Now.AddDays(1));
+        campaign.Close(Now.AddDays(30));
+        campaign.Deliver(Now.AddDays(31));
+
+        Assert.Equal(Now.AddDays(1), campaign.OpenedAt);
+        Assert.Equal(Now.AddDays(30), campaign.ClosedAt);
+        Assert.Equal(Now.AddDays(31), campaign.DeliveredAt);
+        Assert.True(campaign.IsPublic);
+    }
+
+    [Fact]
+    public void Should_refuse_a_rejection_without_a_reason_and_show_the_reason_until_resubmitted()
+    {
+        var campaign = NewCampaign().WalkTo(CampaignState.InReview, Now);
+
+        Assert.Throws<ArgumentException>(() => campaign.Reject("   "));
+        Assert.Equal(CampaignState.InReview, campaign.State);
+
+        campaign.Reject("  The second demand names a person; target the company.  ");
+        Assert.Equal("The second demand names a person; target the company.", campaign.RejectionReason);
+        campaign.SubmitForReview();
+        campaign.Approve(Now);
+        Assert.Null(campaign.RejectionReason);
+    }
+
+    [Fact]
+    public void Should_keep_a_withdrawn_campaign_public_only_if_people_could_sign_it()
+    {
+        var neverOpened = NewCampaign().WalkTo(CampaignState.InReview, Now);
+        neverOpened.Withdraw(Now);
+        Assert.False(neverOpened.IsPublic);
+        Assert.Null(neverOpened.ClosedAt);
+
+        var opened = NewCampaign().WalkTo(CampaignState.Open, Now);
+        opened.Withdraw(Now.AddDays(3));
+        Assert.True(opened.IsPublic);
+        Assert.False(opened.AcceptsSignatures);
+        Assert.Equal(Now.AddDays(3), opened.ClosedAt);
+    }
+
+    [Fact]
+    public void Should_record_an_outcome_only_once_published_and_only_a_known_one()
+    {
+        var draft = NewCampaign();
+        Assert.Throws<IllegalTransitionException>(() => draft.RecordOutcome(CampaignOutcome.Won, null, null));
+
+        var delivered = NewCampaign().WalkTo(CampaignState.Delivered, Now);
+        Assert.Throws<ArgumentException>(() => delivered.RecordOutcome("victorious", null, null));
+        delivered.RecordOutcome(CampaignOutcome.Won, new DateOnly(2020, 3, 27), " The fund sold its stake. ");
+        Assert.Equal(CampaignOutcome.Won, delivered.Outcome);
+        Assert.Equal("The fund sold its stake.", delivered.OutcomeText);
+    }
+
+    private static Campaign NewCampaign() => new() { Slug = "drop-the-stake", Title = "Drop the stake", Summary = "Sell it.", CreatedAt = Now };
+}

@@ -1,0 +1,33 @@
+using System.Net;
+using Countersign.Campaigns;
+using Countersign.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Countersign.Tests.Campaigns;
+
+/// <summary>The staff pages' lifecycle buttons, pressed the way a browser would, for tests that need a campaign moved along.</summary>
+public static class LifecycleSteps
+{
+    public static async Task<HttpResponseMessage> PostMoveAsync(HttpClient staff, int campaignId, string to) =>
+        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
+
+    public static async Task MoveAsync(HttpClient staff, int campaignId, string to)
+    {
+        var response = await PostMoveAsync(staff, campaignId, to);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>The id of the review waiting in the queue for the campaign.</summary>
+    public static async Task<long> WaitingReviewAsync(TestSite site, int campaignId) =>
+        await site.QueryAsync(db => db.CampaignReviews.Where(r => r.CampaignId == campaignId && r.Decision == null).Select(r => r.Id).SingleAsync());
+
+    public static async Task<HttpResponseMessage> PostDecisionAsync(HttpClient moderator, long reviewId, bool approve, string reason = "") =>
+        await TestSite.PostFormAsync(moderator, $"/staff/reviews/{reviewId}?handler={(approve ? "Approve" : "Reject")}", approve ? [] : [new("Reason", reason)]);
+
+    public static async Task DecideAsync(HttpClient moderator, long reviewId, bool approve, string reason = "")
+    {
+        var response = await PostDecisionAsync(moderator, reviewId, approve, reason);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/staff/reviews", response.Headers.Location?.OriginalString);
+    }
+}
