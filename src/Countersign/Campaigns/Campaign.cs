@@ -20,6 +20,10 @@ public sealed class Campaign
     public List<string> Targets { get; set; } = [];
     public List<CampaignHost> Hosts { get; set; } = [];
     public int Goal { get; set; }
+
+    /// <summary>Signature counts whose crossing goes on the timeline (for example 10,000 and 75,000).</summary>
+    public List<int> Milestones { get; set; } = [];
+    public const int MaxMilestones = 10;
     public DateOnly? Deadline { get; set; }
     public string State { get; private set; } = CampaignState.Draft;
     public bool IsDemo { get; set; }

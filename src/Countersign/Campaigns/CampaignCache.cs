@@ -29,7 +29,8 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
                 return null;
             }
 
-            cached = new CachedCampaign(campaign, markdown.ToHtml(campaign.BodyMarkdown));
+            var events = await db.CampaignEvents.AsNoTracking().Where(e => e.CampaignId == campaign.Id).ToListAsync(cancellationToken);
+            cached = new CachedCampaign(campaign, markdown.ToHtml(campaign.BodyMarkdown), Timeline.Of(campaign, events));
             cache.Set(Key(slug), cached, Lifetime);
         }
 
@@ -48,4 +49,4 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
     private static string Key(string slug) => "campaign:" + slug;
 }
 
-public sealed record CachedCampaign(Campaign Campaign, string BodyHtml);
+public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline);

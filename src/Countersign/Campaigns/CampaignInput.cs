@@ -16,6 +16,9 @@ public sealed partial class CampaignInput
     public string? Goal { get; set; }
     public string? Deadline { get; set; }
 
+    /// <summary>Signature counts to mark on the timeline, separated by commas or spaces.</summary>
+    public string? Milestones { get; set; }
+
     /// <summary>Why the wording of a published campaign changes (a typo, a broken link): kept in the audit log.</summary>
     public string? ChangeReason { get; set; }
 
@@ -32,6 +35,7 @@ public sealed partial class CampaignInput
         Hosts = string.Join('\n', CampaignContent.Of(campaign).Hosts),
         Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
         Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Milestones = string.Join(", ", campaign.Milestones.Select(m => m.ToString(CultureInfo.InvariantCulture))),
     };
 
     /// <summary>Problems by field, as untranslated messages.</summary>
@@ -76,6 +80,11 @@ public sealed partial class CampaignInput
             problems[nameof(Deadline)] = "Enter a date like 2027-03-31.";
         }
 
+        if (ParsedMilestones() is not { Count: <= Campaign.MaxMilestones })
+        {
+            problems[nameof(Milestones)] = "Enter up to 10 whole numbers of signatures, separated by commas, like 10000, 75000.";
+        }
+
         if ((ChangeReason ?? "").Length > ChangeReasonMaxLength)
         {
             problems[nameof(ChangeReason)] = "This text is too long.";
@@ -89,6 +98,23 @@ public sealed partial class CampaignInput
         Title!.Trim(), Summary!.Trim(), Body ?? "", Lines(Demands).ToList(), Lines(Targets).ToList(),
         ParsedHosts().Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
         int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline());
+
+    /// <summary>The milestones in rising order, or null when one is not a number of signatures.</summary>
+    public List<int>? ParsedMilestones()
+    {
+        var milestones = new SortedSet<int>();
+        foreach (var item in (Milestones ?? "").Split([',', ' ', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(item.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var milestone) || milestone < 1 || milestone > Campaign.MaxGoal)
+            {
+                return null;
+            }
+
+            milestones.Add(milestone);
+        }
+
+        return milestones.ToList();
+    }
 
     private DateOnly? ParsedDeadline() =>
         DateOnly.TryParseExact(Deadline?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;

@@ -67,6 +67,7 @@ internal static class DemoCampaigns
             new() { Name = "SumOfUs", Website = null, Position = 2 },
         ],
         Goal = 75_000,
+        Milestones = [1_000, 10_000, 50_000],
         Deadline = DayOffset(utcNow, 60),
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-40),

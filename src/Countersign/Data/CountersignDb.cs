@@ -28,6 +28,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<SpentChallenge> SpentChallenges => Set<SpentChallenge>();
     public DbSet<CampaignReview> CampaignReviews => Set<CampaignReview>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<CampaignEvent> CampaignEvents => Set<CampaignEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -125,6 +126,17 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             review.HasIndex(r => new { r.Decision, r.SubmittedAt });
             review.HasIndex(r => r.CampaignId);
             review.HasOne<Campaign>().WithMany().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CampaignEvent>(campaignEvent =>
+        {
+            campaignEvent.Property(e => e.Kind).HasMaxLength(CampaignEventKind.MaxLength);
+            campaignEvent.Property(e => e.Text).HasMaxLength(CampaignEvent.TextMaxLength);
+            campaignEvent.Property(e => e.SourceUrl).HasMaxLength(CampaignEvent.SourceMaxLength);
+
+            // Two servers noticing the same crossing record it once.
+            campaignEvent.HasIndex(e => new { e.CampaignId, e.Milestone }).IsUnique();
+            campaignEvent.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // No foreign keys: the log outlives what it mentions.

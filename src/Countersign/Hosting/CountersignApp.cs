@@ -114,6 +114,8 @@ public static class CountersignApp
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
         services.AddSingleton<DeadlineJob>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadlineJob>());
+        services.AddSingleton<MilestoneJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<MilestoneJob>());
         services.AddScoped<DemoData>();
         services.AddScoped<StaffAccounts>();
 

@@ -39,6 +39,8 @@ public static class AuditAction
     public const string ChangeApproved = "change.approved";
     public const string ChangeRejected = "change.rejected";
     public const string OutcomeRecorded = "outcome.recorded";
+    public const string TimelineEventAdded = "timeline.added";
+    public const string TimelineEventRemoved = "timeline.removed";
     public const string SignaturesSetAside = "signatures.set-aside";
     public const string SetAsideUndone = "signatures.set-aside-undone";
     public const string SignaturesReleased = "signatures.released";

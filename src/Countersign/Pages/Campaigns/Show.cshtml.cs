@@ -31,6 +31,7 @@ public sealed class ShowModel(
 {
     public Campaign Campaign { get; private set; } = null!;
     public string BodyHtml { get; private set; } = "";
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
     /// <summary>The intake queue was full: the page asks the signer to press Sign again.</summary>
     public bool Busy { get; private set; }
@@ -201,6 +202,7 @@ public sealed class ShowModel(
 
         Campaign = cached.Campaign;
         BodyHtml = cached.BodyHtml;
+        Timeline = cached.Timeline;
         return true;
     }
 

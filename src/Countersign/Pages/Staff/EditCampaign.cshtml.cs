@@ -94,6 +94,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         {
             Campaign = new Campaign { Slug = Input.Slug!, Title = "", Summary = "", CreatedAt = now, UpdatedAt = now };
             proposed.ApplyTo(Campaign);
+            Campaign.Milestones = Input.ParsedMilestones()!;
             db.Campaigns.Add(Campaign);
             await db.SaveChangesAsync(cancellationToken);
             db.Record(User, AuditAction.CampaignCreated, Campaign.Id, now);
@@ -241,6 +242,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         var campaign = Campaign!;
         campaign.Slug = Input.Slug!;
         proposed.ApplyTo(campaign);
+        campaign.Milestones = Input.ParsedMilestones()!;
         campaign.UpdatedAt = now;
         db.Record(User, AuditAction.CampaignEdited, campaign.Id, now);
         Done = t["Saved."];
@@ -289,11 +291,13 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             db.Record(User, AuditAction.CampaignEdited, campaign.Id, now, "Wording: " + Input.ChangeReason!.Trim());
         }
 
-        if (proposed.Goal != current.Goal || proposed.Deadline != current.Deadline)
+        var milestones = Input.ParsedMilestones()!;
+        if (proposed.Goal != current.Goal || proposed.Deadline != current.Deadline || !milestones.SequenceEqual(campaign.Milestones))
         {
             proposed.ApplySettingsTo(campaign);
-            db.Record(User, AuditAction.CampaignEdited, campaign.Id, now,
-                string.Create(CultureInfo.InvariantCulture, $"Goal {proposed.Goal}, deadline {proposed.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}"));
+            campaign.Milestones = milestones;
+            db.Record(User, AuditAction.CampaignEdited, campaign.Id, now, string.Create(CultureInfo.InvariantCulture,
+                $"Goal {proposed.Goal}, deadline {proposed.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}, milestones {string.Join(", ", milestones)}"));
         }
 
         if (asksDifferently)

@@ -116,6 +116,10 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 
+                    b.PrimitiveCollection<List<int>>("Milestones")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -179,6 +183,48 @@ namespace Countersign.Data.Migrations.Postgres
                     b.HasIndex("State");
 
                     b.ToTable("Campaigns");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int?>("Milestone")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Milestone")
+                        .IsUnique();
+
+                    b.ToTable("CampaignEvents");
                 });
 
             modelBuilder.Entity("Countersign.Campaigns.CampaignHost", b =>
@@ -552,6 +598,15 @@ namespace Countersign.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignEvent", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()

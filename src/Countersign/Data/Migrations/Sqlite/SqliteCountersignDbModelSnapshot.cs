@@ -106,6 +106,10 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("Milestones")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("TEXT");
 
@@ -169,6 +173,46 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasIndex("State");
 
                     b.ToTable("Campaigns");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Milestone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Milestone")
+                        .IsUnique();
+
+                    b.ToTable("CampaignEvents");
                 });
 
             modelBuilder.Entity("Countersign.Campaigns.CampaignHost", b =>
@@ -528,6 +572,15 @@ namespace Countersign.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Countersign.Abuse.Invalidation", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignEvent", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()

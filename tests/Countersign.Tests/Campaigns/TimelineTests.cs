@@ -1,0 +1,117 @@
+using System.Net;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Countersign.Tests.Campaigns;
+
+/// <summary>The campaign page's timeline: milestones recorded once when the count crosses them, and what organisers add, with sources.</summary>
+public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private TestSite Site { get; set; } = null!;
+
+    public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
+
+    public async Task DisposeAsync() => await Site.DisposeAsync();
+
+    [Fact]
+    public async Task Should_record_a_milestone_once_dated_the_day_the_count_crossed_it()
+    {
+        var campaign = await Site.AddCampaignAsync("drop-the-stake");
+        var organiser = await StaffAsync();
+        var refused = await SaveMilestonesAsync(organiser, campaign, "ten thousand");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("Enter up to 10 whole numbers of signatures", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveMilestonesAsync(organiser, campaign, "5, 3")).StatusCode);
+        Assert.Equal([3, 5], await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.Milestones).SingleAsync()));
+
+        // Two confirmations on each of two days: the third signature, on the second day, crosses 3.
+        var firstDay = DateOnly.FromDateTime(Site.Clock.GetUtcNow().UtcDateTime.AddDays(-3));
+        await Site.QueryAsync(async db =>
+        {
+            db.DayCounts.AddRange(new DayCount { CampaignId = campaign.Id, Day = firstDay, Count = 2 }, new DayCount { CampaignId = campaign.Id, Day = firstDay.AddDays(1), Count = 2 });
+            await db.SaveChangesAsync();
+            return await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, 4));
+        });
+
+        var job = Site.Services.GetRequiredService<MilestoneJob>();
+        await Task.WhenAll(job.RecordCrossedAsync(), job.RecordCrossedAsync());
+        await job.RecordCrossedAsync();
+
+        var milestone = Assert.Single(await Site.QueryAsync(db => db.CampaignEvents.Where(e => e.CampaignId == campaign.Id).ToListAsync()));
+        Assert.Equal((CampaignEventKind.Milestone, 3, firstDay.AddDays(1)), (milestone.Kind, milestone.Milestone!.Value, milestone.Day));
+        var page = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync("/c/drop-the-stake"));
+        Assert.Contains("3 signatures", page, StringComparison.Ordinal);
+        Assert.Contains($"<time datetime=\"{firstDay.AddDays(1):yyyy-MM-dd}\">", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("5 signatures", page, StringComparison.Ordinal);
+
+        // Countersign's record of the count is not the organisers' to take back.
+        var removal = await TestSite.PostFormAsync(organiser, $"/staff/campaigns/{campaign.Id}/timeline?handler=Remove", [new("eventId", milestone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.NotFound, removal.StatusCode);
+        Assert.Equal(1, await Site.QueryAsync(db => db.CampaignEvents.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_show_what_organisers_add_with_its_source_and_explain_each_problem()
+    {
+        var campaign = await Site.AddCampaignAsync("drop-the-stake");
+        var organiser = await StaffAsync();
+        var timelinePath = $"/staff/campaigns/{campaign.Id}/timeline";
+
+        var bad = await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Add",
+            [new("Input.Kind", "gossip"), new("Input.Day", "last Tuesday"), new("Input.Text", "The fund wrote back."), new("Input.Source", "javascript:alert(1)")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var badPage = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
+        Assert.Contains("Choose what happened from the list.", badPage, StringComparison.Ordinal);
+        Assert.Contains("Enter a date like 2027-03-31.", badPage, StringComparison.Ordinal);
+        Assert.Contains("Enter the web address of the source, starting with https://.", badPage, StringComparison.Ordinal);
+        Assert.Contains(">The fund wrote back.</textarea>", badPage, StringComparison.Ordinal);
+
+        var added = await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Add",
+            [new("Input.Kind", CampaignEventKind.TargetResponded), new("Input.Day", "2020-03-27"), new("Input.Text", "The fund announced it will sell its stake."), new("Input.Source", "https://news.example.org/fund-sells")]);
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+
+        var page = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync("/c/drop-the-stake"));
+        Assert.Contains("The target responded", page, StringComparison.Ordinal);
+        Assert.Contains("The fund announced it will sell its stake.", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://news.example.org/fund-sells\" rel=\"nofollow noopener noreferrer\"", page, StringComparison.Ordinal);
+        Assert.Contains("Launched", page, StringComparison.Ordinal);
+
+        var added1 = await Site.QueryAsync(db => db.CampaignEvents.SingleAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Remove", [new("eventId", added1.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
+        Assert.DoesNotContain("The fund announced it will sell its stake.", await Site.Browser().GetStringAsync("/c/drop-the-stake"), StringComparison.Ordinal);
+        Assert.Equal([AuditAction.TimelineEventAdded, AuditAction.TimelineEventRemoved],
+            await Site.QueryAsync(db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
+    }
+
+    private async Task<HttpClient> StaffAsync()
+    {
+        await using (var scope = Site.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
+        }
+
+        var browser = Site.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).StatusCode);
+        return browser;
+    }
+
+    private static async Task<HttpResponseMessage> SaveMilestonesAsync(HttpClient staff, Campaign campaign, string milestones) =>
+        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaign.Id}",
+        [
+            new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary),
+            new("Input.Body", campaign.BodyMarkdown), new("Input.Demands", string.Join('\n', campaign.Demands)),
+            new("Input.Targets", string.Join('\n', campaign.Targets)), new("Input.Hosts", string.Join('\n', campaign.Hosts.Select(h => h.Name))),
+            new("Input.Goal", campaign.Goal.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Input.Deadline", campaign.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+            new("Input.Milestones", milestones),
+        ]);
+}
+
+public sealed class TimelineOnSqlite() : TimelineTests(DatabaseProvider.Sqlite);
+
+public sealed class TimelineOnPostgres() : TimelineTests(DatabaseProvider.Postgres);
