@@ -29,6 +29,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<CampaignReview> CampaignReviews => Set<CampaignReview>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<CampaignEvent> CampaignEvents => Set<CampaignEvent>();
+    public DbSet<CampaignMember> CampaignMembers => Set<CampaignMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -137,6 +138,16 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             // Two servers noticing the same crossing record it once.
             campaignEvent.HasIndex(e => new { e.CampaignId, e.Milestone }).IsUnique();
             campaignEvent.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CampaignMember>(member =>
+        {
+            member.HasKey(m => new { m.CampaignId, m.StaffUserId });
+            member.Property(m => m.Role).HasMaxLength(StaffRoles.MaxLength);
+            member.HasIndex(m => m.StaffUserId);
+            member.HasOne<Campaign>().WithMany().HasForeignKey(m => m.CampaignId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<StaffUser>().WithMany().HasForeignKey(m => m.StaffUserId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<CampaignHost>().WithMany().HasForeignKey(m => m.HostId).OnDelete(DeleteBehavior.SetNull);
         });
 
         // No foreign keys: the log outlives what it mentions.

@@ -148,7 +148,7 @@ public static class CountersignApp
             };
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(StaffPolicies.Moderate, policy => policy.RequireRole("admin", "moderator"));
+            .AddPolicy(StaffPolicies.Moderate, policy => policy.RequireRole(StaffRoles.Admin, StaffRoles.Moderator));
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = AntiforgeryCookie;
@@ -198,6 +198,7 @@ public static class CountersignApp
         services.Configure<MvcOptions>(options =>
         {
             options.Filters.Add<MethodNotAllowed>();
+            options.Filters.Add<CampaignRoleFilter>();
             options.Filters.Add(new NoStore(formsOnly: true));
             options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();

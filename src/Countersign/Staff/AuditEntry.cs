@@ -39,6 +39,9 @@ public static class AuditAction
     public const string ChangeApproved = "change.approved";
     public const string ChangeRejected = "change.rejected";
     public const string OutcomeRecorded = "outcome.recorded";
+    public const string RoleGranted = "role.granted";
+    public const string RoleRevoked = "role.revoked";
+    public const string SupportersExported = "supporters.exported";
     public const string TimelineEventAdded = "timeline.added";
     public const string TimelineEventRemoved = "timeline.removed";
     public const string SignaturesSetAside = "signatures.set-aside";

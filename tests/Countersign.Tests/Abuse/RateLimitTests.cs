@@ -26,7 +26,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
     {
         Site = await TestSite.StartAsync(provider);
         await using var scope = Site.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: false, default));
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: true, default));
     }
 
     public async Task DisposeAsync() => await Site.DisposeAsync();
@@ -255,7 +255,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         // The moderators' report names the network (by its hash, as the app computes it today).
         await using (var scope = site.Services.CreateAsyncScope())
         {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: false, default));
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: true, default));
         }
 
         var moderator = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };

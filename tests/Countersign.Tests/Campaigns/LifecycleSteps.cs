@@ -8,6 +8,19 @@ namespace Countersign.Tests.Campaigns;
 /// <summary>The staff pages' lifecycle buttons, pressed the way a browser would, for tests that need a campaign moved along.</summary>
 public static class LifecycleSteps
 {
+    /// <summary>Saves the campaign form with the campaign's own values except those given.</summary>
+    public static async Task<HttpResponseMessage> SaveAsync(HttpClient staff, Campaign campaign, string? demands = null, string? body = null, string? slug = null,
+        string? reason = null, string? milestones = null) =>
+        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaign.Id}",
+        [
+            new("Input.Title", campaign.Title), new("Input.Slug", slug ?? campaign.Slug), new("Input.Summary", campaign.Summary),
+            new("Input.Body", body ?? campaign.BodyMarkdown), new("Input.Demands", demands ?? string.Join('\n', campaign.Demands)),
+            new("Input.Targets", string.Join('\n', campaign.Targets)), new("Input.Hosts", string.Join('\n', campaign.Hosts.Select(h => h.Name))),
+            new("Input.Goal", campaign.Goal.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Input.Deadline", campaign.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+            new("Input.ChangeReason", reason ?? ""), new("Input.Milestones", milestones ?? string.Join(", ", campaign.Milestones)),
+        ]);
+
     public static async Task<HttpResponseMessage> PostMoveAsync(HttpClient staff, int campaignId, string to) =>
         await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
 

@@ -23,10 +23,10 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync("drop-the-stake");
         var organiser = await StaffAsync();
-        var refused = await SaveMilestonesAsync(organiser, campaign, "ten thousand");
+        var refused = await LifecycleSteps.SaveAsync(organiser, campaign, milestones: "ten thousand");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("Enter up to 10 whole numbers of signatures", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await SaveMilestonesAsync(organiser, campaign, "5, 3")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await LifecycleSteps.SaveAsync(organiser, campaign, milestones: "5, 3")).StatusCode);
         Assert.Equal([3, 5], await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.Milestones).SingleAsync()));
 
         // Two confirmations on each of two days: the third signature, on the second day, crosses 3.
@@ -99,17 +99,6 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).StatusCode);
         return browser;
     }
-
-    private static async Task<HttpResponseMessage> SaveMilestonesAsync(HttpClient staff, Campaign campaign, string milestones) =>
-        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaign.Id}",
-        [
-            new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary),
-            new("Input.Body", campaign.BodyMarkdown), new("Input.Demands", string.Join('\n', campaign.Demands)),
-            new("Input.Targets", string.Join('\n', campaign.Targets)), new("Input.Hosts", string.Join('\n', campaign.Hosts.Select(h => h.Name))),
-            new("Input.Goal", campaign.Goal.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("Input.Deadline", campaign.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
-            new("Input.Milestones", milestones),
-        ]);
 }
 
 public sealed class TimelineOnSqlite() : TimelineTests(DatabaseProvider.Sqlite);

@@ -14,6 +14,7 @@ namespace Countersign.Pages.Staff;
 /// lifecycle and recording its outcome. Once published, what it asks of whom changes only through
 /// review, and its wording only with a stated reason.
 /// </summary>
+[CampaignRole(StaffRoles.Organiser)]
 public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
@@ -97,6 +98,13 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             Campaign.Milestones = Input.ParsedMilestones()!;
             db.Campaigns.Add(Campaign);
             await db.SaveChangesAsync(cancellationToken);
+
+            // Whoever drafts a campaign organises it, until they add others.
+            if (AuditLog.StaffIdOf(User) is { } creator)
+            {
+                db.CampaignMembers.Add(new CampaignMember { CampaignId = Campaign.Id, StaffUserId = creator, Role = StaffRoles.Organiser, AddedAt = now, AddedBy = creator });
+            }
+
             db.Record(User, AuditAction.CampaignCreated, Campaign.Id, now);
             await db.SaveChangesAsync(cancellationToken);
             Done = t["The draft is saved. Send it for review when it is ready."];

@@ -1,11 +1,14 @@
 using Countersign.Data;
 using Countersign.Email;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Pages.Staff;
 
 /// <summary>What the outbox holds, and on the embedded default the .eml files it wrote.</summary>
+[Authorize(Roles = StaffRoles.Admin)]
 public sealed class OutboxModel(CountersignDb db, IEmailSender sender, OutboxFolder folder) : PageModel
 {
     public const int ListedFiles = 100;

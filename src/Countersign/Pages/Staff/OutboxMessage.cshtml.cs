@@ -1,10 +1,13 @@
 using Countersign.Email;
-using Microsoft.AspNetCore.Mvc;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Countersign.Pages.Staff;
 
 /// <summary>One email from the outbox folder, with its links clickable so a local tester can confirm.</summary>
+[Authorize(Roles = StaffRoles.Admin)]
 public sealed class OutboxMessageModel(OutboxFolder folder) : PageModel
 {
     public string Subject { get; private set; } = "";

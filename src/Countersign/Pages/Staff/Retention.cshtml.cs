@@ -1,5 +1,7 @@
 using Countersign.Data;
 using Countersign.Privacy;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Countersign.Pages.Staff;
 
 /// <summary>What the retention job erased and when: counts only, never whose.</summary>
+[Authorize(Roles = StaffRoles.Admin)]
 public sealed class RetentionModel(CountersignDb db, IOptions<RetentionOptions> options) : PageModel
 {
     public const int RunsShown = 100;

@@ -4,6 +4,8 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Privacy;
 using Countersign.Signing;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +18,7 @@ namespace Countersign.Pages.Staff;
 /// A campaign's signing trends for moderators: signatures per hour, the networks and email domains
 /// with unusual counts, held signatures to release, and bulk invalidations that can be undone.
 /// </summary>
+[Authorize(Policy = StaffPolicies.Moderate)]
 public sealed class ReviewModel(
     CountersignDb db,
     SigningRates rates,

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Countersign.Pages.Staff;
 
 /// <summary>The campaign's public timeline as its organisers keep it: they add what happened, with a source, and remove their own mistakes.</summary>
+[CampaignRole(StaffRoles.Organiser)]
 public sealed class TimelineModel(CountersignDb db, CampaignCache campaigns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;

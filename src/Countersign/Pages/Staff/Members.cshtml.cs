@@ -1,0 +1,132 @@
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Countersign.Pages.Staff;
+
+/// <summary>A campaign's team: its organisers give other staff accounts the organiser or partner role in it, and take it back.</summary>
+[CampaignRole(StaffRoles.Organiser)]
+public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public sealed record Member(int StaffUserId, string Email, string Role, string? Host);
+
+    public Campaign Campaign { get; private set; } = null!;
+    public IReadOnlyList<Member> Members { get; private set; } = [];
+
+    [BindProperty]
+    public MemberInput Input { get; set; } = new();
+
+    [TempData]
+    public string? Done { get; set; }
+
+    public string? Refusal { get; private set; }
+
+    public sealed class MemberInput
+    {
+        public string? Email { get; set; }
+        public string? Role { get; set; } = StaffRoles.Partner;
+        public int? HostId { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAddAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        var email = Input.Email?.Trim().ToLowerInvariant() ?? "";
+        var staff = email.Length == 0 ? null : await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        if (staff is null)
+        {
+            Problem(nameof(MemberInput.Email), t["No staff account uses this address. An admin can create one first."]);
+        }
+
+        if (!StaffRoles.InCampaign.Contains(Input.Role ?? ""))
+        {
+            Problem(nameof(MemberInput.Role), t["Choose organiser or partner."]);
+        }
+        else if (Input.Role == StaffRoles.Partner && !Campaign.Hosts.Any(h => h.Id == Input.HostId))
+        {
+            Problem(nameof(MemberInput.HostId), t["Choose the host organisation this partner speaks for."]);
+        }
+
+        if (staff is not null && Members.Any(m => m.StaffUserId == staff.Id))
+        {
+            Problem(nameof(MemberInput.Email), t["This person is already in the team. Remove them first to change their role."]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var hostId = Input.Role == StaffRoles.Partner ? Input.HostId : null;
+        db.CampaignMembers.Add(new CampaignMember { CampaignId = id, StaffUserId = staff!.Id, Role = Input.Role!, HostId = hostId, AddedAt = now, AddedBy = AuditLog.StaffIdOf(User) });
+        db.Record(User, AuditAction.RoleGranted, id, now, $"{Input.Role} to {staff.Email}" + (hostId is null ? "" : $" for {Campaign.Hosts.Single(h => h.Id == hostId).Name}"));
+        await db.SaveChangesAsync(cancellationToken);
+        Done = t["{0} is now in the team.", staff.Email];
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(int id, int staffUserId, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        var member = Members.FirstOrDefault(m => m.StaffUserId == staffUserId);
+        if (member is null)
+        {
+            return NotFound();
+        }
+
+        if (member.Role == StaffRoles.Organiser && Members.Count(m => m.Role == StaffRoles.Organiser) == 1)
+        {
+            Refusal = t["A campaign keeps at least one organiser. Add another organiser before removing this one."];
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.CampaignMembers.Where(m => m.CampaignId == id && m.StaffUserId == staffUserId).ExecuteDeleteAsync(cancellationToken);
+        db.Record(User, AuditAction.RoleRevoked, id, now, $"{member.Role} from {member.Email}");
+        await db.SaveChangesAsync(cancellationToken);
+        Done = t["{0} is no longer in the team.", member.Email];
+        return RedirectToPage(new { id });
+    }
+
+    private void Problem(string field, string message) => ModelState.AddModelError($"{nameof(Input)}.{field}", message);
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return false;
+        }
+
+        Campaign = campaign;
+        Members = await (
+            from member in db.CampaignMembers.AsNoTracking()
+            where member.CampaignId == id
+            join staff in db.StaffUsers on member.StaffUserId equals staff.Id
+            join host in db.CampaignHosts on member.HostId equals host.Id into hosts
+            from host in hosts.DefaultIfEmpty()
+            orderby member.Role, staff.Email
+            select new Member(staff.Id, staff.Email, member.Role, host == null ? null : host.Name))
+            .ToListAsync(cancellationToken);
+        return true;
+    }
+}

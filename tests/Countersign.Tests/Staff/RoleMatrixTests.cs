@@ -1,0 +1,215 @@
+using System.Net;
+using System.Text;
+using Countersign.Campaigns;
+using Countersign.Data;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Countersign.Tests.Signing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Countersign.Tests.Staff;
+
+/// <summary>
+/// Every staff page and action, tried as each kind of visitor: anonymous, a partner of the
+/// campaign, the organiser of another campaign, the campaign's organiser and an admin. Each sees and
+/// may do exactly what its role allows, and nothing else.
+/// </summary>
+public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private TestSite Site { get; set; } = null!;
+
+    public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
+
+    public async Task DisposeAsync() => await Site.DisposeAsync();
+
+    private enum Visitor { Anonymous, Partner, OtherOrganiser, Organiser, Admin }
+
+    [Fact]
+    public async Task Should_let_each_role_see_exactly_its_pages()
+    {
+        var (campaign, visitors) = await TeamAsync();
+        var id = campaign.Id;
+        var expected = new (string Path, Visitor[] Allowed)[]
+        {
+            ("/staff", [Visitor.Partner, Visitor.OtherOrganiser, Visitor.Organiser, Visitor.Admin]),
+            ("/staff/campaigns/new", [Visitor.Partner, Visitor.OtherOrganiser, Visitor.Organiser, Visitor.Admin]),
+            ("/staff/audit", [Visitor.Partner, Visitor.OtherOrganiser, Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}", [Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/timeline", [Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/members", [Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/supporters", [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/review", [Visitor.Admin]),
+            ("/staff/reviews", [Visitor.Admin]),
+            ("/staff/outbox", [Visitor.Admin]),
+            ("/staff/retention", [Visitor.Admin]),
+        };
+
+        var outcomes = new List<string>();
+        foreach (var (path, allowed) in expected)
+        {
+            foreach (var (visitor, browser) in visitors)
+            {
+                var status = (await browser.GetAsync(path)).StatusCode;
+                var want = visitor == Visitor.Anonymous ? HttpStatusCode.Redirect : allowed.Contains(visitor) ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+                if (status != want)
+                {
+                    outcomes.Add($"{visitor} GET {path}: {(int)status}, expected {(int)want}");
+                }
+            }
+        }
+
+        Assert.Empty(outcomes);
+
+        // The campaign list shows each member only the campaigns they work on.
+        Assert.DoesNotContain("Divest now", await visitors[Visitor.OtherOrganiser].GetStringAsync("/staff"), StringComparison.Ordinal);
+        Assert.Contains("Divest now", await visitors[Visitor.Partner].GetStringAsync("/staff"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_let_each_role_do_exactly_its_actions()
+    {
+        var (campaign, visitors) = await TeamAsync();
+        var id = campaign.Id;
+        var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
+        {
+            ("add to the timeline", $"/staff/campaigns/{id}/timeline?handler=Add",
+                [new("Input.Kind", CampaignEventKind.News), new("Input.Day", "2026-11-01"), new("Input.Text", "A march in front of the fund's office.")],
+                [Visitor.Organiser, Visitor.Admin]),
+            ("record the outcome", $"/staff/campaigns/{id}?handler=Outcome", [new("Outcome.Outcome", CampaignOutcome.Ongoing)], [Visitor.Organiser, Visitor.Admin]),
+            ("export supporters", $"/staff/campaigns/{id}/supporters?handler=Export", [new("hostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
+            ("set signatures aside", $"/staff/campaigns/{id}/review?handler=Invalidate", [new("Group.Domain", "example.net")], [Visitor.Admin]),
+            ("add to the team", $"/staff/campaigns/{id}/members?handler=Add", [new("Input.Email", "nobody@example.org"), new("Input.Role", StaffRoles.Organiser)], [Visitor.Organiser, Visitor.Admin]),
+        };
+
+        var outcomes = new List<string>();
+        foreach (var (name, path, fields, allowed) in actions)
+        {
+            foreach (var (visitor, browser) in visitors)
+            {
+                // Each visitor sends a valid antiforgery token of its own, so only its role decides.
+                var token = visitor == Visitor.Anonymous ? TestSite.AntiforgeryToken(await (await browser.GetAsync("/staff/login")).Content.ReadAsStringAsync())
+                    : TestSite.AntiforgeryToken(await browser.GetStringAsync("/staff/audit"));
+                var status = (await browser.PostAsync(path, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]))).StatusCode;
+                var forbidden = visitor == Visitor.Anonymous ? HttpStatusCode.Redirect : HttpStatusCode.Forbidden;
+                var refused = status == forbidden;
+                if (refused == allowed.Contains(visitor))
+                {
+                    outcomes.Add($"{visitor} {name}: {(int)status}");
+                }
+            }
+        }
+
+        Assert.Empty(outcomes);
+    }
+
+    [Fact]
+    public async Task Should_give_a_partner_only_the_supporters_who_agreed_to_hear_from_its_own_organisation()
+    {
+        var (campaign, visitors) = await TeamAsync();
+        var browser = Site.Browser();
+        var stationWatch = campaign.Hosts.Single(h => h.Name == "Station Watch").Id;
+        var form = SigningTests.Form(campaign, name: "=HYPERLINK(\"http://evil.example\")", email: "yes-to-station@example.org");
+        form[$"Input.HostUpdates[{campaign.Hosts.Single(h => h.Name == "Digital Rights Group").Id}]"] = "no";
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia", email: "no-to-all@example.org", hostChoice: "no"));
+        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Pending Person", email: "never-confirmed@example.org"));
+        var emails = await Site.OutboxEmailsAsync(3);
+        foreach (var email in emails.Where(e => !e.To.ToString().Contains("never-confirmed", StringComparison.Ordinal)))
+        {
+            await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+        }
+
+        var partner = visitors[Visitor.Partner];
+        var page = WebUtility.HtmlDecode(await partner.GetStringAsync($"/staff/campaigns/{campaign.Id}/supporters"));
+        Assert.Contains("Station Watch", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Digital Rights Group", page, StringComparison.Ordinal);
+
+        var otherHost = await TestSite.PostFormAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
+            [new("hostId", campaign.Hosts.Single(h => h.Name == "Digital Rights Group").Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.NotFound, otherHost.StatusCode);
+
+        var export = await TestSite.PostFormAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
+            [new("hostId", stationWatch.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        var csv = Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("name,email,postcode,country,language,confirmed_at_utc", lines[0]);
+        var supporter = Assert.Single(lines.Skip(1));
+        Assert.Contains("yes-to-station@example.org", supporter, StringComparison.Ordinal);
+
+        // A formula typed as a name stays text in a spreadsheet.
+        Assert.StartsWith("\"'=HYPERLINK", supporter, StringComparison.Ordinal);
+        var audit = await Site.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.SupportersExported).Select(e => e.Details).SingleAsync());
+        Assert.Equal("1 supporters of Station Watch", audit);
+    }
+
+    [Fact]
+    public async Task Should_let_organisers_build_their_team_and_keep_at_least_one_organiser()
+    {
+        var (campaign, visitors) = await TeamAsync();
+        var organiser = visitors[Visitor.Organiser];
+        var members = $"/staff/campaigns/{campaign.Id}/members";
+
+        var unknown = await TestSite.PostFormAsync(organiser, $"{members}?handler=Add", [new("Input.Email", "stranger@example.org"), new("Input.Role", StaffRoles.Partner)]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        var unknownPage = WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("No staff account uses this address.", unknownPage, StringComparison.Ordinal);
+        Assert.Contains("Choose the host organisation this partner speaks for.", unknownPage, StringComparison.Ordinal);
+        Assert.Contains("value=\"stranger@example.org\"", unknownPage, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{members}?handler=Add",
+            [new("Input.Email", "Other.Organiser@example.org"), new("Input.Role", StaffRoles.Organiser)])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitors[Visitor.OtherOrganiser].GetAsync($"/staff/campaigns/{campaign.Id}")).StatusCode);
+
+        var organiserIds = await Site.QueryAsync(db => db.CampaignMembers.Where(m => m.CampaignId == campaign.Id && m.Role == StaffRoles.Organiser).Select(m => m.StaffUserId).ToListAsync());
+        Assert.Equal(2, organiserIds.Count);
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{members}?handler=Remove", [new("staffUserId", organiserIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
+        var last = await TestSite.PostFormAsync(visitors[Visitor.Admin], $"{members}?handler=Remove", [new("staffUserId", organiserIds[1].ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        Assert.Contains("A campaign keeps at least one organiser.", WebUtility.HtmlDecode(await last.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal([AuditAction.RoleGranted, AuditAction.RoleRevoked],
+            await Site.QueryAsync(db => db.AuditEntries.Where(e => e.Action.StartsWith("role.")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
+    }
+
+    /// <summary>A campaign with an organiser and a partner for its first host, another campaign with its own organiser, and an admin.</summary>
+    private async Task<(Campaign Campaign, Dictionary<Visitor, HttpClient> Visitors)> TeamAsync()
+    {
+        var campaign = await Site.AddCampaignAsync("divest-now", hosts: ["Station Watch", "Digital Rights Group"]);
+        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Title, "Divest now")));
+        var other = await Site.AddCampaignAsync("another-cause");
+        var ids = new Dictionary<string, int>();
+        await using (var scope = Site.Services.CreateAsyncScope())
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+            foreach (var (email, admin) in new[] { ("partner@example.org", false), ("other.organiser@example.org", false), ("organiser@example.org", false), ("admin@example.org", true) })
+            {
+                Assert.Null(await accounts.AddAsync(email, Password, admin, default));
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+            ids = await db.StaffUsers.ToDictionaryAsync(u => u.Email, u => u.Id);
+            db.CampaignMembers.AddRange(
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["organiser@example.org"], Role = StaffRoles.Organiser },
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["partner@example.org"], Role = StaffRoles.Partner, HostId = campaign.Hosts.Single(h => h.Name == "Station Watch").Id },
+                new CampaignMember { CampaignId = other.Id, StaffUserId = ids["other.organiser@example.org"], Role = StaffRoles.Organiser });
+            await db.SaveChangesAsync();
+        }
+
+        var visitors = new Dictionary<Visitor, HttpClient> { [Visitor.Anonymous] = Site.Browser() };
+        foreach (var (visitor, email) in new[] { (Visitor.Partner, "partner@example.org"), (Visitor.OtherOrganiser, "other.organiser@example.org"), (Visitor.Organiser, "organiser@example.org"), (Visitor.Admin, "admin@example.org") })
+        {
+            var browser = Site.Browser();
+            Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", email), new("Password", Password)])).StatusCode);
+            visitors[visitor] = browser;
+        }
+
+        return (campaign, visitors);
+    }
+}
+
+public sealed class RoleMatrixOnSqlite() : RoleMatrixTests(DatabaseProvider.Sqlite);
+
+public sealed class RoleMatrixOnPostgres() : RoleMatrixTests(DatabaseProvider.Postgres);
