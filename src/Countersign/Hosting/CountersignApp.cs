@@ -6,7 +6,6 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -35,6 +34,9 @@ public static class CountersignApp
     // (Path=/) and set by this very host (no Domain): neither a page on plain http nor a sibling
     // subdomain can plant or overwrite one, e.g. to fix a staff session or an antiforgery token.
     public const string StaffCookie = "__Host-countersign-staff";
+
+    /// <summary>Between the password and the second factor: opens nothing but that step, for five minutes.</summary>
+    public const string StaffPendingCookie = "__Host-countersign-staff-pending";
     public const string AntiforgeryCookie = "__Host-countersign-antiforgery";
     public const string TempDataCookie = "__Host-countersign-tempdata";
 
@@ -115,7 +117,6 @@ public static class CountersignApp
         services.AddSingleton<DeadlineJob>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadlineJob>());
         services.AddScoped<DemoData>();
-        services.AddScoped<StaffAccounts>();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(options =>
@@ -127,18 +128,7 @@ public static class CountersignApp
             options.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
-        {
-            options.Cookie.Name = StaffCookie;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.Path = "/";
-            options.LoginPath = "/staff/login";
-            options.AccessDeniedPath = "/staff/login";
-            options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            options.SlidingExpiration = true;
-        });
+        services.AddStaffIdentity();
         services.AddAuthorization();
         services.AddAntiforgery(options =>
         {
@@ -177,6 +167,8 @@ public static class CountersignApp
         {
             options.Conventions.AuthorizeFolder("/Staff");
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
+            options.Conventions.AllowAnonymousToPage("/Staff/LoginCode");
+            options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never
             // kept by the browser or a proxy.
