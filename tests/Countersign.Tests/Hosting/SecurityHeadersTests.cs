@@ -122,9 +122,18 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync("/language/fr")).StatusCode);
         pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
 
+        // The account pages, once the staff member has confirmed who they are.
+        var reauthenticated = await TestSite.PostFormAsync(staff, "/staff/account/confirm", [new("Password", Password), new("Code", await _site.StaffCodeAsync("organiser@example.org"))]);
+        Assert.Equal("/staff/account", reauthenticated.Headers.Location?.OriginalString);
+        pages.Add(("account", await staff.GetAsync("/staff/account")));
+        pages.Add(("account with errors", await TestSite.PostFormAsync(staff, "/staff/account?handler=Password", [new("NewPassword", "short")])));
+        pages.Add(("new recovery codes", await TestSite.PostFormAsync(staff, "/staff/account?handler=RecoveryCodes", [])));
+        pages.Add(("new authenticator", await staff.GetAsync("/staff/account/authenticator")));
+
         Assert.Contains(pages, page => page.What.StartsWith($"/c/{campaign.Slug}", StringComparison.Ordinal));
         Assert.Contains(pages, page => page.What.StartsWith("/staff/outbox/", StringComparison.Ordinal));
         Assert.Contains(pages, page => page.What.StartsWith("/confirm/", StringComparison.Ordinal));
+        Assert.Contains(pages, page => page.What == "/staff/account/confirm?returnUrl=%2Fstaff%2Faccount");
         foreach (var (what, response) in pages)
         {
             Assert.NotEmpty(Nonce(response));
