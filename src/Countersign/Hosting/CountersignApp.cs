@@ -129,7 +129,7 @@ public static class CountersignApp
         });
 
         services.AddStaffIdentity();
-        services.AddAuthorization();
+        services.AddAuthorization(options => options.AddPolicy(StaffRoles.AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin)));
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = AntiforgeryCookie;
@@ -169,6 +169,7 @@ public static class CountersignApp
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
             options.Conventions.AllowAnonymousToPage("/Staff/LoginCode");
             options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
+            options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never
             // kept by the browser or a proxy.

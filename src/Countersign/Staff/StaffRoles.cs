@@ -13,6 +13,9 @@ public static class StaffRoles
 
     public static readonly IReadOnlyList<string> All = [Admin, Moderator];
 
+    /// <summary>The authorization policy of admin-only pages.</summary>
+    public const string AdminPolicy = "staff-admin";
+
     // Fixed ids and stamps: the roles are part of the schema (seeded by the migration), and the
     // migration that moved old accounts' IsAdmin flag into roles refers to these ids.
     public const int AdminId = 1;

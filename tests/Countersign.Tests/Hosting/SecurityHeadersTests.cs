@@ -129,6 +129,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         pages.Add(("account with errors", await TestSite.PostFormAsync(staff, "/staff/account?handler=Password", [new("NewPassword", "short")])));
         pages.Add(("new recovery codes", await TestSite.PostFormAsync(staff, "/staff/account?handler=RecoveryCodes", [])));
         pages.Add(("new authenticator", await staff.GetAsync("/staff/account/authenticator")));
+        pages.Add(("staff accounts", await staff.GetAsync("/staff/users")));
 
         Assert.Contains(pages, page => page.What.StartsWith($"/c/{campaign.Slug}", StringComparison.Ordinal));
         Assert.Contains(pages, page => page.What.StartsWith("/staff/outbox/", StringComparison.Ordinal));
