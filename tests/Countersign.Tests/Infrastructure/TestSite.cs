@@ -267,7 +267,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         var response = await client.PostAsync(enrolmentPath, new FormUrlEncodedContent(
         [
             new("__RequestVerificationToken", AntiforgeryToken(html)),
-            new("SealedKey", WebUtility.HtmlDecode(SealedKeyField().Match(html).Groups["key"].Value)),
+            new("SealedKey", SealedKey(html)),
             new("Code", await StaffCodeAsync(email)),
         ]));
         var codes = RecoveryCode().Matches(await response.Content.ReadAsStringAsync()).Select(match => match.Groups["code"].Value).ToList();
@@ -281,6 +281,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         Assert.True(match.Success, "The page shows no authenticator key.");
         return Base32Encoding.ToBytes(match.Groups["key"].Value.Replace(" ", "", StringComparison.Ordinal));
     }
+
+    /// <summary>The new key an enrolment form carries, sealed, until a code confirms it.</summary>
+    public static string SealedKey(string html) => WebUtility.HtmlDecode(SealedKeyField().Match(html).Groups["key"].Value);
 
     /// <summary>Adds a staff account with <see cref="StaffPassword"/>, unless one exists for the address.</summary>
     public async Task AddStaffAsync(string email, params string[] roles)
