@@ -30,6 +30,12 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     private readonly bool _ownsDataFolder;
 
+    // Each site's file providers (wwwroot, settings files) would each hold an inotify instance, and
+    // Linux allows 128 per user by default: with many sites alive at once, or a second test run on
+    // the same machine, pages failed with "the configured user limit (128) ... has been reached".
+    // Polling watchers use a timer instead; the tests never change files under a running site.
+    static TestSite() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     private TestSite(DatabaseProvider provider, string dataFolder, Dictionary<string, string?> settings, bool ownsDataFolder = true)
     {
         Provider = provider;
