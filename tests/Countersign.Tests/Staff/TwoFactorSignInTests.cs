@@ -156,7 +156,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         Assert.DoesNotContain("locked", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         _site.Clock.Advance(TimeSpan.FromMinutes(14));
-        Assert.Contains("Try again in 1 minutes.", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Try again in a minute.", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         _site.Clock.Advance(TimeSpan.FromMinutes(1));
         await _site.SignedInStaffAsync(Email);
     }

@@ -22,24 +22,6 @@ namespace Countersign.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: false);
 
-            migrationBuilder.AlterColumn<string>(
-                name: "PasswordHash",
-                table: "StaffUsers",
-                type: "text",
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "text");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Email",
-                table: "StaffUsers",
-                type: "character varying(254)",
-                maxLength: 254,
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "character varying(254)",
-                oldMaxLength: 254);
-
             migrationBuilder.AddColumn<int>(
                 name: "AccessFailedCount",
                 table: "StaffUsers",
@@ -324,6 +306,26 @@ namespace Countersign.Data.Migrations.Postgres
                 INSERT INTO "StaffUserRoles" ("UserId", "RoleId")
                     SELECT "Id", CASE WHEN "IsAdmin" THEN 1 ELSE 2 END FROM "StaffUsers";
                 """);
+
+            // After the data is moved: on SQLite these rebuild the table, and the statements
+            // above must see the old table (with IsAdmin) as it is, not a rebuild in progress.
+            migrationBuilder.AlterColumn<string>(
+                name: "PasswordHash",
+                table: "StaffUsers",
+                type: "text",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "text");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Email",
+                table: "StaffUsers",
+                type: "character varying(254)",
+                maxLength: 254,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "character varying(254)",
+                oldMaxLength: 254);
 
             migrationBuilder.DropColumn(
                 name: "IsAdmin",

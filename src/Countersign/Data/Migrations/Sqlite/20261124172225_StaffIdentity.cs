@@ -21,24 +21,6 @@ namespace Countersign.Data.Migrations.Sqlite
                 nullable: false,
                 defaultValue: false);
 
-            migrationBuilder.AlterColumn<string>(
-                name: "PasswordHash",
-                table: "StaffUsers",
-                type: "TEXT",
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "TEXT");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Email",
-                table: "StaffUsers",
-                type: "TEXT",
-                maxLength: 254,
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldMaxLength: 254);
-
             migrationBuilder.AddColumn<int>(
                 name: "AccessFailedCount",
                 table: "StaffUsers",
@@ -323,6 +305,26 @@ namespace Countersign.Data.Migrations.Sqlite
                 INSERT INTO "StaffUserRoles" ("UserId", "RoleId")
                     SELECT "Id", CASE WHEN "IsAdmin" THEN 1 ELSE 2 END FROM "StaffUsers";
                 """);
+
+            // After the data is moved: on SQLite these rebuild the table, and the statements
+            // above must see the old table (with IsAdmin) as it is, not a rebuild in progress.
+            migrationBuilder.AlterColumn<string>(
+                name: "PasswordHash",
+                table: "StaffUsers",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Email",
+                table: "StaffUsers",
+                type: "TEXT",
+                maxLength: 254,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 254);
 
             migrationBuilder.DropColumn(
                 name: "IsAdmin",
