@@ -4,15 +4,19 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Countersign.Data;
 
 /// <summary>
 /// The one database context. Each provider has a subclass (<see cref="SqliteCountersignDb"/>,
-/// <see cref="PostgresCountersignDb"/>) only so that each keeps its own migrations.
+/// <see cref="PostgresCountersignDb"/>) only so that each keeps its own migrations. It holds
+/// ASP.NET Core Identity's tables for staff accounts, under Staff* names.
 /// </summary>
-public abstract class CountersignDb(DbContextOptions options) : DbContext(options)
+public abstract class CountersignDb(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole<int>, int>(options)
 {
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<CampaignHost> CampaignHosts => Set<CampaignHost>();
@@ -21,6 +25,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<Signature> Signatures => Set<Signature>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<StaffUser> StaffUsers => Set<StaffUser>();
+    public DbSet<StaffRecoveryCode> StaffRecoveryCodes => Set<StaffRecoveryCode>();
     public DbSet<IpSalt> IpSalts => Set<IpSalt>();
     public DbSet<Invalidation> Invalidations => Set<Invalidation>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
@@ -31,9 +36,22 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<CampaignEvent> CampaignEvents => Set<CampaignEvent>();
     public DbSet<CampaignMember> CampaignMembers => Set<CampaignMember>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    /// <summary>
+    /// The database already holds this entity's current values (a single UPDATE wrote them):
+    /// the tracked copy takes them as saved, so a later SaveChanges does not write them again.
+    /// Setting the state alone would put the old values back.
+    /// </summary>
+    public void MarkSaved(object entity)
     {
-        modelBuilder.Entity<Campaign>(campaign =>
+        var entry = Entry(entity);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<Campaign>(campaign =>
         {
             campaign.HasIndex(c => c.Slug).IsUnique();
             campaign.HasIndex(c => c.State);
@@ -49,26 +67,26 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<CampaignHost>(host =>
+        builder.Entity<CampaignHost>(host =>
         {
             host.Property(h => h.Name).HasMaxLength(CampaignHost.NameMaxLength);
             host.Property(h => h.Website).HasMaxLength(CampaignHost.WebsiteMaxLength);
         });
 
-        modelBuilder.Entity<CountryCount>(count =>
+        builder.Entity<CountryCount>(count =>
         {
             count.HasKey(c => new { c.CampaignId, c.CountryCode });
             count.Property(c => c.CountryCode).HasMaxLength(2);
             count.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<DayCount>(count =>
+        builder.Entity<DayCount>(count =>
         {
             count.HasKey(c => new { c.CampaignId, c.Day });
             count.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Signature>(signature =>
+        builder.Entity<Signature>(signature =>
         {
             // One signature per person per campaign: the unique key is what makes a duplicate impossible,
             // even when two requests with the same address arrive at once.
@@ -88,29 +106,29 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<OutboxMessage>(message =>
+        builder.Entity<OutboxMessage>(message =>
         {
             message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
             message.Property(m => m.Kind).HasMaxLength(32);
             message.Property(m => m.LastError).HasMaxLength(200);
         });
 
-        modelBuilder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
-        modelBuilder.Entity<RetentionRun>(run => run.HasIndex(r => r.RanAt));
+        builder.Entity<IpSalt>(salt => salt.HasKey(s => s.Day));
+        builder.Entity<RetentionRun>(run => run.HasIndex(r => r.RanAt));
 
-        modelBuilder.Entity<SpentChallenge>(spent =>
+        builder.Entity<SpentChallenge>(spent =>
         {
             spent.HasKey(s => s.Nonce);
             spent.HasIndex(s => s.ExpiresAt);
         });
 
-        modelBuilder.Entity<CampaignKey>(key =>
+        builder.Entity<CampaignKey>(key =>
         {
             key.HasKey(k => k.CampaignId);
             key.HasOne<Campaign>().WithOne().HasForeignKey<CampaignKey>(k => k.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Invalidation>(invalidation =>
+        builder.Entity<Invalidation>(invalidation =>
         {
             invalidation.Property(i => i.Description).HasMaxLength(Invalidation.DescriptionMaxLength);
             invalidation.Property(i => i.InvalidatedBy).HasMaxLength(Invalidation.StaffEmailMaxLength);
@@ -119,7 +137,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             invalidation.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<CampaignReview>(review =>
+        builder.Entity<CampaignReview>(review =>
         {
             review.Property(r => r.Kind).HasMaxLength(16);
             review.Property(r => r.Decision).HasMaxLength(16);
@@ -129,7 +147,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             review.HasOne<Campaign>().WithMany().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<CampaignEvent>(campaignEvent =>
+        builder.Entity<CampaignEvent>(campaignEvent =>
         {
             campaignEvent.Property(e => e.Kind).HasMaxLength(CampaignEventKind.MaxLength);
             campaignEvent.Property(e => e.Text).HasMaxLength(CampaignEvent.TextMaxLength);
@@ -140,7 +158,7 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             campaignEvent.HasOne<Campaign>().WithMany().HasForeignKey(e => e.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<CampaignMember>(member =>
+        builder.Entity<CampaignMember>(member =>
         {
             member.HasKey(m => new { m.CampaignId, m.StaffUserId });
             member.Property(m => m.Role).HasMaxLength(StaffRoles.MaxLength);
@@ -151,18 +169,50 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
         });
 
         // No foreign keys: the log outlives what it mentions.
-        modelBuilder.Entity<AuditEntry>(entry =>
+        builder.Entity<AuditEntry>(entry =>
         {
             entry.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
             entry.Property(e => e.Details).HasMaxLength(AuditEntry.DetailsMaxLength);
             entry.HasIndex(e => e.CampaignId);
         });
 
-        modelBuilder.Entity<StaffUser>(user =>
+        builder.Entity<StaffUser>(user =>
         {
+            user.ToTable("StaffUsers");
             user.HasIndex(u => u.Email).IsUnique();
             user.Property(u => u.Email).HasMaxLength(StaffUser.EmailMaxLength);
+            user.Property(u => u.UserName).HasMaxLength(StaffUser.EmailMaxLength);
+            user.Property(u => u.NormalizedEmail).HasMaxLength(StaffUser.EmailMaxLength);
+            user.Property(u => u.NormalizedUserName).HasMaxLength(StaffUser.EmailMaxLength);
+
+            // Identity saves a user by writing every column from the copy it loaded. These three
+            // change under parallel sign-in attempts, only through single conditional UPDATEs
+            // (StaffSignIn, StaffAuthenticator); a stale copy must never write them back, or a
+            // spent TOTP code or a count of failures could be undone.
+            foreach (var counter in new[] { nameof(StaffUser.LastTotpStep), nameof(StaffUser.AccessFailedCount), nameof(StaffUser.LockoutEnd) })
+            {
+                user.Property(counter).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+            }
+
+            user.HasMany<StaffRecoveryCode>().WithOne().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        builder.Entity<StaffRecoveryCode>(code =>
+        {
+            code.HasKey(c => new { c.UserId, c.CodeHash });
+            code.Property(c => c.CodeHash).HasMaxLength(32);
+        });
+
+        builder.Entity<IdentityRole<int>>(role =>
+        {
+            role.ToTable("StaffRoles");
+            role.HasData(StaffRoles.Seed);
+        });
+        builder.Entity<IdentityUserRole<int>>().ToTable("StaffUserRoles");
+        builder.Entity<IdentityUserClaim<int>>().ToTable("StaffUserClaims");
+        builder.Entity<IdentityUserLogin<int>>().ToTable("StaffUserLogins");
+        builder.Entity<IdentityUserToken<int>>().ToTable("StaffUserTokens");
+        builder.Entity<IdentityRoleClaim<int>>().ToTable("StaffRoleClaims");
     }
 }
 

@@ -162,8 +162,9 @@ public static class Cli
     private static Command UserCommand()
     {
         var email = new Option<string>("--email") { Description = "The staff member's email address.", Required = true };
-        var admin = new Option<bool>("--admin") { Description = "Give the account the admin role." };
-        var add = new Command("add", "Add a staff account; the password is asked for on the terminal.") { email, admin };
+        var admin = new Option<bool>("--admin") { Description = "Give the account the admin role (manages staff accounts and everything else)." };
+        var moderator = new Option<bool>("--moderator") { Description = "Give the account the moderator role (runs campaigns, reviews signatures)." };
+        var add = new Command("add", "Add a staff account; the password is asked for on the terminal. The first sign-in sets up an authenticator app.") { email, admin, moderator };
         add.SetAction(async (result, cancellationToken) =>
         {
             var password = ReadPassword();
@@ -175,7 +176,7 @@ public static class Cli
 
             await using var scope = app.Services.CreateAsyncScope();
             var problem = await scope.ServiceProvider.GetRequiredService<StaffAccounts>()
-                .AddAsync(result.GetRequiredValue(email), password, result.GetValue(admin), cancellationToken);
+                .AddAsync(result.GetRequiredValue(email), password, Roles(result.GetValue(admin), result.GetValue(moderator)), cancellationToken);
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync(problem);
@@ -187,6 +188,9 @@ public static class Cli
         });
         return new Command("user", "Manage staff accounts.") { add };
     }
+
+    private static string[] Roles(bool admin, bool moderator) =>
+        [.. admin ? [StaffRoles.Admin] : Array.Empty<string>(), .. moderator ? [StaffRoles.Moderator] : Array.Empty<string>()];
 
     /// <summary>Reads a password without echoing it; from a pipe, reads one line (for scripts).</summary>
     private static string ReadPassword()

@@ -6,7 +6,6 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -35,6 +34,9 @@ public static class CountersignApp
     // (Path=/) and set by this very host (no Domain): neither a page on plain http nor a sibling
     // subdomain can plant or overwrite one, e.g. to fix a staff session or an antiforgery token.
     public const string StaffCookie = "__Host-countersign-staff";
+
+    /// <summary>Between the password and the second factor: opens nothing but that step, for five minutes.</summary>
+    public const string StaffPendingCookie = "__Host-countersign-staff-pending";
     public const string AntiforgeryCookie = "__Host-countersign-antiforgery";
     public const string TempDataCookie = "__Host-countersign-tempdata";
 
@@ -117,7 +119,6 @@ public static class CountersignApp
         services.AddSingleton<MilestoneJob>();
         services.AddHostedService(provider => provider.GetRequiredService<MilestoneJob>());
         services.AddScoped<DemoData>();
-        services.AddScoped<StaffAccounts>();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(options =>
@@ -129,25 +130,9 @@ public static class CountersignApp
             options.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
-        {
-            options.Cookie.Name = StaffCookie;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.Path = "/";
-            options.LoginPath = "/staff/login";
-            options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
-            options.SlidingExpiration = true;
-
-            // A signed-in member of staff without the role gets a plain 403 page saying so, not the sign-in form again.
-            options.Events.OnRedirectToAccessDenied = context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return Task.CompletedTask;
-            };
-        });
+        services.AddStaffIdentity();
         services.AddAuthorizationBuilder()
+            .AddPolicy(StaffRoles.AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin))
             .AddPolicy(StaffPolicies.Moderate, policy => policy.RequireRole(StaffRoles.Admin, StaffRoles.Moderator));
         services.AddAntiforgery(options =>
         {
@@ -186,6 +171,9 @@ public static class CountersignApp
         {
             options.Conventions.AuthorizeFolder("/Staff");
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
+            options.Conventions.AllowAnonymousToPage("/Staff/LoginCode");
+            options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
+            options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never
             // kept by the browser or a proxy.

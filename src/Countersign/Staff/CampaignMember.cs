@@ -15,16 +15,3 @@ public sealed class CampaignMember
     public DateTime AddedAt { get; set; }
     public int? AddedBy { get; set; }
 }
-
-/// <summary>Site-wide roles and per-campaign roles, as constants the pages, policies and tests share.</summary>
-public static class StaffRoles
-{
-    public const string Admin = "admin";
-    public const string Moderator = "moderator";
-
-    public const string Organiser = "organiser";
-    public const string Partner = "partner";
-
-    public const int MaxLength = 16;
-    public static readonly IReadOnlyList<string> InCampaign = [Organiser, Partner];
-}

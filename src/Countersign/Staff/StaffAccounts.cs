@@ -1,21 +1,17 @@
 using System.Security.Cryptography;
-using Countersign.Data;
 using Countersign.Signing;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Staff;
 
-/// <summary>Creating staff accounts and checking their passwords, shared by the CLI, the demo and the login page.</summary>
-public sealed class StaffAccounts(CountersignDb db, TimeProvider clock)
+/// <summary>Creating staff accounts, shared by the CLI, the demo and the tests. There is no open registration.</summary>
+public sealed class StaffAccounts(UserManager<StaffUser> users, TimeProvider clock)
 {
-    private readonly PasswordHasher<StaffUser> _hasher = new();
-
-    /// <summary>Adds an account, or returns a message saying why not.</summary>
-    public async Task<string?> AddAsync(string email, string password, bool isAdmin, CancellationToken cancellationToken)
+    /// <summary>Adds an account with the given roles (<see cref="StaffRoles"/>), or returns a message saying why not.</summary>
+    public async Task<string?> AddAsync(string email, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
-        var address = email.Trim();
-        if (!EmailAddress.IsValid(address))
+        var address = email.Trim().ToLowerInvariant();
+        if (!EmailAddress.IsValid(address) || address.Length > StaffUser.EmailMaxLength)
         {
             return $"'{address}' is not a valid email address.";
         }
@@ -25,51 +21,44 @@ public sealed class StaffAccounts(CountersignDb db, TimeProvider clock)
             return $"The password must be at least {StaffUser.MinimumPasswordLength} characters long.";
         }
 
-        var normalised = address.ToLowerInvariant();
-        if (await db.StaffUsers.AnyAsync(u => u.Email == normalised, cancellationToken))
+        if (roles.FirstOrDefault(role => !StaffRoles.All.Contains(role)) is { } unknown)
         {
-            return $"A staff account for {normalised} already exists.";
+            return $"'{unknown}' is not a staff role.";
         }
 
-        var user = new StaffUser { Email = normalised, PasswordHash = "", IsAdmin = isAdmin, CreatedAt = clock.GetUtcNow().UtcDateTime };
-        user.PasswordHash = _hasher.HashPassword(user, password);
-        db.StaffUsers.Add(user);
-        await db.SaveChangesAsync(cancellationToken);
-        return null;
-    }
-
-    public async Task<StaffUser?> SignInAsync(string email, string password, CancellationToken cancellationToken)
-    {
-        var normalised = email.Trim().ToLowerInvariant();
-        var user = await db.StaffUsers.FirstOrDefaultAsync(u => u.Email == normalised, cancellationToken);
-        if (user is null)
+        if (await users.FindByEmailAsync(address) is not null)
         {
-            // Spend the same effort as a real check, so timing does not reveal which accounts exist.
-            _hasher.VerifyHashedPassword(new StaffUser { Email = "", PasswordHash = "" }, DummyHash, password);
-            return null;
+            return $"A staff account for {address} already exists.";
         }
 
-        return _hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed ? null : user;
+        cancellationToken.ThrowIfCancellationRequested();
+        var user = new StaffUser { UserName = address, Email = address, EmailConfirmed = true, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var created = await users.CreateAsync(user, password);
+        if (created.Succeeded && roles.Count > 0)
+        {
+            created = await users.AddToRolesAsync(user, roles);
+        }
+
+        return created.Succeeded ? null : string.Join(" ", created.Errors.Select(error => error.Description));
     }
 
     /// <summary>The demo's staff account, so someone trying Countersign can open the outbox; its password is printed once.</summary>
     public async Task EnsureDemoAccountAsync(string email, CancellationToken cancellationToken)
     {
-        if (await db.StaffUsers.AnyAsync(u => u.Email == email, cancellationToken))
+        if (await users.FindByEmailAsync(email) is not null)
         {
             return;
         }
 
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-        await AddAsync(email, password, isAdmin: true, cancellationToken);
+        await AddAsync(email, password, [StaffRoles.Admin], cancellationToken);
 
         // Printed on the console, not logged: it is the one way for the person at the keyboard to learn it.
         Console.WriteLine();
         Console.WriteLine("Demo staff account (for the outbox page at /staff/outbox):");
         Console.WriteLine($"  email:    {email}");
         Console.WriteLine($"  password: {password}");
+        Console.WriteLine("  The first sign-in sets up an authenticator app (any TOTP app) for the account.");
         Console.WriteLine();
     }
-
-    private static readonly string DummyHash = new PasswordHasher<StaffUser>().HashPassword(new StaffUser { Email = "", PasswordHash = "" }, "not a real password");
 }

@@ -1,14 +1,33 @@
+using Microsoft.AspNetCore.Identity;
+
 namespace Countersign.Staff;
 
-/// <summary>Someone who runs the site. Full roles and two-factor sign-in come with the staff issue.</summary>
-public sealed class StaffUser
+/// <summary>
+/// Someone who runs the site: an ASP.NET Core Identity user whose user name is their email
+/// address, with a mandatory authenticator app (see <see cref="StaffAuthenticator"/>).
+/// </summary>
+public sealed class StaffUser : IdentityUser<int>
 {
     public const int EmailMaxLength = 254;
     public const int MinimumPasswordLength = 12;
 
-    public int Id { get; set; }
-    public required string Email { get; set; }
-    public required string PasswordHash { get; set; }
-    public bool IsAdmin { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The authenticator app's shared secret, encrypted with the site's master key; null until enrolled.</summary>
+    public byte[]? AuthenticatorKey { get; set; }
+
+    /// <summary>
+    /// The latest TOTP time step (Unix time / 30 s) a code was accepted for: a code is accepted
+    /// only for a later step, so each code works once. Changed only by one conditional UPDATE.
+    /// </summary>
+    public long LastTotpStep { get; set; }
+
+    public bool HasAuthenticator => AuthenticatorKey is not null;
+}
+
+/// <summary>A recovery code's keyed hash; the row is deleted when the code is used.</summary>
+public sealed class StaffRecoveryCode
+{
+    public int UserId { get; set; }
+    public required byte[] CodeHash { get; set; }
 }

@@ -19,15 +19,9 @@ namespace Countersign.Tests.Abuse;
 /// </summary>
 public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private const string Password = "correct horse battery staple";
     private TestSite Site { get; set; } = null!;
 
-    public async Task InitializeAsync()
-    {
-        Site = await TestSite.StartAsync(provider);
-        await using var scope = Site.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: true, default));
-    }
+    public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
 
     public async Task DisposeAsync() => await Site.DisposeAsync();
 
@@ -253,26 +247,15 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.InRange(counted, 1, allowed);
 
         // The moderators' report names the network (by its hash, as the app computes it today).
-        await using (var scope = site.Services.CreateAsyncScope())
-        {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("moderator@example.org", Password, isAdmin: true, default));
-        }
-
         var moderator = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(moderator, "/staff/login", [new("Email", "moderator@example.org"), new("Password", Password)])).StatusCode);
+        await site.SignInStaffAsync(moderator, "moderator@example.org", StaffRoles.Moderator);
         var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/review");
         var hash = await site.Services.GetRequiredService<NetworkAddresses>().HashAsync(IPAddress.Parse("203.0.113.99"));
         Assert.Contains(Convert.ToHexStringLower(hash!.Network), report, StringComparison.Ordinal);
         Assert.Contains($"Held for review: {attempts - counted:N0}.", report, StringComparison.Ordinal);
     }
 
-    private async Task<HttpClient> SignedInAsync()
-    {
-        var browser = Site.Browser();
-        var response = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "moderator@example.org"), new("Password", Password)]);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignedInAsync() => Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
 
     private async Task ConfirmAllAsync(int count)
     {

@@ -15,7 +15,6 @@ namespace Countersign.Tests.Campaigns;
 /// </summary>
 public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private const string Password = "correct horse battery staple";
     private TestSite Site { get; set; } = null!;
 
     public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
@@ -197,17 +196,8 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal(AuditAction.CampaignSubmitted, after.Action);
     }
 
-    private async Task<HttpClient> StaffAsync(string email, bool isAdmin)
-    {
-        await using (var scope = Site.Services.CreateAsyncScope())
-        {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync(email, Password, isAdmin, default));
-        }
-
-        var browser = Site.Browser();
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", email), new("Password", Password)])).StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> StaffAsync(string email, bool isAdmin) =>
+        Site.SignedInStaffAsync(email, isAdmin ? [StaffRoles.Admin] : []);
 
     private async Task<string> StateAsync(int campaignId) => await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).SingleAsync());
 

@@ -11,7 +11,6 @@ namespace Countersign.Tests.Campaigns;
 /// <summary>The campaign page's timeline: milestones recorded once when the count crosses them, and what organisers add, with sources.</summary>
 public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private const string Password = "correct horse battery staple";
     private TestSite Site { get; set; } = null!;
 
     public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
@@ -88,17 +87,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
             await Site.QueryAsync(db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
     }
 
-    private async Task<HttpClient> StaffAsync()
-    {
-        await using (var scope = Site.Services.CreateAsyncScope())
-        {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
-        }
-
-        var browser = Site.Browser();
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> StaffAsync() => Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
 }
 
 public sealed class TimelineOnSqlite() : TimelineTests(DatabaseProvider.Sqlite);

@@ -33,16 +33,8 @@ public sealed partial class AntiforgeryTests
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite);
         var campaign = await site.AddCampaignAsync();
-        const string password = "correct horse battery staple";
-        await using (var scope = site.Services.CreateAsyncScope())
-        {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("admin@example.org", password, isAdmin: true, default));
-        }
-
         // Signed in, so staff routes answer for their antiforgery check and not with a redirect to the login page.
-        var browser = site.Browser();
-        var login = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "admin@example.org"), new("Password", password)]);
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var browser = await site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
 
         var routes = await StateChangingRoutesAsync(site.Services);
         Assert.Contains((HttpMethods.Post, "c/{slug}"), routes);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Countersign.Data;
+using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,10 +63,10 @@ public sealed class CommandLineTests
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
         var environment = SqliteEnvironment(folder);
 
-        var added = await CountersignAsync(environment, "a long enough password", "user", "add", "--email", "Organiser@Example.org", "--admin");
+        var added = await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "Organiser@Example.org", "--admin", "--moderator");
         Assert.True(added.ExitCode == 0, added.Error);
         Assert.Contains("Staff account added.", added.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("a long enough password", added.Output + added.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestSite.StaffPassword, added.Output + added.Error, StringComparison.Ordinal);
 
         var tooShort = await CountersignAsync(environment, "short", "user", "add", "--email", "second@example.org");
         Assert.Equal(1, tooShort.ExitCode);
@@ -77,10 +78,10 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", twice.Error, StringComparison.Ordinal);
 
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder);
-        var browser = site.Browser();
-        var signedIn = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", "a long enough password")]);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var browser = await site.SignedInStaffAsync("organiser@example.org");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/outbox")).StatusCode);
+        Assert.Equal([StaffRoles.Admin, StaffRoles.Moderator], await site.QueryAsync(db => db.UserRoles.OrderBy(r => r.RoleId)
+            .Join(db.Roles, link => link.RoleId, role => role.Id, (_, role) => role.Name!).ToListAsync()));
     }
 
     [Fact]

@@ -16,14 +16,13 @@ namespace Countersign.Tests.Hosting;
 /// </summary>
 public sealed class SecurityHeadersTests : IAsyncLifetime
 {
-    private const string Password = "a long staff password";
+    private const string Password = TestSite.StaffPassword;
     private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
         _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings[TestSite.ThrowAtSetting] = "/test/throw");
-        await using var scope = _site.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
+        await _site.AddStaffAsync("organiser@example.org", StaffRoles.Admin);
     }
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
@@ -102,22 +101,48 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         var confirmed = await TestSite.PostFormAsync(browser, link, []);
         pages.Add(("thanks", await browser.GetAsync(confirmed.Headers.Location!.OriginalString)));
         pages.Add(("wrong password", await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")])));
+
+        // The steps between the password and the staff pages, each with a wrong code too.
+        var signingIn = _site.Browser();
+        Assert.Equal("/staff/login/enrol?returnUrl=%2Fstaff", (await TestSite.PostFormAsync(signingIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).Headers.Location?.OriginalString);
+        pages.Add(("enrolment", await signingIn.GetAsync("/staff/login/enrol")));
+        pages.Add(("enrolment with a wrong code", await TestSite.PostFormAsync(signingIn, "/staff/login/enrol", [new("Code", "000000")])));
+        var (_, enrolled) = await _site.EnrolAsync(signingIn, "/staff/login/enrol", "organiser@example.org");
+        pages.Add(("recovery codes", enrolled));
+        var secondSignIn = _site.Browser();
+        await TestSite.PostFormAsync(secondSignIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]);
+        pages.Add(("code", await secondSignIn.GetAsync("/staff/login/code")));
+        pages.Add(("wrong code", await TestSite.PostFormAsync(secondSignIn, "/staff/login/code", [new("Code", "000000")])));
         pages.Add(("404 page", await browser.GetAsync("/no-such-page")));
         pages.Add(("400 page", await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent([]))));
 
         // Every other page a signed-in organiser can reach by following links, in both languages.
-        var staff = _site.Browser();
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(staff, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).StatusCode);
+        var staff = await _site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
         pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
         Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync("/language/fr")).StatusCode);
         pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
 
+        // The account pages, once the staff member has confirmed who they are.
+        var reauthenticated = await TestSite.PostFormAsync(staff, "/staff/account/confirm", [new("Password", Password), new("Code", await _site.StaffCodeAsync("organiser@example.org"))]);
+        Assert.Equal("/staff/account", reauthenticated.Headers.Location?.OriginalString);
+        pages.Add(("account", await staff.GetAsync("/staff/account")));
+        pages.Add(("account with errors", await TestSite.PostFormAsync(staff, "/staff/account?handler=Password", [new("NewPassword", "short")])));
+        pages.Add(("new recovery codes", await TestSite.PostFormAsync(staff, "/staff/account?handler=RecoveryCodes", [])));
+        pages.Add(("new authenticator", await staff.GetAsync("/staff/account/authenticator")));
+        pages.Add(("staff accounts", await staff.GetAsync("/staff/users")));
+
         Assert.Contains(pages, page => page.What.StartsWith($"/c/{campaign.Slug}", StringComparison.Ordinal));
         Assert.Contains(pages, page => page.What.StartsWith("/staff/outbox/", StringComparison.Ordinal));
         Assert.Contains(pages, page => page.What.StartsWith("/confirm/", StringComparison.Ordinal));
+        Assert.Contains(pages, page => page.What == "/staff/account/confirm?returnUrl=%2Fstaff%2Faccount");
         foreach (var (what, response) in pages)
         {
             Assert.NotEmpty(Nonce(response));
+            if (what.StartsWith("/staff", StringComparison.Ordinal) || what.Contains("code", StringComparison.Ordinal) || what.Contains("account", StringComparison.Ordinal) || what.Contains("enrolment", StringComparison.Ordinal))
+            {
+                Assert.True(response.Headers.CacheControl?.NoStore == true, $"{what}: Cache-Control {response.Headers.CacheControl}");
+            }
+
             AssertHostOnlyCookies(response);
             var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
             Assert.True(document.Body?.ChildElementCount > 0, $"{what}: not an HTML page ({(int)response.StatusCode})");
@@ -145,6 +170,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
             await browser.GetAsync($"/c/{campaign.Slug}"),
             await browser.GetAsync("/language/fr"),
             await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]),
+            (await _site.EnrolAsync(browser, "/staff/login/enrol", "organiser@example.org")).Response,
 
             // A moderator's action leaves a notice in TempData for the page it redirects to.
             await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}/review?handler=Invalidate", []),
@@ -156,7 +182,7 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
 
         var cookies = responses.SelectMany(SetCookies).ToList();
         Assert.Equal(
-            new[] { CountersignApp.AntiforgeryCookie, LanguageSwitch.CookieName, CountersignApp.StaffCookie, CountersignApp.TempDataCookie }.Order(StringComparer.Ordinal),
+            new[] { CountersignApp.AntiforgeryCookie, LanguageSwitch.CookieName, CountersignApp.StaffCookie, CountersignApp.StaffPendingCookie, CountersignApp.TempDataCookie }.Order(StringComparer.Ordinal),
             cookies.Select(cookie => cookie.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(cookies, cookie => cookie.Name == CountersignApp.StaffCookie && cookie.Attributes.GetValueOrDefault("expires")?.Contains("1970", StringComparison.Ordinal) == true);
         Assert.All(responses, AssertHostOnlyCookies);

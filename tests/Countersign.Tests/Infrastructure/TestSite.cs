@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Signing;
+using Countersign.Staff;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -14,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
+using OtpNet;
 
 namespace Countersign.Tests.Infrastructure;
 
@@ -221,6 +224,117 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return campaign;
     }
 
+    /// <summary>The password of every staff account the tests make with <see cref="AddStaffAsync"/>.</summary>
+    public const string StaffPassword = "a long staff password";
+
+    /// <summary>
+    /// A browser-like client signed in as a staff member, through the real pages: the password,
+    /// then (the first time) setting up the authenticator with the key the page shows, or a code.
+    /// The account is made with <paramref name="roles"/> (<see cref="StaffRoles"/>) if it does not exist yet.
+    /// </summary>
+    public async Task<HttpClient> SignedInStaffAsync(string email, params string[] roles)
+    {
+        var client = Browser();
+        await SignInStaffAsync(client, email, roles);
+        return client;
+    }
+
+    /// <summary>Signs <paramref name="client"/> in as a staff member (see <see cref="SignedInStaffAsync"/>).</summary>
+    public async Task SignInStaffAsync(HttpClient client, string email, params string[] roles)
+    {
+        await AddStaffAsync(email, roles);
+        var login = await PostFormAsync(client, "/staff/login", [new("Email", email), new("Password", StaffPassword)]);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var next = login.Headers.Location!.OriginalString;
+        if (next.StartsWith("/staff/login/enrol", StringComparison.Ordinal))
+        {
+            var (recoveryCodes, enrolled) = await EnrolAsync(client, next, email);
+            Assert.True(recoveryCodes.Count == StaffAuthenticator.RecoveryCodeCount, $"Enrolment answered {(int)enrolled.StatusCode} without recovery codes.");
+            return;
+        }
+
+        Assert.StartsWith("/staff/login/code", next, StringComparison.Ordinal);
+        var signedIn = await PostFormAsync(client, next, [new("Code", await StaffCodeAsync(email))]);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+
+    /// <summary>
+    /// Sets up the authenticator on an enrolment page as a person would: reads the key the page
+    /// shows and answers with the app's code. Returns the recovery codes shown and the response.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> RecoveryCodes, HttpResponseMessage Response)> EnrolAsync(HttpClient client, string enrolmentPath, string email)
+    {
+        var page = await client.GetAsync(enrolmentPath);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var key = AuthenticatorKey(html);
+        _staffKeys[email.ToLowerInvariant()] = key;
+        var response = await client.PostAsync(enrolmentPath, new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", AntiforgeryToken(html)),
+            new("SealedKey", SealedKey(html)),
+            new("Code", await StaffCodeAsync(email)),
+        ]));
+        var codes = RecoveryCode().Matches(await response.Content.ReadAsStringAsync()).Select(match => match.Groups["code"].Value).ToList();
+        return (codes, response);
+    }
+
+    /// <summary>The authenticator key an enrolment page shows (spaces and all), as bytes.</summary>
+    public static byte[] AuthenticatorKey(string html)
+    {
+        var match = AuthenticatorKeyField().Match(html);
+        Assert.True(match.Success, "The page shows no authenticator key.");
+        return Base32Encoding.ToBytes(match.Groups["key"].Value.Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    /// <summary>The new key an enrolment form carries, sealed, until a code confirms it.</summary>
+    public static string SealedKey(string html) => WebUtility.HtmlDecode(SealedKeyField().Match(html).Groups["key"].Value);
+
+    /// <summary>Adds a staff account with <see cref="StaffPassword"/>, unless one exists for the address.</summary>
+    public async Task AddStaffAsync(string email, params string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffUser>>();
+        if (await users.FindByEmailAsync(email) is null)
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync(email, StaffPassword, roles, default));
+        }
+    }
+
+    /// <summary>
+    /// A code of the staff member's authenticator app that the site will accept now: each code
+    /// works once, so when the codes of this moment (one step either side) are spent, the clock
+    /// moves on 30 seconds, as a person would wait for the next code.
+    /// </summary>
+    /// <param name="key">The app's key, for an authenticator being set up (otherwise the enrolled one).</param>
+    public async Task<string> StaffCodeAsync(string email, byte[]? key = null)
+    {
+        var address = email.ToLowerInvariant();
+        var (lastStep, encryptedKey) = await QueryAsync(async db =>
+        {
+            var user = await db.StaffUsers.SingleAsync(u => u.Email == address);
+            return (user.LastTotpStep, user.AuthenticatorKey);
+        });
+        if (key is null && !_staffKeys.TryGetValue(address, out key))
+        {
+            key = Services.GetRequiredService<PersonalDataProtector>().Decrypt(encryptedKey ?? throw new InvalidOperationException($"{email} has no authenticator."));
+        }
+
+        var current = Clock.GetUtcNow().ToUnixTimeSeconds() / 30;
+        var step = Math.Max(lastStep + 1, current - 1);
+        if (step > current + 1)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(30 * (step - current - 1)));
+        }
+
+        return TotpAt(key, step);
+    }
+
+    /// <summary>The code an authenticator app with <paramref name="key"/> shows during time step <paramref name="step"/>.</summary>
+    public static string TotpAt(byte[] key, long step) => new Totp(key).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(step * 30).UtcDateTime);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _staffKeys = new(StringComparer.Ordinal);
+
     /// <summary>Emails the outbox worker has written to the outbox folder, waiting until there are at least <paramref name="count"/>.</summary>
     public async Task<IReadOnlyList<MimeMessage>> OutboxEmailsAsync(int count, TimeSpan? timeout = null)
     {
@@ -355,6 +469,15 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     [GeneratedRegex("type=\"hidden\" name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex FormStampField();
+
+    [GeneratedRegex("data-testid=\"authenticator-key\">(?<key>[A-Z2-7 ]+)</code>")]
+    private static partial Regex AuthenticatorKeyField();
+
+    [GeneratedRegex("name=\"SealedKey\" value=\"(?<key>[^\"]+)\"")]
+    private static partial Regex SealedKeyField();
+
+    [GeneratedRegex("<li><code>(?<code>[2-9a-z]{5}-[2-9a-z]{5})</code></li>")]
+    private static partial Regex RecoveryCode();
 
     [GeneratedRegex("<altcha-widget challenge=\"(?<path>[^\"]+)\"")]
     private static partial Regex ProofOfWorkWidget();

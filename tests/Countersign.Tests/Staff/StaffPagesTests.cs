@@ -13,25 +13,17 @@ namespace Countersign.Tests.Staff;
 /// <summary>An organiser signs in, creates and edits a campaign, and reads the outbox.</summary>
 public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private const string Password = "correct horse battery staple";
     private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
         _site = await TestSite.StartAsync(provider);
-        await using var scope = _site.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync("organiser@example.org", Password, isAdmin: true, default));
+        await _site.AddStaffAsync("organiser@example.org", StaffRoles.Admin);
     }
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
-    private async Task<HttpClient> SignedInAsync()
-    {
-        var browser = _site.Browser();
-        var response = await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "Organiser@example.org "), new("Password", Password)]);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignedInAsync() => _site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
 
     [Theory]
     [InlineData("/staff")]

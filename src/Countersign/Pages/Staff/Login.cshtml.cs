@@ -1,13 +1,11 @@
-using System.Security.Claims;
 using Countersign.Staff;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Countersign.Pages.Staff;
 
-public sealed class LoginModel(StaffAccounts accounts) : PageModel
+/// <summary>The first step of staff sign-in: email and password. The second step is LoginCode or, the first time, LoginEnrol.</summary>
+public sealed class LoginModel(StaffSignIn signIn) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -20,34 +18,32 @@ public sealed class LoginModel(StaffAccounts accounts) : PageModel
 
     public bool Failed { get; private set; }
 
+    public int MinutesLocked { get; private set; }
+
     public void OnGet()
     {
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var user = await accounts.SignInAsync(Email ?? "", Password ?? "", cancellationToken);
-        if (user is null)
+        var check = await signIn.CheckPasswordAsync(Email ?? "", Password ?? "", cancellationToken);
+        if (check.Outcome != StaffSignIn.Outcome.Accepted)
         {
             Failed = true;
+            MinutesLocked = check.MinutesLocked;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Claim(ClaimTypes.Name, user.Email),
-                new Claim(ClaimTypes.Role, user.IsAdmin ? "admin" : "staff"),
-            ],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/staff");
+        var user = check.User!;
+        await signIn.StartPendingAsync(HttpContext, user, cancellationToken);
+        var next = user.HasAuthenticator ? "/staff/login/code" : "/staff/login/enrol";
+        return LocalRedirect($"{next}?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
     }
 
     public async Task<IActionResult> OnPostLogoutAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await signIn.SignOutAsync(HttpContext);
         return LocalRedirect("/");
     }
 }

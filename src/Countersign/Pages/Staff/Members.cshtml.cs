@@ -73,9 +73,9 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
         var now = clock.GetUtcNow().UtcDateTime;
         var hostId = Input.Role == StaffRoles.Partner ? Input.HostId : null;
         db.CampaignMembers.Add(new CampaignMember { CampaignId = id, StaffUserId = staff!.Id, Role = Input.Role!, HostId = hostId, AddedAt = now, AddedBy = AuditLog.StaffIdOf(User) });
-        db.Record(User, AuditAction.RoleGranted, id, now, $"{Input.Role} to {staff.Email}" + (hostId is null ? "" : $" for {Campaign.Hosts.Single(h => h.Id == hostId).Name}"));
+        db.Record(User, AuditAction.RoleGranted, id, now, $"{Input.Role} to {email}" + (hostId is null ? "" : $" for {Campaign.Hosts.Single(h => h.Id == hostId).Name}"));
         await db.SaveChangesAsync(cancellationToken);
-        Done = t["{0} is now in the team.", staff.Email];
+        Done = t["{0} is now in the team.", email];
         return RedirectToPage(new { id });
     }
 
@@ -125,7 +125,7 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
             join host in db.CampaignHosts on member.HostId equals host.Id into hosts
             from host in hosts.DefaultIfEmpty()
             orderby member.Role, staff.Email
-            select new Member(staff.Id, staff.Email, member.Role, host == null ? null : host.Name))
+            select new Member(staff.Id, staff.Email ?? "", member.Role, host == null ? null : host.Name))
             .ToListAsync(cancellationToken);
         return true;
     }

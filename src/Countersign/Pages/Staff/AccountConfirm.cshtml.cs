@@ -1,0 +1,75 @@
+using Countersign.Staff;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Countersign.Pages.Staff;
+
+/// <summary>
+/// Re-authentication before account changes: the password and a fresh code, so that someone who
+/// finds a signed-in screen (or steals the cookie) cannot lock the owner out of their account.
+/// </summary>
+public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator authenticator, UserManager<StaffUser> users, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public int MinutesLocked { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        if (signIn.MinutesLocked(user) is > 0 and var locked)
+        {
+            return await LockedAsync(locked);
+        }
+
+        // The code is checked (and spent) only after the right password.
+        var passwordRight = await users.CheckPasswordAsync(user, Password ?? "");
+        var code = passwordRight ? await authenticator.VerifyAsync(user, Code ?? "", cancellationToken) : StaffAuthenticator.CodeResult.Wrong;
+        if (passwordRight && code == StaffAuthenticator.CodeResult.Accepted)
+        {
+            await signIn.ResetFailuresAsync(user, cancellationToken);
+            await signIn.RefreshAsync(HttpContext, user, confirmedNow: true);
+            return LocalRedirect(ReturnUrl is "/staff" or null ? "/staff/account" : StaffSignIn.ReturnPath(ReturnUrl));
+        }
+
+        if (await signIn.RecordFailureAsync(user, cancellationToken) is > 0 and var minutes)
+        {
+            return await LockedAsync(minutes);
+        }
+
+        Problem = !passwordRight ? t["That password is not right."]
+            : code == StaffAuthenticator.CodeResult.AlreadyUsed ? t["That code has already been used. Wait for your app to show the next one."]
+            : t["That code is not right. Check that your app shows the code for this site, and try again."];
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Page();
+    }
+
+    /// <summary>Locked while signed in: whoever is guessing has this session, so it ends.</summary>
+    private async Task<IActionResult> LockedAsync(int minutes)
+    {
+        await signIn.SignOutAsync(HttpContext);
+        MinutesLocked = minutes;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Page();
+    }
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Security.Claims;
+using Countersign.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Staff;
+
+/// <summary>
+/// Staff sign-in in two steps. The password step leaves only a short-lived "pending" cookie that
+/// opens nothing but the second step; the staff cookie is issued once an authenticator code (or a
+/// recovery code) is accepted. Lockout, session limits and re-authentication live here too.
+/// </summary>
+/// <remarks>
+/// Identity's <see cref="UserManager{TUser}"/> checks passwords and builds the claims, but its
+/// lockout and security stamp validator read the system clock and its authenticator check lets a
+/// code be used again within its window; those parts are done here, on <see cref="TimeProvider"/>.
+/// </remarks>
+public sealed partial class StaffSignIn(
+    CountersignDb db,
+    UserManager<StaffUser> users,
+    IUserClaimsPrincipalFactory<StaffUser> principals,
+    IOptions<IdentityOptions> identityOptions,
+    TimeProvider clock,
+    ILogger<StaffSignIn> logger)
+{
+    /// <summary>The staff cookie, issued after both factors.</summary>
+    public const string Scheme = "Countersign.Staff";
+
+    /// <summary>The cookie between the password and the second factor.</summary>
+    public const string PendingScheme = "Countersign.StaffPending";
+
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(12);
+    public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan ConfirmationLifetime = TimeSpan.FromMinutes(5);
+
+    private const string SignedInAtClaim = "countersign:signed-in-at";
+    private const string ConfirmedAtClaim = "countersign:confirmed-at";
+
+    public enum Outcome
+    {
+        /// <summary>Wrong email or password, or an unknown account: one answer for all.</summary>
+        NoMatch,
+
+        /// <summary>The right password for a locked account (see <see cref="CheckPasswordAsync"/>).</summary>
+        LockedOut,
+        Accepted,
+    }
+
+    public sealed record PasswordCheck(Outcome Outcome, StaffUser? User = null, int MinutesLocked = 0);
+
+    /// <summary>
+    /// Checks an email and password, counting a wrong password towards the account's lockout.
+    /// Only someone who typed the right password learns that the account is locked: anyone else
+    /// gets the same "do not match" as for an unknown address, so five wrong guesses do not tell
+    /// an attacker that an address has an account. A locked account's wrong passwords are not
+    /// counted (the lockout is not extended by whoever keeps guessing).
+    /// </summary>
+    public async Task<PasswordCheck> CheckPasswordAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        var user = email.Length is > 0 and <= StaffUser.EmailMaxLength ? await users.FindByEmailAsync(email.Trim()) : null;
+        if (user is null)
+        {
+            // Spend the same effort as a real check, so timing does not reveal which accounts exist.
+            users.PasswordHasher.VerifyHashedPassword(DummyUser, DummyHash, password);
+            return new(Outcome.NoMatch);
+        }
+
+        var locked = MinutesLocked(user);
+        var right = await users.CheckPasswordAsync(user, password);
+        if (!right)
+        {
+            if (locked == 0)
+            {
+                await RecordFailureAsync(user, cancellationToken);
+            }
+
+            LogPasswordRefused(logger, user.Id);
+            return new(Outcome.NoMatch);
+        }
+
+        // The failure count is reset only once the second factor is passed: with the password
+        // alone, an attacker could otherwise guess codes four at a time for ever.
+        return locked > 0 ? new(Outcome.LockedOut, user, locked) : new(Outcome.Accepted, user);
+    }
+
+    /// <summary>Whole minutes (rounded up) until the account's lockout ends; 0 if it is not locked.</summary>
+    public int MinutesLocked(StaffUser user)
+    {
+        var left = (user.LockoutEnd ?? DateTimeOffset.MinValue) - clock.GetUtcNow();
+        return left > TimeSpan.Zero ? (int)Math.Ceiling(left.TotalMinutes) : 0;
+    }
+
+    /// <summary>
+    /// Counts a wrong password or code; the fifth in a row locks the account for 15 minutes.
+    /// Both steps are single UPDATEs, so parallel guesses cannot slip past the count.
+    /// </summary>
+    /// <returns>Minutes the account is now locked for, or 0.</returns>
+    public async Task<int> RecordFailureAsync(StaffUser user, CancellationToken cancellationToken)
+    {
+        var lockout = identityOptions.Value.Lockout;
+        await db.StaffUsers.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1), cancellationToken);
+        var until = clock.GetUtcNow() + lockout.DefaultLockoutTimeSpan;
+        var locked = await db.StaffUsers.Where(u => u.Id == user.Id && u.AccessFailedCount >= lockout.MaxFailedAccessAttempts)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LockoutEnd, until).SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+        if (locked == 0)
+        {
+            return 0;
+        }
+
+        user.LockoutEnd = until;
+        db.MarkSaved(user);
+        LogLockedOut(logger, user.Id);
+        return MinutesLocked(user);
+    }
+
+    /// <summary>Both factors were right: the count of failures starts again.</summary>
+    public async Task ResetFailuresAsync(StaffUser user, CancellationToken cancellationToken) =>
+        await db.StaffUsers.Where(u => u.Id == user.Id && u.AccessFailedCount != 0)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+
+    /// <summary>After the password: a cookie naming the user, good for a few minutes and for the second step only.</summary>
+    public async Task StartPendingAsync(HttpContext context, StaffUser user, CancellationToken cancellationToken)
+    {
+        var stamp = await users.GetSecurityStampAsync(user);
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
+                new Claim(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType, stamp),
+            ],
+            PendingScheme);
+        cancellationToken.ThrowIfCancellationRequested();
+        await context.SignInAsync(PendingScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>The user between the two steps, or null if the pending cookie is missing, expired or outdated.</summary>
+    public async Task<StaffUser?> PendingUserAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(PendingScheme);
+        if (!result.Succeeded || !int.TryParse(result.Principal.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
+        var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
+        return user is not null && user.SecurityStamp == result.Principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType)
+            ? user
+            : null;
+    }
+
+    /// <summary>Both factors passed: the staff cookie replaces the pending one.</summary>
+    public async Task CompleteAsync(HttpContext context, StaffUser user, CancellationToken cancellationToken)
+    {
+        await ResetFailuresAsync(user, cancellationToken);
+        await context.SignOutAsync(PendingScheme);
+        await IssueAsync(context, user, signedInAt: clock.GetUtcNow(), confirmedAt: null);
+        LogSignedIn(logger, user.Id);
+    }
+
+    /// <summary>
+    /// Issues the staff cookie again for the signed-in user, after their password, email or
+    /// authenticator changed (their security stamp with it) or after they confirmed who they are.
+    /// The 12-hour limit still counts from the first sign-in.
+    /// </summary>
+    public async Task RefreshAsync(HttpContext context, StaffUser user, bool confirmedNow)
+    {
+        var signedInAt = ReadTime(context.User, SignedInAtClaim) ?? clock.GetUtcNow();
+        var confirmedAt = confirmedNow ? clock.GetUtcNow() : ReadTime(context.User, ConfirmedAtClaim);
+        await IssueAsync(context, user, signedInAt, confirmedAt);
+    }
+
+    private async Task IssueAsync(HttpContext context, StaffUser user, DateTimeOffset signedInAt, DateTimeOffset? confirmedAt)
+    {
+        var principal = await principals.CreateAsync(user);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.AddClaim(new Claim(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        if (confirmedAt is { } confirmed)
+        {
+            identity.AddClaim(new Claim(ConfirmedAtClaim, confirmed.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        }
+
+        await context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(identity.Claims, Scheme, identity.NameClaimType, identity.RoleClaimType)));
+    }
+
+    /// <summary>Whether the user re-entered their password and a code in the last five minutes.</summary>
+    public bool RecentlyConfirmed(ClaimsPrincipal user) =>
+        ReadTime(user, ConfirmedAtClaim) is { } confirmed && clock.GetUtcNow() - confirmed < ConfirmationLifetime;
+
+    /// <summary>
+    /// Where to go after signing in: a staff page named by the request, or the staff home. Only
+    /// paths on this site (no "//host", no control characters, which the redirect would refuse).
+    /// </summary>
+    public static string ReturnPath(string? returnUrl) =>
+        returnUrl is { Length: > 0 and < 2048 } && (returnUrl == "/staff" || returnUrl.StartsWith("/staff/", StringComparison.Ordinal))
+            && !returnUrl.Contains('\\', StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
+            ? returnUrl
+            : "/staff";
+
+    public async Task SignOutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(Scheme);
+        await context.SignOutAsync(PendingScheme);
+    }
+
+    /// <summary>
+    /// Runs on every request with a staff cookie: ends sessions older than 12 hours, and sessions
+    /// whose security stamp changed (password, email or authenticator changed elsewhere, which
+    /// must sign out the other sessions at once). Identity's own validator checks only every
+    /// 30 minutes by default and drops claims it did not make; one indexed lookup per staff
+    /// request costs little.
+    /// </summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var clock = services.GetRequiredService<TimeProvider>();
+        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var principal = context.Principal!;
+        var expired = ReadTime(principal, SignedInAtClaim) is not { } signedInAt || clock.GetUtcNow() - signedInAt >= AbsoluteLifetime;
+        var current = !expired
+            && int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)
+            && principal.FindFirstValue(stampClaim) is { } stamp
+            && await services.GetRequiredService<CountersignDb>().StaffUsers.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+        if (!current)
+        {
+            LogSessionEnded(services.GetRequiredService<ILogger<StaffSignIn>>(), principal.FindFirstValue(ClaimTypes.NameIdentifier), expired ? "it is 12 hours old" : "the account's security stamp changed");
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
+
+    private static DateTimeOffset? ReadTime(ClaimsPrincipal principal, string claim) =>
+        long.TryParse(principal.FindFirstValue(claim), CultureInfo.InvariantCulture, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    private static readonly StaffUser DummyUser = new();
+    private static readonly string DummyHash = new PasswordHasher<StaffUser>().HashPassword(DummyUser, "not a real password");
+
+    // Logs name accounts by id only: a staff member's email address is personal data.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff sign-in: wrong password for user {UserId}.")]
+    private static partial void LogPasswordRefused(ILogger logger, int userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff user {UserId} locked out after too many failed attempts.")]
+    private static partial void LogLockedOut(ILogger logger, int userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff session of user {UserId} ended: {Reason}.")]
+    private static partial void LogSessionEnded(ILogger logger, string? userId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff user {UserId} signed in.")]
+    private static partial void LogSignedIn(ILogger logger, int userId);
+}

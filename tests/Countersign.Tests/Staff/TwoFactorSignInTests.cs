@@ -1,0 +1,326 @@
+using System.Net;
+using Countersign.Data;
+using Countersign.Privacy;
+using Countersign.Staff;
+using Countersign.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Countersign.Tests.Staff;
+
+/// <summary>
+/// Staff sign in with a password and an authenticator app: the password alone opens nothing,
+/// each code works once, guessing locks the account, and sessions end when they should.
+/// Runs on SQLite and on PostgreSQL, with the clock moved by the tests.
+/// </summary>
+public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const string Email = "organiser@example.org";
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync() => _site = await TestSite.StartAsync(provider);
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Should_open_no_staff_page_with_the_password_alone()
+    {
+        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        var browser = _site.Browser();
+        var password = await PasswordAsync(browser);
+        Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
+        Assert.Equal("/staff/login/enrol?returnUrl=%2Fstaff", password.Headers.Location?.OriginalString);
+
+        foreach (var path in new[] { "/staff", "/staff/outbox", "/staff/account", "/staff/users" })
+        {
+            var response = await browser.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("https://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+        }
+
+        // The pending step lasts five minutes.
+        _site.Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.StartsWith("/staff/login?", (await browser.GetAsync("/staff/login/enrol")).Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_wrong_code_when_setting_up_the_app_and_store_nothing()
+    {
+        await _site.AddStaffAsync(Email, StaffRoles.Moderator);
+        var browser = _site.Browser();
+        await PasswordAsync(browser);
+
+        var page = await browser.GetStringAsync("/staff/login/enrol");
+        var refused = await browser.PostAsync("/staff/login/enrol", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", TestSite.AntiforgeryToken(page)), new("SealedKey", TestSite.SealedKey(page)), new("Code", "123456")]));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("That code is not right.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Null(await _site.QueryAsync(db => db.StaffUsers.Select(u => u.AuthenticatorKey).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
+
+        var (codes, enrolled) = await _site.EnrolAsync(browser, "/staff/login/enrol", Email);
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        Assert.Equal(10, codes.Count);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
+
+        // Once set up, the password leads to the code step only: nobody with the password alone can replace the app.
+        var again = _site.Browser();
+        Assert.StartsWith("/staff/login/code", (await PasswordAsync(again)).Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith("/staff/login/code", (await again.GetAsync("/staff/login/enrol")).Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_accept_each_code_once_even_in_a_new_sign_in()
+    {
+        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var key = await KeyAsync();
+        var step = _site.Clock.GetUtcNow().ToUnixTimeSeconds() / 30;
+
+        var first = await PendingAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(first, TestSite.TotpAt(key, step))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/staff")).StatusCode);
+
+        // The same code, seen over a shoulder, in another browser a moment later.
+        var replay = await PendingAsync();
+        var refused = await CodeAsync(replay, TestSite.TotpAt(key, step));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("already been used", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/staff")).StatusCode);
+
+        // An older code is no better; the app's next code works.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(replay, TestSite.TotpAt(key, step - 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(replay, TestSite.TotpAt(key, step + 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await replay.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_let_only_one_of_two_simultaneous_sign_ins_use_a_code()
+    {
+        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var key = await KeyAsync();
+        _site.Clock.Advance(TimeSpan.FromSeconds(60));
+        var code = TestSite.TotpAt(key, _site.Clock.GetUtcNow().ToUnixTimeSeconds() / 30);
+        var browsers = new[] { await PendingAsync(), await PendingAsync(), await PendingAsync() };
+        var forms = new List<List<KeyValuePair<string, string>>>();
+        foreach (var browser in browsers)
+        {
+            forms.Add(await TestSite.CompleteFormAsync(browser, "/staff/login/code", [new("Code", code)]));
+        }
+
+        var answers = await Task.WhenAll(browsers.Select((browser, i) => browser.PostAsync("/staff/login/code", new FormUrlEncodedContent(forms[i]))));
+        Assert.Single(answers, answer => answer.StatusCode == HttpStatusCode.Redirect);
+        Assert.Equal(2, answers.Count(answer => answer.StatusCode == HttpStatusCode.Unauthorized));
+    }
+
+    [Fact]
+    public async Task Should_accept_each_recovery_code_once()
+    {
+        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        var browser = _site.Browser();
+        await PasswordAsync(browser);
+        var (codes, _) = await _site.EnrolAsync(browser, "/staff/login/enrol", Email);
+
+        var phoneLost = await PendingAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(phoneLost, codes[3].ToUpperInvariant())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await phoneLost.GetAsync("/staff")).StatusCode);
+
+        var again = await PendingAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(again, codes[3])).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(again, codes[4])).StatusCode);
+        Assert.Equal(8, await _site.QueryAsync(db => db.StaffRecoveryCodes.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_lock_the_account_for_15_minutes_after_five_wrong_codes()
+    {
+        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var guesser = await PendingAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(guesser, "00000" + i)).StatusCode);
+        }
+
+        var fifth = await CodeAsync(guesser, "000009");
+        Assert.Contains("this account is locked. Try again in 15 minutes.", await fifth.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Even the right password and a right code get nowhere now; a wrong password learns nothing.
+        var owner = _site.Browser();
+        var locked = await PasswordAsync(owner);
+        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+        Assert.Contains("Try again in 15 minutes.", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var wrong = await PasswordAsync(_site.Browser(), "not the password!");
+        Assert.Contains("do not match a staff account", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("locked", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        _site.Clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Contains("Try again in a minute.", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        _site.Clock.Advance(TimeSpan.FromMinutes(1));
+        await _site.SignedInStaffAsync(Email);
+    }
+
+    [Fact]
+    public async Task Should_lock_the_account_after_five_wrong_passwords_and_tell_only_whoever_knows_the_password()
+    {
+        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await PasswordAsync(_site.Browser(), $"wrong password {i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Contains("do not match a staff account", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var unknown = await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "nobody@example.org"), new("Password", TestSite.StaffPassword)]);
+        Assert.Contains("do not match a staff account", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("this account is locked", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_site.Logs.Lines, line => line.Contains(Email, StringComparison.OrdinalIgnoreCase));
+
+        _site.Clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordAsync(_site.Browser())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_end_a_session_after_30_idle_minutes()
+    {
+        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        _site.Clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
+        _site.Clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
+        _site.Clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_end_a_busy_session_12_hours_after_signing_in()
+    {
+        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        // Every 20 minutes, up to 11 h 40 min after signing in.
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(11.5); elapsed += TimeSpan.FromMinutes(20))
+        {
+            _site.Clock.Advance(TimeSpan.FromMinutes(20));
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
+        }
+
+        _site.Clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_ask_again_for_password_and_code_before_account_changes()
+    {
+        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        Assert.Equal("/staff/account/confirm?returnUrl=%2Fstaff%2Faccount", (await browser.GetAsync("/staff/account")).Headers.Location?.OriginalString);
+        var unconfirmed = await TestSite.PostFormAsync(browser, "/staff/account/confirm", []);
+        var changeWithout = await browser.PostAsync("/staff/account?handler=Password", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", TestSite.AntiforgeryToken(await unconfirmed.Content.ReadAsStringAsync())), new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]));
+        Assert.StartsWith("/staff/account/confirm", changeWithout.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        var wrong = await TestSite.PostFormAsync(browser, "/staff/account/confirm", [new("Password", "not my password"), new("Code", "000000")]);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("That password is not right.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await ConfirmAsync(browser);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/account")).StatusCode);
+
+        // Five minutes later, a change needs confirming again.
+        _site.Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.StartsWith("/staff/account/confirm", (await browser.GetAsync("/staff/account")).Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_sign_out_other_sessions_when_the_password_changes()
+    {
+        var laptop = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var stolen = await _site.SignedInStaffAsync(Email);
+        await ConfirmAsync(laptop);
+
+        var tooShort = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "short"), new("ConfirmPassword", "short")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooShort.StatusCode);
+        Assert.Contains("at least 12 characters", await tooShort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var mismatch = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "another passphrase")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/staff")).StatusCode);
+
+        var changed = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
+        Assert.Equal("/staff/account", changed.Headers.Location?.OriginalString);
+        Assert.Contains("Your password is changed.", WebUtility.HtmlDecode(await laptop.GetStringAsync("/staff/account")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await stolen.GetAsync("/staff")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(_site.Browser())).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordAsync(_site.Browser(), "a brand new passphrase")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_replace_the_authenticator_and_change_the_email_after_confirming()
+    {
+        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var oldKey = await KeyAsync();
+        await ConfirmAsync(browser);
+        Assert.Equal("/staff/account/authenticator", (await TestSite.PostFormAsync(browser, "/staff/account?handler=Authenticator", [])).Headers.Location?.OriginalString);
+        var page = await browser.GetStringAsync("/staff/account/authenticator");
+        var newKey = TestSite.AuthenticatorKey(page);
+        var replaced = await TestSite.PostFormAsync(browser, "/staff/account/authenticator",
+        [
+            new("SealedKey", TestSite.SealedKey(page)),
+            new("Code", await _site.StaffCodeAsync(Email, newKey)),
+        ]);
+        Assert.Equal("/staff/account", replaced.Headers.Location?.OriginalString);
+        Assert.Equal(newKey, await KeyAsync());
+        Assert.NotEqual(oldKey, newKey);
+
+        var taken = await TestSite.PostFormAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "not an address")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
+        Assert.Contains("value=\"not an address\"", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var moved = await TestSite.PostFormAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "Amara@Example.org")]);
+        Assert.Equal("/staff/account", moved.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "amara@example.org"), new("Password", TestSite.StaffPassword)])).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(_site.Browser())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_show_admins_the_staff_accounts_and_refuse_moderators()
+    {
+        await _site.AddStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        var admin = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var list = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));
+        Assert.Contains("moderator@example.org", list, StringComparison.Ordinal);
+        Assert.Contains(">moderator<", list, StringComparison.Ordinal);
+
+        var moderator = await _site.SignedInStaffAsync("moderator@example.org");
+        Assert.Equal(HttpStatusCode.Forbidden, (await moderator.GetAsync("/staff/users")).StatusCode);
+        Assert.DoesNotContain("/staff/users", await moderator.GetStringAsync("/staff"), StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> PasswordAsync(HttpClient browser, string password = TestSite.StaffPassword) =>
+        TestSite.PostFormAsync(browser, "/staff/login", [new("Email", Email), new("Password", password)]);
+
+    /// <summary>A new browser past the password, at the code step.</summary>
+    private async Task<HttpClient> PendingAsync()
+    {
+        var browser = _site.Browser();
+        Assert.StartsWith("/staff/login/code", (await PasswordAsync(browser)).Headers.Location?.OriginalString, StringComparison.Ordinal);
+        return browser;
+    }
+
+    private static Task<HttpResponseMessage> CodeAsync(HttpClient browser, string code) =>
+        TestSite.PostFormAsync(browser, "/staff/login/code", [new("Code", code)]);
+
+    private async Task ConfirmAsync(HttpClient browser)
+    {
+        var confirmed = await TestSite.PostFormAsync(browser, "/staff/account/confirm", [new("Password", TestSite.StaffPassword), new("Code", await _site.StaffCodeAsync(Email))]);
+        Assert.Equal("/staff/account", confirmed.Headers.Location?.OriginalString);
+    }
+
+    private async Task<byte[]> KeyAsync()
+    {
+        var encrypted = await _site.QueryAsync(db => db.StaffUsers.Select(u => u.AuthenticatorKey).FirstAsync());
+        return _site.Services.GetRequiredService<PersonalDataProtector>().Decrypt(encrypted!);
+    }
+}
+
+public sealed class TwoFactorSignInOnSqlite() : TwoFactorSignInTests(DatabaseProvider.Sqlite);
+
+public sealed class TwoFactorSignInOnPostgres() : TwoFactorSignInTests(DatabaseProvider.Postgres);
