@@ -200,9 +200,6 @@ public static class CampaignState
     /// <summary>States in which no more signatures come: the clock of signers' data retention runs.</summary>
     public static readonly IReadOnlyList<string> Ended = [Closed, Delivered, Withdrawn];
 
-    /// <summary>States whose text organisers edit freely, because nobody has signed it yet.</summary>
-    public static readonly IReadOnlyList<string> Unpublished = [Draft, Rejected];
-
     private static readonly Dictionary<string, string[]> Moves = new()
     {
         [Draft] = [InReview, Withdrawn],

@@ -46,7 +46,7 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
         var due = await db.Campaigns.AsNoTracking()
-            .Where(c => c.PersonalDataErasedAt == null && (c.State == CampaignState.Closed || c.State == CampaignState.Delivered || c.State == CampaignState.Withdrawn)
+            .Where(c => c.PersonalDataErasedAt == null && CampaignState.Ended.Contains(c.State)
                 && (c.DeliveredAt ?? c.ClosedAt) < endedBefore)
             .Select(c => c.Id)
             .ToListAsync(cancellationToken);
