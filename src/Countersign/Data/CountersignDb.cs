@@ -4,6 +4,7 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
+using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Data;
@@ -28,6 +29,8 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
     public DbSet<SpentChallenge> SpentChallenges => Set<SpentChallenge>();
     public DbSet<CampaignReview> CampaignReviews => Set<CampaignReview>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<CampaignUpdate> CampaignUpdates => Set<CampaignUpdate>();
+    public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -133,6 +136,34 @@ public abstract class CountersignDb(DbContextOptions options) : DbContext(option
             entry.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
             entry.Property(e => e.Details).HasMaxLength(AuditEntry.DetailsMaxLength);
             entry.HasIndex(e => e.CampaignId);
+        });
+
+        modelBuilder.Entity<CampaignUpdate>(update =>
+        {
+            update.Property(u => u.HostName).HasMaxLength(CampaignHost.NameMaxLength);
+            update.Property(u => u.Title).HasMaxLength(CampaignUpdate.TitleMaxLength);
+            update.Property(u => u.BodyMarkdown).HasMaxLength(CampaignUpdate.BodyMaxLength);
+
+            // Two clicks on Publish must not both publish (nor one edit a draft the other just published).
+            update.Property(u => u.State).HasMaxLength(UpdateState.MaxLength).IsConcurrencyToken();
+            update.HasIndex(u => new { u.CampaignId, u.State });
+            update.HasOne<Campaign>().WithMany().HasForeignKey(u => u.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<UpdateDelivery>(delivery =>
+        {
+            // One row per update and signature: nobody can be addressed twice by the same update.
+            delivery.HasKey(d => new { d.UpdateId, d.SignatureId });
+
+            // The sender and erasure both move a delivery on from "waiting"; whichever commits second finds it moved.
+            delivery.Property(d => d.State).HasMaxLength(DeliveryState.MaxLength).IsConcurrencyToken();
+
+            // The sender reads the next waiting rows of an update in signature order.
+            delivery.HasIndex(d => new { d.UpdateId, d.State, d.SignatureId });
+            delivery.HasIndex(d => d.SignatureId);
+            delivery.HasOne<CampaignUpdate>().WithMany().HasForeignKey(d => d.UpdateId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne<Signature>().WithMany().HasForeignKey(d => d.SignatureId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne(d => d.OutboxMessage).WithMany().HasForeignKey(d => d.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
         });
 
         modelBuilder.Entity<StaffUser>(user =>
