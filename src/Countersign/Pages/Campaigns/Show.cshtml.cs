@@ -32,6 +32,9 @@ public sealed class ShowModel(
     public Campaign Campaign { get; private set; } = null!;
     public string BodyHtml { get; private set; } = "";
 
+    /// <summary>The campaign's published updates, newest first.</summary>
+    public IReadOnlyList<PublishedUpdate> Updates { get; private set; } = [];
+
     /// <summary>The intake queue was full: the page asks the signer to press Sign again.</summary>
     public bool Busy { get; private set; }
 
@@ -201,6 +204,7 @@ public sealed class ShowModel(
 
         Campaign = cached.Campaign;
         BodyHtml = cached.BodyHtml;
+        Updates = cached.Updates;
         return true;
     }
 
