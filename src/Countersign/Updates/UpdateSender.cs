@@ -31,8 +31,10 @@ public sealed partial class UpdateSender(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// An email that has failed this many times (about eight minutes of retries) stops holding up the
-    /// rest of its update: it is retried for as long as the outbox retries anything, and shows as failing.
+    /// An email that has failed this many times (about four minutes of retries, at the outbox's
+    /// doubling pauses) stops holding up the rest of its update: it is retried for as long as the
+    /// outbox retries anything, and shows as failing. While the mail server is down, that lets one
+    /// more batch into the outbox every four minutes or so, not the whole update at once.
     /// </summary>
     public const int StuckAfterAttempts = 8;
 
