@@ -1,13 +1,14 @@
 using Countersign.Data;
+using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Countersign.Campaigns;
 
 /// <summary>
-/// Public campaigns by slug, with their rendered text, kept in memory for a few seconds: a viral
+/// Public campaigns by slug, with their rendered text and published updates, kept in memory for a few seconds: a viral
 /// campaign is read on every signature, and its definition (unlike its counters) rarely changes.
-/// Staff edits forget the entry at once; other servers see an edit within <see cref="Lifetime"/>.
+/// Staff edits and published updates forget the entry at once; other servers see an edit within <see cref="Lifetime"/>.
 /// </summary>
 public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
 {
@@ -30,7 +31,15 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
             }
 
             var events = await db.CampaignEvents.AsNoTracking().Where(e => e.CampaignId == campaign.Id).ToListAsync(cancellationToken);
-            cached = new CachedCampaign(campaign, markdown.ToHtml(campaign.BodyMarkdown), Timeline.Of(campaign, events));
+            var updates = await db.CampaignUpdates.AsNoTracking()
+                .Where(u => u.CampaignId == campaign.Id && u.State == UpdateState.Published)
+                .OrderByDescending(u => u.PublishedAt).ThenByDescending(u => u.Id)
+                .ToListAsync(cancellationToken);
+            cached = new CachedCampaign(
+                campaign,
+                markdown.ToHtml(campaign.BodyMarkdown),
+                Timeline.Of(campaign, events),
+                updates.Select(u => new PublishedUpdate(u.Id, u.Title, u.HostName, DateTime.SpecifyKind(u.PublishedAt!.Value, DateTimeKind.Utc), u.BodyMarkdown, markdown.ToHtml(u.BodyMarkdown))).ToList());
             cache.Set(Key(slug), cached, Lifetime);
         }
 
@@ -49,4 +58,8 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
     private static string Key(string slug) => "campaign:" + slug;
 }
 
-public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline);
+/// <param name="Updates">Its published updates, newest first, with their text rendered.</param>
+public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PublishedUpdate> Updates);
+
+/// <summary>A published update as the public pages show it.</summary>
+public sealed record PublishedUpdate(int Id, string Title, string HostName, DateTime PublishedAt, string BodyMarkdown, string BodyHtml);

@@ -44,6 +44,7 @@ public static class CampaignJson
             campaign.SignatureCount,
             byCountry.Select(c => new CountryDocument(c.CountryCode, Countries.Name(c.CountryCode), c.Count)).ToList(),
             byDay.Select(d => new DayDocument(d.Day, d.Count)).ToList(),
+            cached.Updates.Select(u => new UpdateDocument(u.Id, u.Title, u.HostName, u.PublishedAt, site.Value.Link($"c/{campaign.Slug}/updates/{u.Id}"), u.BodyMarkdown)).ToList(),
             DateTime.SpecifyKind(campaign.CreatedAt, DateTimeKind.Utc),
             DateTime.SpecifyKind(campaign.UpdatedAt, DateTimeKind.Utc)), JsonDefaults.Options);
     }
@@ -63,6 +64,7 @@ public static class CampaignJson
         int SignatureCount,
         IReadOnlyList<CountryDocument> SignaturesByCountry,
         IReadOnlyList<DayDocument> SignaturesByDay,
+        IReadOnlyList<UpdateDocument> Updates,
         DateTime CreatedAt,
         DateTime UpdatedAt);
 
@@ -73,4 +75,7 @@ public static class CampaignJson
     public sealed record CountryDocument(string Code, string Name, int SignatureCount);
 
     public sealed record DayDocument(DateOnly Date, int SignatureCount);
+
+    /// <summary>A published update, newest first; its body is the organisers' Markdown.</summary>
+    public sealed record UpdateDocument(int Id, string Title, string Host, DateTime PublishedAt, string Url, string Body);
 }

@@ -4,6 +4,7 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
+using Countersign.Updates;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,8 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<CampaignEvent> CampaignEvents => Set<CampaignEvent>();
     public DbSet<CampaignMember> CampaignMembers => Set<CampaignMember>();
+    public DbSet<CampaignUpdate> CampaignUpdates => Set<CampaignUpdate>();
+    public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
 
     /// <summary>
     /// The database already holds this entity's current values (a single UPDATE wrote them):
@@ -174,6 +177,34 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             entry.Property(e => e.Action).HasMaxLength(AuditEntry.ActionMaxLength);
             entry.Property(e => e.Details).HasMaxLength(AuditEntry.DetailsMaxLength);
             entry.HasIndex(e => e.CampaignId);
+        });
+
+        builder.Entity<CampaignUpdate>(update =>
+        {
+            update.Property(u => u.HostName).HasMaxLength(CampaignHost.NameMaxLength);
+            update.Property(u => u.Title).HasMaxLength(CampaignUpdate.TitleMaxLength);
+            update.Property(u => u.BodyMarkdown).HasMaxLength(CampaignUpdate.BodyMaxLength);
+
+            // Two clicks on Publish must not both publish (nor one edit a draft the other just published).
+            update.Property(u => u.State).HasMaxLength(UpdateState.MaxLength).IsConcurrencyToken();
+            update.HasIndex(u => new { u.CampaignId, u.State });
+            update.HasOne<Campaign>().WithMany().HasForeignKey(u => u.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<UpdateDelivery>(delivery =>
+        {
+            // One row per update and signature: nobody can be addressed twice by the same update.
+            delivery.HasKey(d => new { d.UpdateId, d.SignatureId });
+
+            // The sender and erasure both move a delivery on from "waiting"; whichever commits second finds it moved.
+            delivery.Property(d => d.State).HasMaxLength(DeliveryState.MaxLength).IsConcurrencyToken();
+
+            // The sender reads the next waiting rows of an update in signature order.
+            delivery.HasIndex(d => new { d.UpdateId, d.State, d.SignatureId });
+            delivery.HasIndex(d => d.SignatureId);
+            delivery.HasOne<CampaignUpdate>().WithMany().HasForeignKey(d => d.UpdateId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne<Signature>().WithMany().HasForeignKey(d => d.SignatureId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne(d => d.OutboxMessage).WithMany().HasForeignKey(d => d.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
         });
 
         builder.Entity<StaffUser>(user =>

@@ -72,8 +72,24 @@ public sealed partial class OutboxWorker(
 
         foreach (var message in due)
         {
+            // An update email is withdrawn (its row deleted) when its signer erases their signature:
+            // looked up again just before sending, so one withdrawn during this round stays unsent.
+            if (!await db.OutboxMessages.AnyAsync(m => m.Id == message.Id && m.SentAt == null, cancellationToken))
+            {
+                db.Entry(message).State = EntityState.Detached;
+                continue;
+            }
+
             await SendOneAsync(message, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Withdrawn while it was being sent: it went out, and there is no row left to mark.
+                db.Entry(message).State = EntityState.Detached;
+            }
         }
 
         return due.Count < batchSize;

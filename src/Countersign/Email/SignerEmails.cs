@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Net;
 using Countersign.Campaigns;
 using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Signing;
+using Countersign.Updates;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -17,6 +20,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
 
     public const string ConfirmationKind = "confirmation";
     public const string AlreadySignedKind = "already-signed";
+    public const string UpdateKind = "update";
 
     public MimeMessage Confirmation(Campaign campaign, string name, string address, byte[] emailKey, string token, string locale)
     {
@@ -44,19 +48,66 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         return Compose(address, name, t["You have already signed: {0}", campaign.Title], text);
     }
 
+    /// <summary>
+    /// An update, to a signer who agreed to hear from its host. It says why they get it and carries
+    /// the host's one-click unsubscribe (RFC 8058: the List-Unsubscribe headers, which mail clients
+    /// show as a button, and a visible link) and the erase link. <paramref name="bodyHtml"/> is the
+    /// update's Markdown rendered once for all its recipients.
+    /// </summary>
+    public MimeMessage Update(Campaign campaign, CampaignUpdate update, string bodyHtml, long signatureId, string name, string address, byte[] emailKey, string locale)
+    {
+        using var language = new CultureScope(locale);
+        var online = site.Value.Link($"c/{campaign.Slug}/updates/{update.Id}");
+        var unsubscribe = site.Value.Link($"u/{UnsubscribeLink.Create(protector, signatureId, update.HostId)}");
+        var erase = EraseLinkFor(campaign, emailKey);
+        var text = string.Join("\n\n",
+            t["Hello {0},", name],
+            update.BodyMarkdown.Trim(),
+            t["Read this update online: {0}", online],
+            "— " + update.HostName,
+            t["You receive this email because you signed “{0}” and agreed to hear from {1}.", campaign.Title, update.HostName],
+            t["To stop receiving updates from {0}, open this link: {1}", update.HostName, unsubscribe],
+            t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}", erase]);
+        var html = string.Concat(
+            $"<!DOCTYPE html>\n<html lang=\"{Encode(locale)}\"><head><meta charset=\"utf-8\"><title>{Encode(update.Title)}</title></head><body>\n",
+            $"<p>{Html(t["Hello {0},"], Encode(name))}</p>\n",
+            bodyHtml,
+            $"\n<p>{Html(t["Read this update online: {0}"], Link(online))}</p>\n",
+            $"<p>— {Encode(update.HostName)}</p>\n<hr>\n",
+            $"<p><small>{Html(t["You receive this email because you signed “{0}” and agreed to hear from {1}."], Encode(campaign.Title), Encode(update.HostName))}</small></p>\n",
+            $"<p><small>{Html(t["To stop receiving updates from {0}, open this link: {1}"], Encode(update.HostName), Link(unsubscribe))}</small></p>\n",
+            $"<p><small>{Html(t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}"], Link(erase))}</small></p>\n",
+            "</body></html>\n");
+
+        var message = Compose(address, name, update.Title, text, html, fromName: t["{0} via {1}", update.HostName, _from.Value.Name ?? site.Value.Name]);
+        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        return message;
+    }
+
     /// <summary>Every email a signer gets tells them how to take their signature and details back.</summary>
     private string EraseParagraph(Campaign campaign, byte[] emailKey) =>
-        t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}", site.Value.Link($"erase/{EraseLink.Create(protector, campaign.Id, emailKey)}")];
+        t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}", EraseLinkFor(campaign, emailKey)];
 
-    private MimeMessage Compose(string address, string name, string subject, string text)
+    private string EraseLinkFor(Campaign campaign, byte[] emailKey) => site.Value.Link($"erase/{EraseLink.Create(protector, campaign.Id, emailKey)}");
+
+    /// <summary>A localised sentence as HTML: the sentence is encoded, its arguments are HTML already.</summary>
+    private static string Html(string template, params object[] htmlArguments) =>
+        string.Format(CultureInfo.CurrentCulture, Encode(template), htmlArguments);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Link(string url) => $"<a href=\"{Encode(url)}\">{Encode(url)}</a>";
+
+    private MimeMessage Compose(string address, string name, string subject, string text, string? html = null, string? fromName = null)
     {
         var message = new MimeMessage();
         // A copy, never the shared address itself: a message subscribes to the changes of every
         // address it holds, so sharing one would keep every message ever written alive.
-        message.From.Add(new MailboxAddress(_from.Value.Name, _from.Value.Address));
+        message.From.Add(new MailboxAddress(fromName ?? _from.Value.Name, _from.Value.Address));
         message.To.Add(new MailboxAddress(name, address));
         message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = text };
+        message.Body = html is null ? new TextPart("plain") { Text = text } : new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return message;
     }
 }

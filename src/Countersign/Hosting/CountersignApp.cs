@@ -6,6 +6,7 @@ using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
+using Countersign.Updates;
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -100,6 +101,9 @@ public static class CountersignApp
                 ? provider.GetRequiredService<OutboxFolder>()
                 : provider.GetRequiredService<SmtpEmailSender>());
         services.AddHostedService<OutboxWorker>();
+        services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UpdateSender>();
+        services.AddHostedService(provider => provider.GetRequiredService<UpdateSender>());
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddOptions<BotCheckOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<BotChecks>();

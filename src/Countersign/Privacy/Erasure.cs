@@ -1,6 +1,7 @@
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Signing;
+using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -46,6 +47,7 @@ public static class Erasure
             }
 
             await CampaignKeys.ShredAsync(db, campaignId, cancellationToken);
+            await UpdateDeliveries.SkipForCampaignAsync(db, campaignId, cancellationToken);
             await WipeWhereAsync(db, transaction, """ "CampaignId" = @campaign """, campaignId, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -101,7 +103,8 @@ public static class Erasure
     /// Runs the erasing UPDATE on the rows matching <paramref name="where"/> and takes the counted
     /// ones off the counters. Only a confirmation sets ConfirmedAt, and the erasure leaves it, so
     /// RETURNING tells which rows counted, read after any row lock: a confirmation committing at
-    /// the same moment is either seen here or finds the row erased.
+    /// the same moment is either seen here or finds the row erased. Confirmed signers may have
+    /// update emails still to go: those are called off in the same transaction.
     /// </summary>
     private static async Task<int> EraseWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters)
@@ -112,7 +115,7 @@ public static class Erasure
             $"""
             UPDATE "Signatures" SET "State" = 'erased', {PersonalFieldsGone(db)}
             WHERE {where}
-            RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL
+            RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL, "Id"
             """;
         command.AddParameter("@empty", Array.Empty<byte>());
         foreach (var (name, value) in parameters)
@@ -121,12 +124,18 @@ public static class Erasure
         }
 
         var uncounted = new List<(int CampaignId, string CountryCode, DateOnly Day)>();
+        var confirmed = new List<long>();
         var erased = 0;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 erased++;
+                if (!await reader.IsDBNullAsync(2, cancellationToken))
+                {
+                    confirmed.Add(reader.GetInt64(4));
+                }
+
                 if (reader.GetBoolean(3))
                 {
                     uncounted.Add((reader.GetInt32(0), reader.GetString(1), DateOnly.FromDateTime(reader.GetDateTime(2))));
@@ -135,6 +144,7 @@ public static class Erasure
         }
 
         await Counters.ChangeAsync(db, uncounted, -1);
+        await UpdateDeliveries.SkipForSignaturesAsync(db, confirmed, cancellationToken);
         return erased;
     }
 }

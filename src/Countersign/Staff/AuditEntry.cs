@@ -47,6 +47,8 @@ public static class AuditAction
     public const string SignaturesSetAside = "signatures.set-aside";
     public const string SetAsideUndone = "signatures.set-aside-undone";
     public const string SignaturesReleased = "signatures.released";
+    public const string UpdatePublished = "update.published";
+    public const string UpdateSent = "update.sent";
 
     /// <summary>The audit action for a campaign moving into a state.</summary>
     public static string ForMoveTo(string state) => state switch

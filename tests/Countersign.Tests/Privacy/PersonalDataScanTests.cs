@@ -6,6 +6,7 @@ using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
+using Countersign.Tests.Updates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -37,7 +38,7 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
-    public async Task Should_never_store_or_log_signers_details_in_clear_through_signing_confirming_signing_again_and_erasing()
+    public async Task Should_never_store_or_log_signers_details_in_clear_through_signing_confirming_an_update_signing_again_and_erasing()
     {
         var campaign = await Site.AddCampaignAsync();
         var publicSigner = Markers.New("Public");
@@ -45,11 +46,25 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
         await SignAndConfirmAsync(campaign, publicSigner, showName: "yes", emailIndex: 0);
         await SignAndConfirmAsync(campaign, privateSigner, showName: "no", emailIndex: 1);
 
+        // An update goes to both (each agreed to hear from every host), greeting them by name; the
+        // private signer then unsubscribes in one click.
+        var staff = await UpdateSteps.SignedInOrganiserAsync(Site, campaign);
+        await UpdateSteps.SendAsync(Site, staff, campaign, campaign.Hosts[0].Id, "News for everyone who signed");
+        var updates = (await Site.OutboxEmailsAsync(4)).Skip(2).ToList();
+        var privateUpdate = Assert.Single(updates, m => m.To.Mailboxes.Single().Address == privateSigner.Email);
+        Assert.Contains(privateSigner.Name, privateUpdate.TextBody, StringComparison.Ordinal);
+        await TestSite.WaitUntilAsync(() => Site.QueryAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "the update emails are sent");
+        using (var mailClient = Site.CreateClient())
+        {
+            var unsubscribed = await mailClient.PostAsync(UpdateSteps.UnsubscribePath(privateUpdate), new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+            Assert.Equal(System.Net.HttpStatusCode.OK, unsubscribed.StatusCode);
+        }
+
         // Signing again sends the "already signed" email; then the private signer erases their signature.
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: privateSigner.Name, email: privateSigner.Email, postcode: privateSigner.Postcode));
         var privateCiphertexts = await CiphertextsAsync(privateSigner);
-        var emails = await Site.OutboxEmailsAsync(3);
-        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(emails[2]), []);
+        var emails = await Site.OutboxEmailsAsync(5);
+        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(emails[4]), []);
         Assert.Equal(1, await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync()));
 
         var stored = await StoredBytesAsync();

@@ -38,6 +38,8 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ($"/staff/campaigns/{id}", [Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/timeline", [Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/members", [Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/updates", [Visitor.Organiser, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/updates/new", [Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/supporters", [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/review", [Visitor.Moderator, Visitor.Admin]),
             ("/staff/reviews", [Visitor.Moderator, Visitor.Admin]),
@@ -81,6 +83,9 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ("export supporters", $"/staff/campaigns/{id}/supporters?handler=Export", [new("hostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
                 [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
             ("set signatures aside", $"/staff/campaigns/{id}/review?handler=Invalidate", [new("Group.Domain", "example.net")], [Visitor.Moderator, Visitor.Admin]),
+            ("save an update", $"/staff/campaigns/{id}/updates/new",
+                [new("Input.Title", "We met the fund"), new("Input.HostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("Input.Body", "It listened.")],
+                [Visitor.Organiser, Visitor.Admin]),
             ("add to the team", $"/staff/campaigns/{id}/members?handler=Add", [new("Input.Email", "nobody@example.org"), new("Input.Role", StaffRoles.Organiser)], [Visitor.Organiser, Visitor.Admin]),
         };
 

@@ -33,6 +33,9 @@ public sealed class ShowModel(
     public string BodyHtml { get; private set; } = "";
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
+    /// <summary>The campaign's published updates, newest first.</summary>
+    public IReadOnlyList<PublishedUpdate> Updates { get; private set; } = [];
+
     /// <summary>The intake queue was full: the page asks the signer to press Sign again.</summary>
     public bool Busy { get; private set; }
 
@@ -203,6 +206,7 @@ public sealed class ShowModel(
         Campaign = cached.Campaign;
         BodyHtml = cached.BodyHtml;
         Timeline = cached.Timeline;
+        Updates = cached.Updates;
         return true;
     }
 

@@ -1,0 +1,96 @@
+using Countersign.Email;
+
+namespace Countersign.Updates;
+
+/// <summary>
+/// News from a campaign to its signers, written by its organisers on behalf of one of its hosts.
+/// A draft is edited freely; once published it shows on the campaign page and stays as published.
+/// Emailing it is a separate, one-time step: <see cref="SentAt"/> is claimed once, by a conditional
+/// UPDATE, and each recipient has one <see cref="UpdateDelivery"/> row.
+/// </summary>
+public sealed class CampaignUpdate
+{
+    public const int TitleMaxLength = 200;
+    public const int BodyMaxLength = 20_000;
+
+    public int Id { get; set; }
+    public int CampaignId { get; set; }
+
+    /// <summary>
+    /// The host the update speaks for; only signers who agreed to hear from this host get it by email.
+    /// No foreign key: hosts may leave a campaign, and its published updates must stay readable.
+    /// </summary>
+    public int HostId { get; set; }
+
+    /// <summary>The host's name as of the last save, shown with the update even after the host leaves the campaign.</summary>
+    public required string HostName { get; set; }
+    public required string Title { get; set; }
+    public required string BodyMarkdown { get; set; }
+    public string State { get; private set; } = UpdateState.Draft;
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? PublishedAt { get; private set; }
+
+    /// <summary>When "Publish and email" claimed the update for sending; never set twice.</summary>
+    public DateTime? SentAt { get; set; }
+
+    /// <summary>Signers it was addressed to when it was sent (the delivery rows written then).</summary>
+    public int RecipientCount { get; set; }
+
+    /// <summary>When the sender wrote the last of its emails to the outbox, or skipped the last recipient: its work is done.</summary>
+    public DateTime? QueuedAllAt { get; set; }
+
+    public bool IsDraft => State == UpdateState.Draft;
+
+    public void Publish(DateTime now)
+    {
+        if (!IsDraft)
+        {
+            throw new InvalidOperationException("Only a draft update can be published.");
+        }
+
+        State = UpdateState.Published;
+        PublishedAt = now;
+    }
+}
+
+public static class UpdateState
+{
+    public const string Draft = "draft";
+    public const string Published = "published";
+
+    public const int MaxLength = 16;
+}
+
+/// <summary>
+/// One recipient of one emailed update. The primary key (update, signature) is what makes a second
+/// email to the same person impossible, whatever crashes or restarts happen while sending. The
+/// message itself is written only when the sender reaches the row, from the signature as it is then.
+/// </summary>
+public sealed class UpdateDelivery
+{
+    public int UpdateId { get; set; }
+    public long SignatureId { get; set; }
+    public string State { get; set; } = DeliveryState.Waiting;
+
+    /// <summary>The email in the outbox once written; its sent time and last error are this delivery's progress.</summary>
+    public long? OutboxMessageId { get; set; }
+    public OutboxMessage? OutboxMessage { get; set; }
+}
+
+public static class DeliveryState
+{
+    /// <summary>Addressed, but its email is not written yet: the sender works through these in batches.</summary>
+    public const string Waiting = "waiting";
+
+    /// <summary>Its email is in the outbox (sent or not: see the outbox row).</summary>
+    public const string Queued = "queued";
+
+    /// <summary>
+    /// Not to be sent after all: before its email went out the signer unsubscribed from the host,
+    /// erased their signature, was set aside by a moderator, or the campaign's personal data was erased.
+    /// </summary>
+    public const string Skipped = "skipped";
+
+    public const int MaxLength = 16;
+}
