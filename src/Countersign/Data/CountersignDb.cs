@@ -38,6 +38,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
     public DbSet<CampaignMember> CampaignMembers => Set<CampaignMember>();
     public DbSet<CampaignUpdate> CampaignUpdates => Set<CampaignUpdate>();
     public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
+    public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     /// <summary>
     /// The database already holds this entity's current values (a single UPDATE wrote them):
@@ -226,6 +227,17 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             }
 
             user.HasMany<StaffRecoveryCode>().WithOne().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<StaffInvitation>(invitation =>
+        {
+            invitation.Property(i => i.Email).HasMaxLength(StaffUser.EmailMaxLength);
+            invitation.Property(i => i.TokenHash).HasMaxLength(32);
+            invitation.HasIndex(i => i.TokenHash).IsUnique();
+            invitation.HasIndex(i => i.Email);
+            invitation.Property(i => i.GlobalRoles).HasMaxLength(64);
+            invitation.Property(i => i.CampaignRole).HasMaxLength(StaffRoles.MaxLength);
+            invitation.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<StaffRecoveryCode>(code =>

@@ -93,6 +93,7 @@ public static class CountersignApp
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();
         services.AddSingleton<SignerEmails>();
+        services.AddSingleton<StaffEmails>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxFolder>();
         services.AddSingleton<SmtpEmailSender>();
@@ -177,6 +178,7 @@ public static class CountersignApp
             options.Conventions.AllowAnonymousToPage("/Staff/Login");
             options.Conventions.AllowAnonymousToPage("/Staff/LoginCode");
             options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
+            options.Conventions.AllowAnonymousToPage("/Staff/Invitation");
             options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never

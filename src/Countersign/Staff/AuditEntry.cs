@@ -41,6 +41,9 @@ public static class AuditAction
     public const string OutcomeRecorded = "outcome.recorded";
     public const string RoleGranted = "role.granted";
     public const string RoleRevoked = "role.revoked";
+    public const string StaffInvited = "staff.invited";
+    public const string InvitationWithdrawn = "staff.invitation-withdrawn";
+    public const string InvitationAccepted = "staff.invitation-accepted";
     public const string SupportersExported = "supporters.exported";
     public const string TimelineEventAdded = "timeline.added";
     public const string TimelineEventRemoved = "timeline.removed";

@@ -36,6 +36,7 @@ public static class StaffIdentity
             .AddRoles<IdentityRole<int>>()
             .AddEntityFrameworkStores<CountersignDb>();
         services.AddScoped<StaffAccounts>();
+        services.AddScoped<StaffInvitations>();
         services.AddScoped<StaffSignIn>();
         services.AddScoped<StaffAuthenticator>();
 

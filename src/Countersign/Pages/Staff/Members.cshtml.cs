@@ -1,5 +1,7 @@
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Email;
+using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,14 +10,18 @@ using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
-/// <summary>A campaign's team: its organisers give other staff accounts the organiser or partner role in it, and take it back.</summary>
+/// <summary>
+/// A campaign's team: its organisers give other staff accounts the organiser or partner role in it,
+/// invite people who have no staff account yet by email, and take roles back.
+/// </summary>
 [CampaignRole(StaffRoles.Organiser)]
-public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class MembersModel(CountersignDb db, StaffInvitations invitations, Outbox outbox, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Member(int StaffUserId, string Email, string Role, string? Host);
 
     public Campaign Campaign { get; private set; } = null!;
     public IReadOnlyList<Member> Members { get; private set; } = [];
+    public IReadOnlyList<StaffInvitation> Invitations { get; private set; } = [];
 
     [BindProperty]
     public MemberInput Input { get; set; } = new();
@@ -45,9 +51,13 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
         ModelState.Clear();
         var email = Input.Email?.Trim().ToLowerInvariant() ?? "";
         var staff = email.Length == 0 ? null : await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        if (staff is null)
+        if (staff is null && (!EmailAddress.IsValid(email) || email.Length > StaffUser.EmailMaxLength))
         {
-            Problem(nameof(MemberInput.Email), t["No staff account uses this address. An admin can create one first."]);
+            Problem(nameof(MemberInput.Email), t["Enter an email address like name@example.org."]);
+        }
+        else if (staff is null && await invitations.IsWaitingAsync(email, id, cancellationToken))
+        {
+            Problem(nameof(MemberInput.Email), t["An invitation to this address is already waiting. Withdraw it first to send a new one."]);
         }
 
         if (!StaffRoles.InCampaign.Contains(Input.Role ?? ""))
@@ -72,7 +82,16 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
 
         var now = clock.GetUtcNow().UtcDateTime;
         var hostId = Input.Role == StaffRoles.Partner ? Input.HostId : null;
-        db.CampaignMembers.Add(new CampaignMember { CampaignId = id, StaffUserId = staff!.Id, Role = Input.Role!, HostId = hostId, AddedAt = now, AddedBy = AuditLog.StaffIdOf(User) });
+        if (staff is null)
+        {
+            invitations.Invite(User, email, [], id, Campaign.Title, Input.Role!, hostId);
+            await db.SaveChangesAsync(cancellationToken);
+            outbox.WakeSender();
+            Done = t["{0} has no staff account yet: we emailed them an invitation to join the team. It works for 7 days.", email];
+            return RedirectToPage(new { id });
+        }
+
+        db.CampaignMembers.Add(new CampaignMember { CampaignId = id, StaffUserId = staff.Id, Role = Input.Role!, HostId = hostId, AddedAt = now, AddedBy = AuditLog.StaffIdOf(User) });
         db.Record(User, AuditAction.RoleGranted, id, now, $"{Input.Role} to {email}" + (hostId is null ? "" : $" for {Campaign.Hosts.Single(h => h.Id == hostId).Name}"));
         await db.SaveChangesAsync(cancellationToken);
         Done = t["{0} is now in the team.", email];
@@ -107,6 +126,18 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
         return RedirectToPage(new { id });
     }
 
+    public async Task<IActionResult> OnPostWithdrawAsync(int id, int invitationId, CancellationToken cancellationToken)
+    {
+        var withdrawn = await invitations.WithdrawAsync(User, invitationId, id, cancellationToken);
+        if (withdrawn is null)
+        {
+            return NotFound();
+        }
+
+        Done = t["The invitation to {0} is withdrawn: its link no longer works.", withdrawn];
+        return RedirectToPage(new { id });
+    }
+
     private void Problem(string field, string message) => ModelState.AddModelError($"{nameof(Input)}.{field}", message);
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
@@ -127,6 +158,7 @@ public sealed class MembersModel(CountersignDb db, TimeProvider clock, IStringLo
             orderby member.Role, staff.Email
             select new Member(staff.Id, staff.Email ?? "", member.Role, host == null ? null : host.Name))
             .ToListAsync(cancellationToken);
+        Invitations = await invitations.WaitingAsync(id, cancellationToken);
         return true;
     }
 }

@@ -1,17 +1,71 @@
 using Countersign.Data;
+using Countersign.Email;
+using Countersign.Signing;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
-/// <summary>Admins only: every staff account, its roles and whether it can sign in.</summary>
-public sealed class UsersModel(CountersignDb db, TimeProvider clock) : PageModel
+/// <summary>Admins only: every staff account, its roles and whether it can sign in; inviting new staff by email.</summary>
+public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, Outbox outbox, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Row(string Email, IReadOnlyList<string> Roles, bool Enrolled, bool Locked);
 
     public IReadOnlyList<Row> Accounts { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public IReadOnlyList<StaffInvitation> Pending { get; private set; } = [];
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public List<string> Roles { get; set; } = [];
+
+    [TempData]
+    public string? Done { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostInviteAsync(CancellationToken cancellationToken)
+    {
+        var email = Email?.Trim().ToLowerInvariant() ?? "";
+        Problem = !EmailAddress.IsValid(email) || email.Length > StaffUser.EmailMaxLength ? t["Enter an email address like name@example.org."].Value
+            : Roles.Any(role => !StaffRoles.All.Contains(role)) ? t["Choose among the roles listed."].Value
+            : await db.StaffUsers.AnyAsync(u => u.Email == email, cancellationToken) ? t["A staff account already uses this address."].Value
+            : await invitations.IsWaitingAsync(email, campaignId: null, cancellationToken) ? t["An invitation to this address is already waiting. Withdraw it first to send a new one."].Value
+            : null;
+        if (Problem is not null)
+        {
+            await LoadAsync(cancellationToken);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        invitations.Invite(User, email, Roles.Distinct(StringComparer.Ordinal).ToList(), null, null, null, null);
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.WakeSender();
+        Done = t["We emailed an invitation to {0}. It works for 7 days.", email];
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(int invitationId, CancellationToken cancellationToken)
+    {
+        var withdrawn = await invitations.WithdrawAsync(User, invitationId, campaignId: null, cancellationToken);
+        if (withdrawn is null)
+        {
+            return NotFound();
+        }
+
+        Done = t["The invitation to {0} is withdrawn: its link no longer works.", withdrawn];
+        return RedirectToPage();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var accounts = await db.StaffUsers.OrderBy(u => u.Email)
             .Select(u => new { u.Id, u.Email, Enrolled = u.AuthenticatorKey != null, u.LockoutEnd })
@@ -24,5 +78,6 @@ public sealed class UsersModel(CountersignDb db, TimeProvider clock) : PageModel
             roles.Where(r => r.UserId == a.Id).Select(r => r.Name ?? "").Order(StringComparer.Ordinal).ToList(),
             a.Enrolled,
             a.LockoutEnd > now)).ToList();
+        Pending = await invitations.WaitingAsync(campaignId: null, cancellationToken);
     }
 }

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Countersign.Hosting;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Countersign.Email;
+
+/// <summary>
+/// The emails staff receive: invitations (in the language of the person who invited) and news of
+/// their campaigns (in the language of the request or job that sends them).
+/// </summary>
+public sealed class StaffEmails(IStringLocalizer<SharedResource> t, IOptions<SiteOptions> site, IOptions<EmailOptions> email)
+{
+    public const string InvitationKind = "staff-invitation";
+    public const string MilestoneKind = "milestone";
+
+    /// <param name="role">The role offered: a campaign role for a campaign's team, else a global role or null.</param>
+    public MimeMessage Invitation(string address, string token, string? campaignTitle, string? role)
+    {
+        var what = (campaignTitle, role) switch
+        {
+            ({ } title, { } campaignRole) => t["You are invited to join the team of the campaign “{0}” on {1}, as {2}.", title, site.Value.Name, t[campaignRole].Value],
+            (null, { } globalRole) => t["You are invited to join the staff of {0}, as {1}.", site.Value.Name, t[globalRole].Value],
+            _ => t["You are invited to join the staff of {0}.", site.Value.Name],
+        };
+        var text = string.Join("\n\n",
+            t["Hello,"],
+            what,
+            t["To accept, open this link and choose a password; you will then set up an authenticator app, which every staff account needs:"],
+            site.Value.Link($"staff/invitation/{token}"),
+            t["The link works for {0} days. If you did not expect this invitation, ignore this email: no account is made.", (int)Staff.StaffInvitation.ValidFor.TotalDays],
+            "— " + site.Value.Name);
+        return Compose(address, t["Your invitation to {0}", site.Value.Name], text);
+    }
+
+    public MimeMessage MilestoneReached(string address, string campaignTitle, int campaignId, int milestone)
+    {
+        var figure = milestone.ToString("N0", CultureInfo.CurrentCulture);
+        var text = string.Join("\n\n",
+            t["Hello,"],
+            t["The campaign “{0}” has passed {1} confirmed signatures. The milestone is now on its timeline.", campaignTitle, figure],
+            site.Value.Link($"staff/campaigns/{campaignId}/timeline"),
+            t["You receive this as an organiser of the campaign."],
+            "— " + site.Value.Name);
+        return Compose(address, t["{0} signatures: {1}", figure, campaignTitle], text);
+    }
+
+    private MimeMessage Compose(string address, string subject, string text)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(email.Value.From));
+        message.To.Add(MailboxAddress.Parse(address));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = text };
+        return message;
+    }
+}
