@@ -1,5 +1,7 @@
 using Countersign.Data;
+using Countersign.Email;
 using Countersign.Hosting;
+using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Campaigns;
@@ -7,9 +9,11 @@ namespace Countersign.Campaigns;
 /// <summary>
 /// Puts each milestone a campaign's count has reached on its timeline, dated the day the count of
 /// confirmed signatures crossed it. It looks every minute rather than on the signing path, which
-/// stays as short as it is at the busiest moments; a unique key records each crossing once.
+/// stays as short as it is at the busiest moments; a unique key records each crossing once. The
+/// campaign's organisers get an email about each crossing, saved in the same transaction, so they
+/// hear of it once too.
 /// </summary>
-public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCache cache, TimeProvider clock, ILogger<MilestoneJob> logger)
+public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCache cache, StaffEmails emails, Outbox outbox, TimeProvider clock, ILogger<MilestoneJob> logger)
     : PeriodicJob(clock, logger)
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(1);
@@ -25,7 +29,7 @@ public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCa
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var launched = await db.Campaigns.AsNoTracking().Where(c => c.OpenedAt != null && c.SignatureCount > 0)
-            .Select(c => new { c.Id, c.Slug, c.Milestones, c.SignatureCount }).ToListAsync(cancellationToken);
+            .Select(c => new { c.Id, c.Slug, c.Title, c.Milestones, c.SignatureCount }).ToListAsync(cancellationToken);
         var recorded = 0;
         foreach (var campaign in launched)
         {
@@ -56,9 +60,20 @@ public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCa
                 });
             }
 
+            var organisers = await (
+                from member in db.CampaignMembers
+                where member.CampaignId == campaign.Id && member.Role == StaffRoles.Organiser
+                join staff in db.StaffUsers on member.StaffUserId equals staff.Id
+                select staff.Email).ToListAsync(cancellationToken);
+            foreach (var address in organisers.OfType<string>())
+            {
+                outbox.Add(db, StaffEmails.MilestoneKind, emails.MilestoneReached(address, campaign.Title, campaign.Id, crossed.Max()));
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                outbox.WakeSender();
                 recorded += crossed.Count;
                 cache.Forget(campaign.Slug);
                 LogRecorded(logger, crossed.Count, campaign.Id);

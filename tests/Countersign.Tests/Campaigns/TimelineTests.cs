@@ -37,9 +37,28 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
             return await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, 4));
         });
 
+        // Its organisers hear of it by email, once each; its partner does not.
+        await Site.AddStaffAsync("second.organiser@example.org");
+        await Site.AddStaffAsync("partner@example.org");
+        await Site.QueryAsync(async db =>
+        {
+            var ids = await db.StaffUsers.ToDictionaryAsync(u => u.Email!, u => u.Id);
+            db.CampaignMembers.AddRange(
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["organiser@example.org"], Role = StaffRoles.Organiser },
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["second.organiser@example.org"], Role = StaffRoles.Organiser },
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["partner@example.org"], Role = StaffRoles.Partner, HostId = campaign.Hosts[0].Id });
+            return await db.SaveChangesAsync();
+        });
+
         var job = Site.Services.GetRequiredService<MilestoneJob>();
         await Task.WhenAll(job.RecordCrossedAsync(), job.RecordCrossedAsync());
         await job.RecordCrossedAsync();
+
+        await TestSite.WaitUntilAsync(() => Site.QueryAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "the milestone emails are sent");
+        var emails = await Site.OutboxEmailsAsync(2);
+        Assert.Equal(["organiser@example.org", "second.organiser@example.org"], emails.Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
+        Assert.All(emails, e => Assert.Equal($"3 signatures: {campaign.Title}", e.Subject));
+        Assert.All(emails, e => Assert.Contains($"/staff/campaigns/{campaign.Id}/timeline", e.TextBody, StringComparison.Ordinal));
 
         var milestone = Assert.Single(await Site.QueryAsync(db => db.CampaignEvents.Where(e => e.CampaignId == campaign.Id).ToListAsync()));
         Assert.Equal((CampaignEventKind.Milestone, 3, firstDay.AddDays(1)), (milestone.Kind, milestone.Milestone!.Value, milestone.Day));
