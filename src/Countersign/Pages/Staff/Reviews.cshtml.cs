@@ -2,6 +2,7 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,10 @@ public sealed class ReviewsModel(CountersignDb db) : PageModel
     public sealed record Waiting(long ReviewId, string Kind, int CampaignId, string Title, DateTime SubmittedAt, string? SubmittedBy);
 
     public IReadOnlyList<Waiting> Queue { get; private set; } = [];
+
+    /// <summary>What the moderator just decided (set by the decision page before it sends them back here).</summary>
+    [TempData]
+    public string? Done { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Queue = await (
