@@ -86,14 +86,14 @@ public sealed class SuzieSignsAPetition
     }
 
     /// <summary>Waits for the ALTCHA widget to solve its challenge in a worker and fill in its form field.</summary>
-    private static async Task ProofOfWorkDoneAsync(IPage page)
+    internal static async Task ProofOfWorkDoneAsync(IPage page)
     {
         await page.WaitForFunctionAsync("() => document.querySelector('input[name=altcha]')?.value?.length > 0", null, new() { Timeout = 30_000 });
         await page.GetByText("Verified").First.WaitForAsync();
     }
 
     /// <summary>No WCAG 2.1 A/AA violations that axe-core can detect.</summary>
-    private static async Task ExpectAccessibleAsync(IPage page)
+    internal static async Task ExpectAccessibleAsync(IPage page)
     {
         var results = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
         Assert.NotEmpty(results.Passes);
