@@ -18,16 +18,19 @@ public static partial class UpdateSteps
 {
     private const string OrganiserEmail = "organiser@example.org";
 
-    /// <summary>A browser signed in (password and authenticator) as an organiser of <paramref name="campaign"/>.</summary>
-    public static async Task<HttpClient> SignedInOrganiserAsync(TestSite site, Campaign campaign)
+    /// <summary>A browser signed in (password and authenticator) as an organiser of the <paramref name="campaigns"/>.</summary>
+    public static async Task<HttpClient> SignedInOrganiserAsync(TestSite site, params Campaign[] campaigns)
     {
         var browser = await site.SignedInStaffAsync(OrganiserEmail);
         await site.QueryAsync(async db =>
         {
             var organiser = await db.StaffUsers.Where(u => u.Email == OrganiserEmail).Select(u => u.Id).SingleAsync();
-            if (!await db.CampaignMembers.AnyAsync(m => m.CampaignId == campaign.Id && m.StaffUserId == organiser))
+            foreach (var campaign in campaigns)
             {
-                db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, StaffUserId = organiser, Role = StaffRoles.Organiser });
+                if (!await db.CampaignMembers.AnyAsync(m => m.CampaignId == campaign.Id && m.StaffUserId == organiser))
+                {
+                    db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, StaffUserId = organiser, Role = StaffRoles.Organiser });
+                }
             }
 
             return await db.SaveChangesAsync();

@@ -404,7 +404,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         var draftCampaign = await site.AddCampaignAsync("not-yet", CampaignState.Draft);
         var campaign = await site.AddCampaignAsync();
         await UpdateSteps.AddSignerAsync(site, campaign, "reader@example.org", [campaign.Hosts[0].Id]);
-        var staff = await UpdateSteps.SignedInOrganiserAsync(site, campaign);
+        var staff = await UpdateSteps.SignedInOrganiserAsync(site, campaign, draftCampaign);
 
         var early = await UpdateSteps.PostAsync(staff, draftCampaign.Id, "new", "Publish", UpdateSteps.Form("Too early", draftCampaign.Hosts[0].Id, "Text"));
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
