@@ -43,6 +43,7 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
+        var pendingCommentsErased = await Erasure.ErasePendingCommentsAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
         var due = await db.Campaigns.AsNoTracking()
@@ -56,18 +57,18 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
             campaignsErased += await Erasure.ShredCampaignAsync(db, campaignKeys, campaignId, now, cancellationToken) ? 1 : 0;
         }
 
-        if (pendingErased == 0 && campaignsErased == 0)
+        if (pendingErased == 0 && campaignsErased == 0 && pendingCommentsErased == 0)
         {
             return null;
         }
 
-        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased, CampaignsErased = campaignsErased };
+        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased, CampaignsErased = campaignsErased, PendingCommentsErased = pendingCommentsErased };
         db.RetentionRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        LogErased(logger, pendingErased, campaignsErased);
+        LogErased(logger, pendingErased, pendingCommentsErased, campaignsErased);
         return run;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) never confirmed and the personal data of {Campaigns} ended campaign(s)")]
-    private static partial void LogErased(ILogger logger, int pending, int campaigns);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) and {PendingComments} comment(s) never confirmed, and the personal data of {Campaigns} ended campaign(s)")]
+    private static partial void LogErased(ILogger logger, int pending, int pendingComments, int campaigns);
 }
