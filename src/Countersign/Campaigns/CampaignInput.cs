@@ -19,8 +19,11 @@ public sealed partial class CampaignInput
     /// <summary>Signature counts to mark on the timeline, separated by commas or spaces.</summary>
     public string? Milestones { get; set; }
 
-    /// <summary>Whether the campaign takes comments (<see cref="Comments.CommentMode"/>): a setting, applied at once.</summary>
-    public string? CommentMode { get; set; } = Comments.CommentMode.Off;
+    /// <summary>
+    /// Whether the campaign takes comments (<see cref="Comments.CommentMode"/>): a setting, applied
+    /// at once. Absent from a post, it stays as it is (off for a new campaign).
+    /// </summary>
+    public string? CommentMode { get; set; }
 
     /// <summary>Why the wording of a published campaign changes (a typo, a broken link): kept in the audit log.</summary>
     public string? ChangeReason { get; set; }
@@ -89,7 +92,7 @@ public sealed partial class CampaignInput
             problems[nameof(Milestones)] = "Enter up to 10 whole numbers of signatures, separated by commas, like 10000, 75000.";
         }
 
-        if (!Comments.CommentMode.All.Contains(CommentMode ?? ""))
+        if (CommentMode is not null && !Comments.CommentMode.All.Contains(CommentMode))
         {
             problems[nameof(CommentMode)] = "Choose whether the campaign takes comments from the list.";
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
@@ -96,7 +97,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             Campaign = new Campaign { Slug = Input.Slug!, Title = "", Summary = "", CreatedAt = now, UpdatedAt = now };
             proposed.ApplyTo(Campaign);
             Campaign.Milestones = Input.ParsedMilestones()!;
-            Campaign.CommentMode = Input.CommentMode!;
+            Campaign.CommentMode = Input.CommentMode ?? CommentMode.Off;
             db.Campaigns.Add(Campaign);
             await db.SaveChangesAsync(cancellationToken);
 
@@ -338,13 +339,13 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
     /// </summary>
     private void SwitchComments(Campaign campaign, DateTime now)
     {
-        if (Input.CommentMode == campaign.CommentMode)
+        if (Input.CommentMode is not { } mode || mode == campaign.CommentMode)
         {
             return;
         }
 
-        db.Record(User, AuditAction.CommentModeChanged, campaign.Id, now, $"Comments: {campaign.CommentMode} → {Input.CommentMode}");
-        campaign.CommentMode = Input.CommentMode!;
+        db.Record(User, AuditAction.CommentModeChanged, campaign.Id, now, $"Comments: {campaign.CommentMode} → {mode}");
+        campaign.CommentMode = mode;
     }
 
     private async Task<bool> FindAsync(string id, CancellationToken cancellationToken)
