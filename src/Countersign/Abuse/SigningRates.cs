@@ -45,17 +45,22 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
             protector.KeyedHash("email-domain", Encoding.UTF8.GetBytes(registrable)).AsSpan(0, NetworkAddresses.HashSize).ToArray());
     }
 
-    /// <summary>Counts one signature and returns why it must be held, or null when every source is within its limits.</summary>
-    public string? Count(int campaignId, HashedSource? source, EmailDomain emailDomain)
+    /// <summary>Counts one signature (or comment) and returns why it must be held, or null when every source is within its limits.</summary>
+    /// <param name="act">
+    /// Signatures and comments are counted apart, under the same limits: someone who signs and then
+    /// comments a minute later is one of each, not two of either.
+    /// </param>
+    public string? Count(int campaignId, HashedSource? source, EmailDomain emailDomain, RatedAct act = RatedAct.Signature)
     {
         var now = clock.GetTimestamp() / clock.TimestampFrequency;
         PurgeFinishedWindows(now);
 
         // Every source is counted, even once another is over: each limit sees all the traffic.
-        var overAddress = source is not null && CountOne(new Source(campaignId, 'a', source.Address), _limits.PerAddress, now);
-        var overNetwork = source is not null && CountOne(new Source(campaignId, 'n', source.Network), _limits.PerNetwork, now);
+        var comment = act == RatedAct.Comment;
+        var overAddress = source is not null && CountOne(new Source(campaignId, comment ? 'A' : 'a', source.Address), _limits.PerAddress, now);
+        var overNetwork = source is not null && CountOne(new Source(campaignId, comment ? 'N' : 'n', source.Network), _limits.PerNetwork, now);
         var commonDomain = _commonDomains.Contains(emailDomain.Typed) || _commonDomains.Contains(emailDomain.Registrable);
-        var overDomain = !commonDomain && CountOne(new Source(campaignId, 'd', emailDomain.Key), _limits.PerEmailDomain, now);
+        var overDomain = !commonDomain && CountOne(new Source(campaignId, comment ? 'D' : 'd', emailDomain.Key), _limits.PerEmailDomain, now);
         return overAddress ? AddressReason : overNetwork ? NetworkReason : overDomain ? EmailDomainReason : null;
     }
 
@@ -120,6 +125,13 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
             return ++Count;
         }
     }
+}
+
+/// <summary>What a rate limit counts: signatures, or comments (each in its own windows).</summary>
+public enum RatedAct
+{
+    Signature,
+    Comment,
 }
 
 /// <summary>An email domain as typed (lower-case), its registrable domain, and its keyed hash.</summary>

@@ -51,9 +51,18 @@ public sealed class Campaign
     /// <summary>Confirmed signatures, kept up to date in the confirming transaction so pages never count rows.</summary>
     public int SignatureCount { get; set; }
 
+    /// <summary>Whether the campaign takes comments, and how they are moderated (<see cref="Countersign.Comments.CommentMode"/>).</summary>
+    public string CommentMode { get; set; } = Countersign.Comments.CommentMode.Off;
+
     /// <summary>Visible to everyone once launched: a withdrawn campaign that had signers stays readable, so they learn what became of it.</summary>
     public bool IsPublic => CampaignState.Public.Contains(State) || (State == CampaignState.Withdrawn && OpenedAt is not null);
     public bool AcceptsSignatures => State == CampaignState.Open;
+
+    /// <summary>Its page lists its visible comments (after it closes too, so the discussion stays readable).</summary>
+    public bool ShowsComments => CommentMode != Countersign.Comments.CommentMode.Off;
+
+    /// <summary>Its page offers the comment form: comments are on and the campaign is open.</summary>
+    public bool TakesComments => ShowsComments && AcceptsSignatures;
 
     /// <summary>An organiser sends a draft, or a rejected campaign they have mended, to the moderators.</summary>
     public void SubmitForReview() => MoveTo(CampaignState.InReview);

@@ -1,4 +1,6 @@
+using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -6,11 +8,11 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Countersign.Campaigns;
 
 /// <summary>
-/// Public campaigns by slug, with their rendered text and published updates, kept in memory for a few seconds: a viral
+/// Public campaigns by slug, with their rendered text, published updates and visible comments, kept in memory for a few seconds: a viral
 /// campaign is read on every signature, and its definition (unlike its counters) rarely changes.
-/// Staff edits and published updates forget the entry at once; other servers see an edit within <see cref="Lifetime"/>.
+/// Staff edits, published updates and comments forget the entry at once; other servers see a change within <see cref="Lifetime"/>.
 /// </summary>
-public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
+public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown, CampaignKeys campaignKeys)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
@@ -39,11 +41,37 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
                 campaign,
                 markdown.ToHtml(campaign.BodyMarkdown),
                 Timeline.Of(campaign, events),
-                updates.Select(u => new PublishedUpdate(u.Id, u.Title, u.HostName, DateTime.SpecifyKind(u.PublishedAt!.Value, DateTimeKind.Utc), u.BodyMarkdown, markdown.ToHtml(u.BodyMarkdown))).ToList());
+                updates.Select(u => new PublishedUpdate(u.Id, u.Title, u.HostName, DateTime.SpecifyKind(u.PublishedAt!.Value, DateTimeKind.Utc), u.BodyMarkdown, markdown.ToHtml(u.BodyMarkdown))).ToList(),
+                await VisibleCommentsAsync(db, campaign, cancellationToken));
             cache.Set(Key(slug), cached, Lifetime);
         }
 
         return cached!.Campaign.IsPublic ? cached : null;
+    }
+
+    /// <summary>The campaign's most recent published comments, decrypted once for every reader of the page; none while comments are off.</summary>
+    private async Task<IReadOnlyList<VisibleComment>> VisibleCommentsAsync(CountersignDb db, Campaign campaign, CancellationToken cancellationToken)
+    {
+        if (!campaign.ShowsComments)
+        {
+            return [];
+        }
+
+        var comments = await db.Comments.AsNoTracking()
+            .Where(c => c.CampaignId == campaign.Id && c.State == CommentState.Published)
+            .OrderByDescending(c => c.PublishedAt).ThenByDescending(c => c.Id)
+            .Take(Comment.ShownAtMost)
+            .Select(c => new { c.Id, c.NameCiphertext, c.TextCiphertext, c.PublishedAt })
+            .ToListAsync(cancellationToken);
+        if (comments.Count == 0)
+        {
+            // No key is made for a campaign that has nothing to decrypt.
+            return [];
+        }
+
+        var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
+        return comments.Select(c => new VisibleComment(c.Id, cipher.DecryptString(c.NameCiphertext), cipher.DecryptString(c.TextCiphertext),
+            DateTime.SpecifyKind(c.PublishedAt!.Value, DateTimeKind.Utc))).ToList();
     }
 
     /// <summary>A copy of the campaign with the count as committed now, for pages that show it.</summary>
@@ -59,7 +87,12 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown)
 }
 
 /// <param name="Updates">Its published updates, newest first, with their text rendered.</param>
-public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PublishedUpdate> Updates);
+/// <param name="Comments">Its most recent published comments, newest first (none while comments are off).</param>
+public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PublishedUpdate> Updates,
+    IReadOnlyList<VisibleComment> Comments);
+
+/// <summary>A published comment as the public pages show it: a name, a date and plain text, never an email.</summary>
+public sealed record VisibleComment(long Id, string Name, string Text, DateTime PublishedAt);
 
 /// <summary>A published update as the public pages show it.</summary>
 public sealed record PublishedUpdate(int Id, string Title, string HostName, DateTime PublishedAt, string BodyMarkdown, string BodyHtml);

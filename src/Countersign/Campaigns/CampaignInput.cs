@@ -19,6 +19,12 @@ public sealed partial class CampaignInput
     /// <summary>Signature counts to mark on the timeline, separated by commas or spaces.</summary>
     public string? Milestones { get; set; }
 
+    /// <summary>
+    /// Whether the campaign takes comments (<see cref="Comments.CommentMode"/>): a setting, applied
+    /// at once. Absent from a post, it stays as it is (off for a new campaign).
+    /// </summary>
+    public string? CommentMode { get; set; }
+
     /// <summary>Why the wording of a published campaign changes (a typo, a broken link): kept in the audit log.</summary>
     public string? ChangeReason { get; set; }
 
@@ -36,6 +42,7 @@ public sealed partial class CampaignInput
         Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
         Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         Milestones = string.Join(", ", campaign.Milestones.Select(m => m.ToString(CultureInfo.InvariantCulture))),
+        CommentMode = campaign.CommentMode,
     };
 
     /// <summary>Problems by field, as untranslated messages.</summary>
@@ -83,6 +90,11 @@ public sealed partial class CampaignInput
         if (ParsedMilestones() is not { Count: <= Campaign.MaxMilestones })
         {
             problems[nameof(Milestones)] = "Enter up to 10 whole numbers of signatures, separated by commas, like 10000, 75000.";
+        }
+
+        if (CommentMode is not null && !Comments.CommentMode.All.Contains(CommentMode))
+        {
+            problems[nameof(CommentMode)] = "Choose whether the campaign takes comments from the list.";
         }
 
         if ((ChangeReason ?? "").Length > ChangeReasonMaxLength)

@@ -45,6 +45,8 @@ public static class CampaignJson
             byCountry.Select(c => new CountryDocument(c.CountryCode, Countries.Name(c.CountryCode), c.Count)).ToList(),
             byDay.Select(d => new DayDocument(d.Day, d.Count)).ToList(),
             cached.Updates.Select(u => new UpdateDocument(u.Id, u.Title, u.HostName, u.PublishedAt, site.Value.Link($"c/{campaign.Slug}/updates/{u.Id}"), u.BodyMarkdown)).ToList(),
+            campaign.CommentMode,
+            cached.Comments.Select(c => new CommentDocument(c.Id, c.Name, c.PublishedAt, c.Text)).ToList(),
             DateTime.SpecifyKind(campaign.CreatedAt, DateTimeKind.Utc),
             DateTime.SpecifyKind(campaign.UpdatedAt, DateTimeKind.Utc)), JsonDefaults.Options);
     }
@@ -65,6 +67,8 @@ public static class CampaignJson
         IReadOnlyList<CountryDocument> SignaturesByCountry,
         IReadOnlyList<DayDocument> SignaturesByDay,
         IReadOnlyList<UpdateDocument> Updates,
+        string CommentMode,
+        IReadOnlyList<CommentDocument> Comments,
         DateTime CreatedAt,
         DateTime UpdatedAt);
 
@@ -77,5 +81,8 @@ public static class CampaignJson
     public sealed record DayDocument(DateOnly Date, int SignatureCount);
 
     /// <summary>A published update, newest first; its body is the organisers' Markdown.</summary>
+    /// <summary>A published comment, newest first: its author's name and plain text, never their email address.</summary>
+    public sealed record CommentDocument(long Id, string Name, DateTime PublishedAt, string Text);
+
     public sealed record UpdateDocument(int Id, string Title, string Host, DateTime PublishedAt, string Url, string Body);
 }

@@ -1,5 +1,6 @@
 using Countersign.Abuse;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
@@ -39,6 +40,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
     public DbSet<CampaignUpdate> CampaignUpdates => Set<CampaignUpdate>();
     public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
+    public DbSet<Comment> Comments => Set<Comment>();
 
     /// <summary>
     /// The database already holds this entity's current values (a single UPDATE wrote them):
@@ -68,6 +70,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             campaign.Property(c => c.RejectionReason).HasMaxLength(CampaignState.ReasonMaxLength);
             campaign.Property(c => c.Outcome).HasMaxLength(CampaignOutcome.MaxLength).HasDefaultValue(CampaignOutcome.Ongoing);
             campaign.Property(c => c.OutcomeText).HasMaxLength(CampaignOutcome.TextMaxLength);
+            campaign.Property(c => c.CommentMode).HasMaxLength(CommentMode.MaxLength).HasDefaultValue(CommentMode.Off);
             campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -206,6 +209,22 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             delivery.HasOne<CampaignUpdate>().WithMany().HasForeignKey(d => d.UpdateId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne<Signature>().WithMany().HasForeignKey(d => d.SignatureId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne(d => d.OutboxMessage).WithMany().HasForeignKey(d => d.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        builder.Entity<Comment>(comment =>
+        {
+            comment.Property(c => c.Locale).HasMaxLength(16);
+            comment.Property(c => c.State).HasMaxLength(CommentState.MaxLength);
+            comment.Property(c => c.HeldBecause).HasMaxLength(32);
+            comment.Property(c => c.ModerationReason).HasMaxLength(Comment.ReasonMaxLength);
+
+            // The campaign page lists a campaign's published comments, the moderators its waiting ones.
+            comment.HasIndex(c => new { c.CampaignId, c.State, c.PublishedAt });
+            comment.HasIndex(c => c.ConfirmationTokenHash);
+
+            // The retention job deletes comments never confirmed, by age.
+            comment.HasIndex(c => new { c.State, c.CreatedAt });
+            comment.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<StaffUser>(user =>

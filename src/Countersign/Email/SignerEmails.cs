@@ -21,6 +21,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     public const string ConfirmationKind = "confirmation";
     public const string AlreadySignedKind = "already-signed";
     public const string UpdateKind = "update";
+    public const string CommentConfirmationKind = "comment-confirmation";
 
     public MimeMessage Confirmation(Campaign campaign, string name, string address, byte[] emailKey, string token, string locale)
     {
@@ -34,6 +35,22 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
             EraseParagraph(campaign, emailKey),
             "— " + site.Value.Name);
         return Compose(address, name, t["Confirm your signature: {0}", campaign.Title], text);
+    }
+
+    /// <summary>The link that confirms a comment's email address; a pre-moderated comment then waits for a moderator.</summary>
+    public MimeMessage CommentConfirmation(Campaign campaign, string name, string address, string token, string locale)
+    {
+        using var language = new CultureScope(locale);
+        var text = string.Join("\n\n",
+            t["Hello {0},", name],
+            campaign.CommentMode == Comments.CommentMode.PreModerated
+                ? t["Thank you for your comment on “{0}”. Confirm your email address by opening this link; a moderator then reads your comment before it is published:", campaign.Title]
+                : t["Thank you for your comment on “{0}”. It is published once you confirm your email address by opening this link:", campaign.Title],
+            site.Value.Link($"comments/confirm/{token}"),
+            t["The link works for 7 days. If you did not write this comment, ignore this email: nothing is published and your details are deleted after 7 days."],
+            t["Your email address is never shown; your name and comment are."],
+            "— " + site.Value.Name);
+        return Compose(address, name, t["Confirm your comment: {0}", campaign.Title], text);
     }
 
     public MimeMessage AlreadySigned(Campaign campaign, string name, string address, byte[] emailKey, string locale)

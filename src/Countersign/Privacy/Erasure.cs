@@ -1,4 +1,5 @@
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Signing;
 using Countersign.Updates;
@@ -13,15 +14,20 @@ namespace Countersign.Privacy;
 /// stay true; its name, email, postcode, address hashes and token are gone, and its email key is
 /// replaced by random bytes, so nothing in the database says the address ever signed (and the
 /// person may sign again). A signature that counted stops counting in the same transaction.
+/// Comments hold nothing but what a person typed, so erasing one deletes it.
 /// </summary>
 public static class Erasure
 {
-    /// <summary>Erases one signature, named by its campaign and email key; false when there is none to erase.</summary>
+    /// <summary>
+    /// Erases one signature, named by its campaign and email key, and the comments made on the
+    /// campaign with the same address ("everything we hold about you"); false when there is no signature to erase.
+    /// </summary>
     public static async Task<bool> EraseAsync(CountersignDb db, int campaignId, byte[] emailKey, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, cancellationToken,
             ("@campaign", campaignId), ("@key", emailKey));
+        await db.Comments.Where(c => c.CampaignId == campaignId && c.EmailKey == emailKey).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await TruncateSqliteLogAsync(db, cancellationToken);
         return erased > 0;
@@ -49,6 +55,10 @@ public static class Erasure
             await CampaignKeys.ShredAsync(db, campaignId, cancellationToken);
             await UpdateDeliveries.SkipForCampaignAsync(db, campaignId, cancellationToken);
             await WipeWhereAsync(db, transaction, """ "CampaignId" = @campaign """, campaignId, cancellationToken);
+
+            // A comment is nothing but a person's words under their name: with the key gone it is
+            // unreadable anyway, and the row goes too.
+            await db.Comments.Where(c => c.CampaignId == campaignId).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -64,6 +74,18 @@ public static class Erasure
         var erased = await EraseWhereAsync(db, transaction, """ "State" = 'pending' AND "CreatedAt" < @before """, cancellationToken, ("@before", before));
         await transaction.CommitAsync(cancellationToken);
         await TruncateSqliteLogAsync(db, cancellationToken);
+        return erased;
+    }
+
+    /// <summary>Deletes every comment whose email was still not confirmed before <paramref name="before"/>; returns how many.</summary>
+    public static async Task<int> ErasePendingCommentsAsync(CountersignDb db, DateTime before, CancellationToken cancellationToken = default)
+    {
+        var erased = await db.Comments.Where(c => c.State == CommentState.Pending && c.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        if (erased > 0)
+        {
+            await TruncateSqliteLogAsync(db, cancellationToken);
+        }
+
         return erased;
     }
 

@@ -29,7 +29,8 @@ public sealed class RetentionOptions
 /// long expired, and the personal data of campaigns that ended long enough ago. Runs at start and then every <see cref="RetentionOptions.CheckEveryMinutes"/>;
 /// each pass that erased something is recorded for the staff's retention report.
 /// </summary>
-public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger)
+public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, CampaignCache campaigns, TimeProvider clock, IOptions<RetentionOptions> options,
+    ILogger<RetentionJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan? Period => options.Value.CheckEveryMinutes > 0 ? TimeSpan.FromMinutes(options.Value.CheckEveryMinutes) : null;
@@ -43,31 +44,37 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
+        var pendingCommentsErased = await Erasure.ErasePendingCommentsAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
         var due = await db.Campaigns.AsNoTracking()
             .Where(c => c.PersonalDataErasedAt == null && CampaignState.Ended.Contains(c.State)
                 && (c.DeliveredAt ?? c.ClosedAt) < endedBefore)
-            .Select(c => c.Id)
+            .Select(c => new { c.Id, c.Slug })
             .ToListAsync(cancellationToken);
         var campaignsErased = 0;
-        foreach (var campaignId in due)
+        foreach (var campaign in due)
         {
-            campaignsErased += await Erasure.ShredCampaignAsync(db, campaignKeys, campaignId, now, cancellationToken) ? 1 : 0;
+            if (await Erasure.ShredCampaignAsync(db, campaignKeys, campaign.Id, now, cancellationToken))
+            {
+                // Its comments went with the rest: this server's copy of its page must not show them.
+                campaigns.Forget(campaign.Slug);
+                campaignsErased++;
+            }
         }
 
-        if (pendingErased == 0 && campaignsErased == 0)
+        if (pendingErased == 0 && campaignsErased == 0 && pendingCommentsErased == 0)
         {
             return null;
         }
 
-        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased, CampaignsErased = campaignsErased };
+        var run = new RetentionRun { RanAt = now, PendingErased = pendingErased, CampaignsErased = campaignsErased, PendingCommentsErased = pendingCommentsErased };
         db.RetentionRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        LogErased(logger, pendingErased, campaignsErased);
+        LogErased(logger, pendingErased, pendingCommentsErased, campaignsErased);
         return run;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) never confirmed and the personal data of {Campaigns} ended campaign(s)")]
-    private static partial void LogErased(ILogger logger, int pending, int campaigns);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) and {PendingComments} comment(s) never confirmed, and the personal data of {Campaigns} ended campaign(s)")]
+    private static partial void LogErased(ILogger logger, int pending, int pendingComments, int campaigns);
 }

@@ -11,4 +11,7 @@ public sealed class RetentionRun
 
     /// <summary>Campaigns whose signers' personal data was crypto-shredded, <see cref="RetentionOptions.EndedCampaignMonths"/> after they ended.</summary>
     public int CampaignsErased { get; set; }
+
+    /// <summary>Comments whose email was never confirmed within <see cref="RetentionOptions.PendingDays"/>, deleted.</summary>
+    public int PendingCommentsErased { get; set; }
 }

@@ -41,15 +41,18 @@ public sealed class BotChecks(PersonalDataProtector protector, TimeProvider cloc
     }
 
     /// <summary>Why this submission looks scripted (an invalidation reason), or null when it does not.</summary>
-    public string? Suspicion(SignatureForm form)
+    public string? Suspicion(SignatureForm form) => Suspicion(form.Website, form.Started);
+
+    /// <summary>Why a submission of any of our forms looks scripted, from its honeypot field and its stamp; null when it does not.</summary>
+    public string? Suspicion(string? honeypot, string? stamp)
     {
-        if (!string.IsNullOrEmpty(form.Website))
+        if (!string.IsNullOrEmpty(honeypot))
         {
             return HoneypotReason;
         }
 
         // A missing or forged stamp counts as too fast: only a form we handed out carries a valid one.
-        return SecondsSinceIssued(form.Started) is { } seconds && seconds >= options.Value.MinimumSecondsToFill ? null : TooFastReason;
+        return SecondsSinceIssued(stamp) is { } seconds && seconds >= options.Value.MinimumSecondsToFill ? null : TooFastReason;
     }
 
     private double? SecondsSinceIssued(string? stamp)

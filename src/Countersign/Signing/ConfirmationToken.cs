@@ -32,6 +32,12 @@ public static class ConfirmationToken
         return Base64Url(protector.KeyedHash("confirmation-token", data));
     }
 
+    /// <summary>
+    /// A random token of the same form, for what a person may send more than once on purpose (a
+    /// second comment): each gets its own link, and nothing needs deriving again.
+    /// </summary>
+    public static string NewRandom() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     /// <summary>Tokens we issue are 43 URL-safe characters; anything else is not worth a lookup.</summary>

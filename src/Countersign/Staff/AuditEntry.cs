@@ -52,6 +52,10 @@ public static class AuditAction
     public const string SignaturesReleased = "signatures.released";
     public const string UpdatePublished = "update.published";
     public const string UpdateSent = "update.sent";
+    public const string CommentModeChanged = "comments.mode";
+    public const string CommentPublished = "comment.published";
+    public const string CommentHidden = "comment.hidden";
+    public const string CommentRestored = "comment.restored";
 
     /// <summary>The audit action for a campaign moving into a state.</summary>
     public static string ForMoveTo(string state) => state switch

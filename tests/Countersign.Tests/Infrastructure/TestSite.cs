@@ -382,6 +382,14 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return match.Groups["path"].Value;
     }
 
+    /// <summary>The path of the confirmation link in a comment's email, e.g. /comments/confirm/abc...</summary>
+    public static string CommentConfirmationPath(MimeMessage message)
+    {
+        var match = CommentConfirmationLink().Match(message.TextBody ?? "");
+        Assert.True(match.Success, $"No comment confirmation link in the email '{message.Subject}'.");
+        return match.Groups["path"].Value;
+    }
+
     /// <summary>The path of the erase link every email to a signer ends with, e.g. /erase/abc...</summary>
     public static string ErasePath(MimeMessage message)
     {
@@ -434,6 +442,13 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             form.Add(new("Input.Started", FormStamp(html)));
         }
 
+        // The comment form carries its own stamp.
+        if (CommentStampField().Match(html) is { Success: true } commentStamp && form.Any(field => field.Key.StartsWith("Comment.", StringComparison.Ordinal))
+            && !form.Any(field => field.Key == "Comment.Started"))
+        {
+            form.Add(new("Comment.Started", WebUtility.HtmlDecode(commentStamp.Groups["stamp"].Value)));
+        }
+
         if (ProofOfWorkWidget().Match(html) is { Success: true } widget && !form.Any(field => field.Key == ProofOfWork.FormField))
         {
             form.Add(new(ProofOfWork.FormField, await ProofOfWorkSolver.FetchAndSolveAsync(client, widget.Groups["path"].Value)));
@@ -461,6 +476,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/confirm/[A-Za-z0-9_-]{43})")]
     private static partial Regex ConfirmationLink();
 
+    [GeneratedRegex(@"https?://[^/\s]+(?<path>/comments/confirm/[A-Za-z0-9_-]{43})")]
+    private static partial Regex CommentConfirmationLink();
+
     [GeneratedRegex(@"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)")]
     private static partial Regex EraseLink();
 
@@ -469,6 +487,9 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     [GeneratedRegex("type=\"hidden\" name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex FormStampField();
+
+    [GeneratedRegex("type=\"hidden\" name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"")]
+    private static partial Regex CommentStampField();
 
     [GeneratedRegex("data-testid=\"authenticator-key\">(?<key>[A-Z2-7 ]+)</code>")]
     private static partial Regex AuthenticatorKeyField();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
@@ -42,6 +44,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ($"/staff/campaigns/{id}/updates/new", [Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/supporters", [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/review", [Visitor.Moderator, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/comments", [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
             ("/staff/reviews", [Visitor.Moderator, Visitor.Admin]),
             ("/staff/users", [Visitor.Admin]),
             ("/staff/outbox", [Visitor.Admin]),
@@ -74,8 +77,13 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
     {
         var (campaign, visitors) = await TeamAsync();
         var id = campaign.Id;
+        var waitingComment = (await CommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var shownComment = (await CommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
         {
+            // Organisers read their campaign's comments; only moderators and admins decide.
+            ("publish a comment", $"/staff/campaigns/{id}/comments?handler=Publish", [new("commentId", waitingComment)], [Visitor.Moderator, Visitor.Admin]),
+            ("hide a comment", $"/staff/campaigns/{id}/comments?handler=Hide", [new("commentId", shownComment), new("Reason", "Off topic")], [Visitor.Moderator, Visitor.Admin]),
             ("add to the timeline", $"/staff/campaigns/{id}/timeline?handler=Add",
                 [new("Input.Kind", CampaignEventKind.News), new("Input.Day", "2026-11-01"), new("Input.Text", "A march in front of the fund's office.")],
                 [Visitor.Organiser, Visitor.Admin]),
@@ -178,6 +186,32 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Contains("A campaign keeps at least one organiser.", WebUtility.HtmlDecode(await last.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal([AuditAction.RoleGranted, AuditAction.RoleRevoked],
             await Site.QueryAsync(db => db.AuditEntries.Where(e => e.Action.StartsWith("role.")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
+    }
+
+    /// <summary>A confirmed comment on the campaign, stored as the comment form would store it; returns its id.</summary>
+    private async Task<long> CommentAsync(int campaignId, string state)
+    {
+        var cipher = await Site.Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaignId);
+        var now = Site.Clock.GetUtcNow().UtcDateTime;
+        var comment = new Comment
+        {
+            CampaignId = campaignId,
+            NameCiphertext = cipher.Encrypt("Leïla"),
+            EmailCiphertext = cipher.Encrypt("leila@example.org"),
+            EmailKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            TextCiphertext = cipher.Encrypt("Divest now."),
+            Locale = "en",
+            State = state,
+            CreatedAt = now,
+            ConfirmedAt = now,
+            PublishedAt = state == CommentState.Published ? now : null,
+        };
+        await Site.QueryAsync(db =>
+        {
+            db.Comments.Add(comment);
+            return db.SaveChangesAsync();
+        });
+        return comment.Id;
     }
 
     /// <summary>A campaign with an organiser and a partner for its first host, another campaign with its own organiser, and an admin.</summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Countersign.Abuse;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Email;
 using Countersign.Privacy;
@@ -9,11 +10,12 @@ using Countersign.Signing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Campaigns;
 
-/// <summary>The campaign page and its signing form.</summary>
+/// <summary>The campaign page, its signing form, and its comments with their form.</summary>
 public sealed class ShowModel(
     CountersignDb db,
     SignatureIntake intake,
@@ -41,6 +43,21 @@ public sealed class ShowModel(
 
     [BindProperty]
     public SignatureForm Input { get; set; } = new();
+
+    /// <summary>Its published comments, newest first (none while comments are off).</summary>
+    public IReadOnlyList<VisibleComment> VisibleComments { get; private set; } = [];
+
+    [BindProperty]
+    public CommentForm Comment { get; set; } = new();
+
+    /// <summary>Why the comment form was refused as a whole (comments off, the campaign closed).</summary>
+    public string? CommentRefusal { get; private set; }
+
+    /// <summary>The database could not take the comment just now: the page asks to press Post again.</summary>
+    public bool CommentBusy { get; private set; }
+
+    /// <summary>The form field of the comment form's proof-of-work problem, if any.</summary>
+    public const string CommentProofOfWorkField = "CommentProofOfWork";
 
     /// <summary>Whether the form carries the proof-of-work widget.</summary>
     public bool AsksForProofOfWork => proofOfWork.Enabled;
@@ -88,7 +105,7 @@ public sealed class ShowModel(
         // Checked only once the rest is right: checking spends the challenge, and a person
         // correcting a field should not have to wait for a new one.
         SpentChallenge? spent = null;
-        var suspicion = ModelState.IsValid ? CheckProofOfWork(out spent) : null;
+        var suspicion = ModelState.IsValid ? CheckProofOfWork(ProofOfWorkField, out spent) : null;
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
@@ -119,12 +136,107 @@ public sealed class ShowModel(
     }
 
     /// <summary>
+    /// A comment goes through the signing form's checks: the flood limiter (it is on every request),
+    /// the proof of work, the honeypot and form stamp, and the per-source rate limits, which hold a
+    /// comment for a moderator rather than refuse it. A comment a bot check catches is answered
+    /// like any other but not kept at all: nobody will ever confirm it, so there is nothing to hold.
+    /// </summary>
+    public async Task<IActionResult> OnPostCommentAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(slug, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        if (!Campaign.TakesComments)
+        {
+            CommentRefusal = Campaign.AcceptsSignatures ? t["This campaign does not take comments."] : t["This campaign is closed and no longer takes comments."];
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return await ShowPageAsync(cancellationToken);
+        }
+
+        foreach (var (field, problem) in Comment.Validate())
+        {
+            ModelState.AddModelError($"{nameof(Comment)}.{field}", t[problem]);
+        }
+
+        SpentChallenge? spent = null;
+        var suspicion = ModelState.IsValid ? CheckProofOfWork(CommentProofOfWorkField, out spent) : null;
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return await ShowPageAsync(cancellationToken);
+        }
+
+        try
+        {
+            await StoreCommentAsync(suspicion ?? bots.Suspicion(Comment.Website, Comment.Started), spent, cancellationToken);
+        }
+        catch (DbException)
+        {
+            CommentBusy = true;
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return await ShowPageAsync(cancellationToken);
+        }
+
+        outbox.WakeSender();
+        return RedirectToPage("/Comments/CheckEmail", new { slug = Campaign.Slug });
+    }
+
+    /// <summary>
+    /// Stores the comment, encrypted with the campaign's key, and its confirmation email in one
+    /// transaction, with the proof of work recorded as spent (on every server of the database).
+    /// </summary>
+    private async Task StoreCommentAsync(string? suspicion, SpentChallenge? spent, CancellationToken cancellationToken)
+    {
+        var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
+        var heldBecause = rates.Count(Campaign.Id, source, rates.DomainOf(Comment.TrimmedEmail), RatedAct.Comment);
+        var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (spent is not null)
+        {
+            var rows = new SignatureRows(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+            if ((await rows.SpendAsync([spent], now, purgeExpired: false, cancellationToken)).Count > 0)
+            {
+                suspicion = BotChecks.ReplayedReason;
+            }
+        }
+
+        if (suspicion is null)
+        {
+            var token = ConfirmationToken.NewRandom();
+            var locale = CultureInfo.CurrentUICulture.Name;
+            db.Comments.Add(new Countersign.Comments.Comment
+            {
+                CampaignId = Campaign.Id,
+                NameCiphertext = cipher.Encrypt(Comment.TrimmedName),
+                EmailCiphertext = cipher.Encrypt(Comment.TrimmedEmail),
+                EmailKey = protector.EmailKey(EmailAddress.Normalise(Comment.TrimmedEmail)),
+                TextCiphertext = cipher.Encrypt(Comment.TrimmedText),
+                Locale = locale,
+                HeldBecause = heldBecause,
+                CreatedAt = now,
+                ConfirmationTokenHash = ConfirmationToken.Hash(token),
+                ConfirmationTokenExpiresAt = ConfirmationToken.ExpiryFrom(now),
+            });
+            outbox.Add(db, SignerEmails.CommentConfirmationKind, emails.CommentConfirmation(Campaign, Comment.TrimmedName, Comment.TrimmedEmail, token, locale));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// A missing, forged or expired proof of work is a problem the person can fix (their browser
     /// solves a new challenge); a solution used before is a script's, or a double click, and is
     /// answered like any signature but stored invalidated.
     /// </summary>
-    private string? CheckProofOfWork(out SpentChallenge? spent)
+    private string? CheckProofOfWork(string field, out SpentChallenge? spent)
     {
+        var button = field == ProofOfWorkField ? t["Sign"] : t["Post comment"];
         spent = null;
         if (!proofOfWork.Enabled)
         {
@@ -138,10 +250,10 @@ public sealed class ShowModel(
             case ProofOfWorkResult.Replayed:
                 return BotChecks.ReplayedReason;
             case ProofOfWorkResult.Expired:
-                ModelState.AddModelError(ProofOfWorkField, t["The anti-spam check expired while the page was open. It has started again: press Sign once it shows as done."]);
+                ModelState.AddModelError(field, t["The anti-spam check expired while the page was open. It has started again: press {0} once it shows as done.", button]);
                 return null;
             default:
-                ModelState.AddModelError(ProofOfWorkField, t["Wait a moment for the anti-spam check to finish (it runs in your browser, no data leaves it), then press Sign again."]);
+                ModelState.AddModelError(field, t["Wait a moment for the anti-spam check to finish (it runs in your browser, no data leaves it), then press {0} again.", button]);
                 return null;
         }
     }
@@ -207,6 +319,7 @@ public sealed class ShowModel(
         BodyHtml = cached.BodyHtml;
         Timeline = cached.Timeline;
         Updates = cached.Updates;
+        VisibleComments = cached.Comments;
         return true;
     }
 
@@ -215,6 +328,7 @@ public sealed class ShowModel(
     {
         // A form shown again keeps the time it was first handed out, like the rest of what was typed.
         Input.Started ??= bots.IssueStamp();
+        Comment.Started ??= bots.IssueStamp();
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
         return Page();
     }

@@ -19,7 +19,7 @@ public enum EraseOutcome
 /// The page the erase link in every email opens. Like confirming, opening it changes nothing (mail
 /// scanners follow links); the button erases the signature and everything personal about it.
 /// </summary>
-public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector) : PageModel
+public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector, CampaignCache campaigns) : PageModel
 {
     public EraseOutcome Outcome { get; private set; } = EraseOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
@@ -36,6 +36,12 @@ public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector
             && await Erasure.EraseAsync(db, named.CampaignId, named.EmailKey, cancellationToken))
         {
             Outcome = EraseOutcome.Erased;
+
+            // Their comments went with the signature: the page must not keep showing them.
+            if (Campaign is not null)
+            {
+                campaigns.Forget(Campaign.Slug);
+            }
         }
 
         return Shown();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
@@ -96,6 +97,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             Campaign = new Campaign { Slug = Input.Slug!, Title = "", Summary = "", CreatedAt = now, UpdatedAt = now };
             proposed.ApplyTo(Campaign);
             Campaign.Milestones = Input.ParsedMilestones()!;
+            Campaign.CommentMode = Input.CommentMode ?? CommentMode.Off;
             db.Campaigns.Add(Campaign);
             await db.SaveChangesAsync(cancellationToken);
 
@@ -253,6 +255,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         campaign.Milestones = Input.ParsedMilestones()!;
         campaign.UpdatedAt = now;
         db.Record(User, AuditAction.CampaignEdited, campaign.Id, now);
+        SwitchComments(campaign, now);
         Done = t["Saved."];
         return null;
     }
@@ -308,6 +311,7 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
                 $"Goal {proposed.Goal}, deadline {proposed.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}, milestones {string.Join(", ", milestones)}"));
         }
 
+        SwitchComments(campaign, now);
         if (asksDifferently)
         {
             // The proposal carries the wording as saved now, so the moderators read the whole page they approve.
@@ -327,6 +331,21 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         campaign.UpdatedAt = now;
         Done = notices.Count > 0 ? string.Join(' ', notices) : t["Saved."];
         return null;
+    }
+
+    /// <summary>
+    /// Comments are a setting, like the goal: they change nothing a signer signed, so they apply at
+    /// once, on a published campaign too, with their own audit entry.
+    /// </summary>
+    private void SwitchComments(Campaign campaign, DateTime now)
+    {
+        if (Input.CommentMode is not { } mode || mode == campaign.CommentMode)
+        {
+            return;
+        }
+
+        db.Record(User, AuditAction.CommentModeChanged, campaign.Id, now, $"Comments: {campaign.CommentMode} → {mode}");
+        campaign.CommentMode = mode;
     }
 
     private async Task<bool> FindAsync(string id, CancellationToken cancellationToken)

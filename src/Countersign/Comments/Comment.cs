@@ -1,0 +1,77 @@
+namespace Countersign.Comments;
+
+/// <summary>
+/// One person's comment on a campaign. Everything they typed (name, email, text) is stored only
+/// encrypted with the campaign's key, like a signature, so crypto-shredding the campaign erases
+/// it everywhere, old copies included; the erasure also deletes the rows. The email key (a keyed
+/// hash of the normalised address) lets a signer who erases their signature take their comments too.
+/// </summary>
+public sealed class Comment
+{
+    public const int NameMaxLength = Signing.Signature.NameMaxLength;
+    public const int TextMaxLength = 2_000;
+    public const int ReasonMaxLength = 500;
+
+    /// <summary>The most recent visible comments a campaign page (and its JSON) lists.</summary>
+    public const int ShownAtMost = 200;
+
+    public long Id { get; set; }
+    public int CampaignId { get; set; }
+    public required byte[] NameCiphertext { get; set; }
+    public required byte[] EmailCiphertext { get; set; }
+    public required byte[] EmailKey { get; set; }
+    public required byte[] TextCiphertext { get; set; }
+    public required string Locale { get; set; }
+    public string State { get; set; } = CommentState.Pending;
+
+    /// <summary>
+    /// Why a confirmed comment waits for a moderator even on a post-moderated campaign (a rate
+    /// limit's reason, see <see cref="Abuse.SigningRates"/>); null when it never had to.
+    /// </summary>
+    public string? HeldBecause { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ConfirmedAt { get; set; }
+
+    /// <summary>When it first became visible: the date the campaign page shows.</summary>
+    public DateTime? PublishedAt { get; set; }
+
+    /// <summary>SHA-256 of the confirmation token; the token itself exists only in the email.</summary>
+    public byte[]? ConfirmationTokenHash { get; set; }
+    public DateTime? ConfirmationTokenExpiresAt { get; set; }
+
+    /// <summary>The last moderator's decision: who, when, and the reason given for a hide or a restore.</summary>
+    public int? ModeratedBy { get; set; }
+    public DateTime? ModeratedAt { get; set; }
+    public string? ModerationReason { get; set; }
+}
+
+/// <summary>A comment's states: its email not yet confirmed, waiting for a moderator, shown, or hidden by a moderator.</summary>
+public static class CommentState
+{
+    public const string Pending = "pending";
+    public const string Waiting = "waiting";
+    public const string Published = "published";
+    public const string Hidden = "hidden";
+
+    public const int MaxLength = 16;
+}
+
+/// <summary>
+/// Whether a campaign takes comments, and whether a moderator reads each one before it shows
+/// (pre-moderated) or may hide it after (post-moderated). Off by default: comments need someone to watch them.
+/// </summary>
+public static class CommentMode
+{
+    public const string Off = "off";
+    public const string PreModerated = "pre-moderated";
+    public const string PostModerated = "post-moderated";
+
+    public const int MaxLength = 16;
+
+    public static readonly IReadOnlyList<string> All = [Off, PreModerated, PostModerated];
+
+    /// <summary>The state a comment takes once its email is confirmed.</summary>
+    public static string StateOnConfirming(string mode, string? heldBecause) =>
+        mode == PostModerated && heldBecause is null ? CommentState.Published : CommentState.Waiting;
+}
