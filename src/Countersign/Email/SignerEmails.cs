@@ -38,7 +38,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     }
 
     /// <summary>The link that confirms a comment's email address; a pre-moderated comment then waits for a moderator.</summary>
-    public MimeMessage CommentConfirmation(Campaign campaign, string name, string address, string token, string locale)
+    public MimeMessage CommentConfirmation(Campaign campaign, string name, string address, byte[] emailKey, string token, string locale)
     {
         using var language = new CultureScope(locale);
         var text = string.Join("\n\n",
@@ -49,6 +49,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
             site.Value.Link($"comments/confirm/{token}"),
             t["The link works for 7 days. If you did not write this comment, ignore this email: nothing is published and your details are deleted after 7 days."],
             t["Your email address is never shown; your name and comment are."],
+            t["Changed your mind? You can delete your comments and everything we hold about you at any time: {0}", EraseLinkFor(campaign, emailKey)],
             "— " + site.Value.Name);
         return Compose(address, name, t["Confirm your comment: {0}", campaign.Title], text);
     }

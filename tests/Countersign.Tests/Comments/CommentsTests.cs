@@ -387,6 +387,29 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain("Nobody asked us", page, StringComparison.Ordinal);
         Assert.Contains("Another voice", page, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Should_let_someone_who_only_commented_delete_their_comments_from_the_link_in_the_email()
+    {
+        var campaign = await CampaignWithCommentsAsync(CommentMode.PostModerated);
+        await CommentAndConfirmAsync(campaign);
+        await CommentAndConfirmAsync(campaign, email: "someone.else@example.org", text: "Another voice", emailsBefore: 1);
+        var commentEmail = (await Site.OutboxEmailsAsync(2)).Single(m => m.To.Mailboxes.Single().Address == Email);
+
+        var erase = TestSite.ErasePath(commentEmail);
+        var offer = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(erase));
+        Assert.Contains("You are about to delete your comments on", offer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Erase my signature", offer, StringComparison.Ordinal);
+        var done = await TestSite.PostFormAsync(Site.Browser(), erase, []);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Contains("are deleted, with your name and email address.", WebUtility.HtmlDecode(await done.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        var page = await PublicPageAsync(campaign);
+        Assert.DoesNotContain("Nobody asked us", page, StringComparison.Ordinal);
+        Assert.Contains("Another voice", page, StringComparison.Ordinal);
+        Assert.Equal(1, await Site.QueryAsync(db => db.Comments.CountAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(erase)).StatusCode);
+    }
 }
 
 public sealed class CommentsOnSqlite() : CommentsTests(DatabaseProvider.Sqlite);

@@ -209,12 +209,13 @@ public sealed class ShowModel(
         {
             var token = ConfirmationToken.NewRandom();
             var locale = CultureInfo.CurrentUICulture.Name;
+            var emailKey = protector.EmailKey(EmailAddress.Normalise(Comment.TrimmedEmail));
             db.Comments.Add(new Countersign.Comments.Comment
             {
                 CampaignId = Campaign.Id,
                 NameCiphertext = cipher.Encrypt(Comment.TrimmedName),
                 EmailCiphertext = cipher.Encrypt(Comment.TrimmedEmail),
-                EmailKey = protector.EmailKey(EmailAddress.Normalise(Comment.TrimmedEmail)),
+                EmailKey = emailKey,
                 TextCiphertext = cipher.Encrypt(Comment.TrimmedText),
                 Locale = locale,
                 HeldBecause = heldBecause,
@@ -222,7 +223,7 @@ public sealed class ShowModel(
                 ConfirmationTokenHash = ConfirmationToken.Hash(token),
                 ConfirmationTokenExpiresAt = ConfirmationToken.ExpiryFrom(now),
             });
-            outbox.Add(db, SignerEmails.CommentConfirmationKind, emails.CommentConfirmation(Campaign, Comment.TrimmedName, Comment.TrimmedEmail, token, locale));
+            outbox.Add(db, SignerEmails.CommentConfirmationKind, emails.CommentConfirmation(Campaign, Comment.TrimmedName, Comment.TrimmedEmail, emailKey, token, locale));
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -17,12 +17,17 @@ public enum EraseOutcome
 
 /// <summary>
 /// The page the erase link in every email opens. Like confirming, opening it changes nothing (mail
-/// scanners follow links); the button erases the signature and everything personal about it.
+/// scanners follow links); the button erases the signature and everything personal about it. A
+/// comment's confirmation email carries the same link, so someone who commented without signing
+/// can delete their comments too.
 /// </summary>
 public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector, CampaignCache campaigns) : PageModel
 {
     public EraseOutcome Outcome { get; private set; } = EraseOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
+
+    /// <summary>Whether the link's address signed the campaign, or only commented on it.</summary>
+    public bool HasSignature { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
@@ -32,9 +37,10 @@ public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken cancellationToken)
     {
-        if (await InspectAsync(token, cancellationToken) is { } named
-            && await Erasure.EraseAsync(db, named.CampaignId, named.EmailKey, cancellationToken))
+        if (await InspectAsync(token, cancellationToken) is { } named)
         {
+            // False only when there was no signature, or it went a moment ago: either way nothing is left.
+            await Erasure.EraseAsync(db, named.CampaignId, named.EmailKey, cancellationToken);
             Outcome = EraseOutcome.Erased;
 
             // Their comments went with the signature: the page must not keep showing them.
@@ -53,7 +59,7 @@ public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector
         return Page();
     }
 
-    /// <summary>The signature the link names, when the link is genuine and the signature not yet erased.</summary>
+    /// <summary>The signature (or comments) the link names, when the link is genuine and something is left to erase.</summary>
     private async Task<(int CampaignId, byte[] EmailKey)?> InspectAsync(string token, CancellationToken cancellationToken)
     {
         if (EraseLink.Read(protector, token) is not { } named)
@@ -62,7 +68,8 @@ public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector
         }
 
         var (campaignId, emailKey) = named;
-        if (!await db.Signatures.AnyAsync(s => s.CampaignId == campaignId && s.EmailKey == emailKey && s.State != SignatureState.Erased, cancellationToken))
+        HasSignature = await db.Signatures.AnyAsync(s => s.CampaignId == campaignId && s.EmailKey == emailKey && s.State != SignatureState.Erased, cancellationToken);
+        if (!HasSignature && !await db.Comments.AnyAsync(c => c.CampaignId == campaignId && c.EmailKey == emailKey, cancellationToken))
         {
             return null;
         }
