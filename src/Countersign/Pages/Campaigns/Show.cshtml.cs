@@ -135,7 +135,8 @@ public sealed class ShowModel(
 
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
         // so nobody can learn from it whether an address has signed; the email tells the owner.
-        return SponsorToken is null ? RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug }) : Redirect($"/{Campaign.SponsorPath}/check-email");
+        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
+        return Redirect(SponsorToken is null ? $"/c/{Campaign.Slug}/check-email" : $"/{Campaign.SponsorPath}/check-email");
     }
 
     /// <summary>

@@ -62,7 +62,8 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, Spons
             await sponsors.SendToReviewSoonAsync(Campaign.Id);
         }
 
-        return Campaign.IsPublic ? RedirectToPage("/Signing/Thanks", new { slug = Campaign.Slug }) : Redirect($"/{Campaign.SponsorPath}/thanks");
+        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
+        return Redirect(Campaign.IsPublic ? $"/c/{Campaign.Slug}/thanks" : $"/{Campaign.SponsorPath}/thanks");
     }
 
     private IActionResult Shown()
