@@ -163,11 +163,14 @@ public sealed class Campaign
         DeliveredAt ??= now;
     }
 
-    /// <summary>The organisers give up the campaign; an open one stops taking signatures.</summary>
+    /// <summary>
+    /// The organisers give up the campaign; an open one stops taking signatures. So does one that gathered supporting
+    /// signatures: its closing date starts the retention clock of their signers' data.
+    /// </summary>
     public void Withdraw(DateTime now)
     {
         MoveTo(CampaignState.Withdrawn);
-        if (OpenedAt is not null)
+        if (OpenedAt is not null || SponsorToken is not null)
         {
             ClosedAt ??= now;
         }

@@ -139,6 +139,12 @@ public sealed class CampaignStateTests
         Assert.False(neverOpened.IsPublic);
         Assert.Null(neverOpened.ClosedAt);
 
+        // Supporters signed it: it stays unseen, but its closing starts the clock of their data's retention.
+        var sponsored = NewCampaign().WalkTo(CampaignState.Sponsoring, Now);
+        sponsored.Withdraw(Now.AddDays(2));
+        Assert.False(sponsored.IsPublic);
+        Assert.Equal(Now.AddDays(2), sponsored.ClosedAt);
+
         var opened = NewCampaign().WalkTo(CampaignState.Open, Now);
         opened.Withdraw(Now.AddDays(3));
         Assert.True(opened.IsPublic);
