@@ -1,3 +1,7 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Countersign.Campaigns;
 
 /// <summary>One cause with its asks, its hosts and its public counters.</summary>
@@ -48,6 +52,16 @@ public sealed class Campaign
     /// <summary>When its signers' personal data was erased (crypto-shredded); the counts stay.</summary>
     public DateTime? PersonalDataErasedAt { get; set; }
 
+    /// <summary>
+    /// The secret part of the campaign's sponsor link (/c/{slug}/sponsor/{token}), made when it first goes to its
+    /// supporters and kept afterwards, so a link shared before a rejection works again once the campaign is mended.
+    /// </summary>
+    public string? SponsorToken { get; private set; }
+    public const int SponsorTokenMaxLength = 32;
+
+    /// <summary>The sponsor link's path, without its leading slash, once the campaign has one.</summary>
+    public string? SponsorPath => SponsorToken is null ? null : $"c/{Slug}/sponsor/{SponsorToken}";
+
     /// <summary>Confirmed signatures, kept up to date in the confirming transaction so pages never count rows.</summary>
     public int SignatureCount { get; set; }
 
@@ -64,8 +78,67 @@ public sealed class Campaign
     /// <summary>Its page offers the comment form: comments are on and the campaign is open.</summary>
     public bool TakesComments => ShowsComments && AcceptsSignatures;
 
-    /// <summary>An organiser sends a draft, or a rejected campaign they have mended, to the moderators.</summary>
-    public void SubmitForReview() => MoveTo(CampaignState.InReview);
+    /// <summary>
+    /// An organiser sends a draft, or a rejected campaign they have mended, to the moderators. When the site asks
+    /// for supporting signatures first (<paramref name="sponsorsNeeded"/> above zero) and the campaign has fewer
+    /// confirmed signatures than that, it goes to its supporters instead; signatures confirmed before a rejection
+    /// still count, so a mended campaign with enough of them goes straight to the moderators.
+    /// </summary>
+    public void SubmitForReview(int sponsorsNeeded = 0)
+    {
+        if (State is not (CampaignState.Draft or CampaignState.Rejected))
+        {
+            // From sponsoring, only Countersign moves it on (EndSponsoring), once enough supporters have signed.
+            throw new IllegalTransitionException(State, CampaignState.InReview);
+        }
+
+        if (HasSponsors(sponsorsNeeded))
+        {
+            MoveTo(CampaignState.InReview);
+        }
+        else
+        {
+            SeekSponsors();
+        }
+    }
+
+    /// <summary>The campaign waits, unseen by the public, for supporting signatures through its sponsor link.</summary>
+    public void SeekSponsors()
+    {
+        MoveTo(CampaignState.Sponsoring);
+        SponsorToken ??= Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+    }
+
+    /// <summary>Whether enough confirmed signatures support the campaign to put it before the moderators.</summary>
+    public bool HasSponsors(int sponsorsNeeded) => SignatureCount >= sponsorsNeeded;
+
+    /// <summary>Countersign sends a campaign whose supporting signatures are in to the moderators.</summary>
+    public void EndSponsoring(int sponsorsNeeded)
+    {
+        if (State != CampaignState.Sponsoring)
+        {
+            throw new IllegalTransitionException(State, CampaignState.InReview);
+        }
+
+        if (!HasSponsors(sponsorsNeeded))
+        {
+            throw new InvalidOperationException($"The campaign has {SignatureCount} of the {sponsorsNeeded} supporting signatures it needs.");
+        }
+
+        MoveTo(CampaignState.InReview);
+    }
+
+    /// <summary>Whether <paramref name="token"/> is this campaign's sponsor link (compared in constant time: it is a secret).</summary>
+    public bool HasSponsorToken(string? token) =>
+        SponsorToken is not null && token is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(SponsorToken), Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// Whether a signer's confirmation link still counts: while the campaign is open, while it gathers supporting
+    /// signatures, and while it waits for review after them, so a supporter who confirms a minute late is not turned away.
+    /// </summary>
+    public bool AcceptsConfirmations => State is CampaignState.Open or CampaignState.Sponsoring
+        || (State == CampaignState.InReview && SponsorToken is not null);
 
     /// <summary>A moderator approves the campaign: it opens for signatures.</summary>
     public void Approve(DateTime now)
@@ -99,11 +172,14 @@ public sealed class Campaign
         DeliveredAt ??= now;
     }
 
-    /// <summary>The organisers give up the campaign; an open one stops taking signatures.</summary>
+    /// <summary>
+    /// The organisers give up the campaign; an open one stops taking signatures. So does one that gathered supporting
+    /// signatures: its closing date starts the retention clock of their signers' data.
+    /// </summary>
     public void Withdraw(DateTime now)
     {
         MoveTo(CampaignState.Withdrawn);
-        if (OpenedAt is not null)
+        if (OpenedAt is not null || SponsorToken is not null)
         {
             ClosedAt ??= now;
         }
@@ -114,7 +190,10 @@ public sealed class Campaign
     {
         switch (state)
         {
+            // Walking a campaign through its states (demo data, tests) needs no supporters.
+            case CampaignState.InReview when State == CampaignState.Sponsoring: EndSponsoring(sponsorsNeeded: 0); break;
             case CampaignState.InReview: SubmitForReview(); break;
+            case CampaignState.Sponsoring: SeekSponsors(); break;
             case CampaignState.Open: Approve(now); break;
             case CampaignState.Rejected: Reject(reason ?? ""); break;
             case CampaignState.Closed: Close(now); break;
@@ -191,6 +270,7 @@ public sealed class CampaignHost
 public static class CampaignState
 {
     public const string Draft = "draft";
+    public const string Sponsoring = "sponsoring";
     public const string InReview = "in-review";
     public const string Rejected = "rejected";
     public const string Open = "open";
@@ -201,7 +281,7 @@ public static class CampaignState
     public const int MaxLength = 16;
     public const int ReasonMaxLength = 1_000;
 
-    public static readonly IReadOnlyList<string> All = [Draft, InReview, Rejected, Open, Closed, Delivered, Withdrawn];
+    public static readonly IReadOnlyList<string> All = [Draft, Sponsoring, InReview, Rejected, Open, Closed, Delivered, Withdrawn];
 
     /// <summary>States in which the campaign page and its JSON are visible to everyone.</summary>
     public static readonly IReadOnlyList<string> Public = [Open, Closed, Delivered];
@@ -211,8 +291,11 @@ public static class CampaignState
 
     private static readonly Dictionary<string, string[]> Moves = new()
     {
-        [Draft] = [InReview, Withdrawn],
-        [Rejected] = [InReview, Withdrawn],
+        [Draft] = [InReview, Sponsoring, Withdrawn],
+        [Rejected] = [InReview, Sponsoring, Withdrawn],
+
+        // Countersign moves it on by itself once enough supporters have confirmed (EndSponsoring).
+        [Sponsoring] = [InReview, Withdrawn],
         [InReview] = [Open, Rejected, Withdrawn],
         [Open] = [Closed, Withdrawn],
         [Closed] = [Delivered],

@@ -22,6 +22,37 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
     /// </summary>
     public async Task<CachedCampaign?> FindPublicAsync(CountersignDb db, string slug, CancellationToken cancellationToken)
     {
+        var cached = await FindAsync(db, slug, cancellationToken);
+        return cached is not null && cached.Campaign.IsPublic ? cached : null;
+    }
+
+    /// <summary>
+    /// The campaign at /c/{slug} for someone holding its sponsor link, whatever its state (the caller decides what
+    /// the state allows), or null when the token is not the campaign's.
+    /// </summary>
+    public async Task<CachedCampaign?> FindBySponsorLinkAsync(CountersignDb db, string slug, string token, CancellationToken cancellationToken)
+    {
+        var cached = await FindAsync(db, slug, cancellationToken);
+        return cached is not null && cached.Campaign.HasSponsorToken(token) ? cached : null;
+    }
+
+    /// <summary>
+    /// The campaign for the pages around signing (check your email, thank you): a public one, or through its sponsor
+    /// link one that gathers supporting signatures or has just gathered them and waits for review.
+    /// </summary>
+    public async Task<CachedCampaign?> FindForSignerAsync(CountersignDb db, string slug, string? sponsorToken, CancellationToken cancellationToken)
+    {
+        if (sponsorToken is null)
+        {
+            return await FindPublicAsync(db, slug, cancellationToken);
+        }
+
+        var cached = await FindBySponsorLinkAsync(db, slug, sponsorToken, cancellationToken);
+        return cached?.Campaign is { IsPublic: true } or { State: CampaignState.Sponsoring or CampaignState.InReview } ? cached : null;
+    }
+
+    private async Task<CachedCampaign?> FindAsync(CountersignDb db, string slug, CancellationToken cancellationToken)
+    {
         if (!cache.TryGetValue(Key(slug), out CachedCampaign? cached))
         {
             var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
@@ -46,7 +77,7 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
             cache.Set(Key(slug), cached, Lifetime);
         }
 
-        return cached!.Campaign.IsPublic ? cached : null;
+        return cached;
     }
 
     /// <summary>The campaign's most recent published comments, decrypted once for every reader of the page; none while comments are off.</summary>

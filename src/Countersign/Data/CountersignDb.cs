@@ -68,6 +68,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             // Two moves at once (a deadline passing while an organiser withdraws) must not both win.
             campaign.Property(c => c.State).HasMaxLength(CampaignState.MaxLength).IsConcurrencyToken();
             campaign.Property(c => c.RejectionReason).HasMaxLength(CampaignState.ReasonMaxLength);
+            campaign.Property(c => c.SponsorToken).HasMaxLength(Campaign.SponsorTokenMaxLength);
             campaign.Property(c => c.Outcome).HasMaxLength(CampaignOutcome.MaxLength).HasDefaultValue(CampaignOutcome.Ongoing);
             campaign.Property(c => c.OutcomeText).HasMaxLength(CampaignOutcome.TextMaxLength);
             campaign.Property(c => c.CommentMode).HasMaxLength(CommentMode.MaxLength).HasDefaultValue(CommentMode.Off);

@@ -60,7 +60,8 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         var text = string.Join("\n\n",
             t["Hello {0},", name],
             t["Someone, probably you, just tried to sign “{0}” with this email address. You have already signed and confirmed it, so your signature is counted once and nothing changes.", campaign.Title],
-            site.Value.Link($"c/{campaign.Slug}"),
+            // A campaign gathering supporting signatures is reached only through its sponsor link.
+            site.Value.Link(campaign.IsPublic || campaign.SponsorPath is null ? $"c/{campaign.Slug}" : campaign.SponsorPath),
             EraseParagraph(campaign, emailKey),
             "— " + site.Value.Name);
         return Compose(address, name, t["You have already signed: {0}", campaign.Title], text);

@@ -119,6 +119,9 @@ public static class CountersignApp
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
+        services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SponsorJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
         services.AddSingleton<DeadlineJob>();
         services.AddHostedService(provider => provider.GetRequiredService<DeadlineJob>());
         services.AddSingleton<MilestoneJob>();
@@ -180,6 +183,11 @@ public static class CountersignApp
             options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
             options.Conventions.AllowAnonymousToPage("/Staff/Invitation");
             options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
+
+            // A campaign gathering supporting signatures shows, and takes them, only through its sponsor link.
+            options.Conventions.AddPageRoute("/Campaigns/Show", "c/{slug}/sponsor/{sponsorToken}");
+            options.Conventions.AddPageRoute("/Signing/CheckEmail", "c/{slug}/sponsor/{sponsorToken}/check-email");
+            options.Conventions.AddPageRoute("/Signing/Thanks", "c/{slug}/sponsor/{sponsorToken}/thanks");
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never
             // kept by the browser or a proxy.

@@ -30,6 +30,9 @@ public static class AuditAction
     public const string CampaignCreated = "campaign.created";
     public const string CampaignEdited = "campaign.edited";
     public const string CampaignSubmitted = "campaign.submitted";
+
+    /// <summary>Sent for review while the site asks for supporting signatures first: it went to its supporters.</summary>
+    public const string CampaignSentToSponsors = "campaign.sponsoring";
     public const string CampaignApproved = "campaign.approved";
     public const string CampaignRejected = "campaign.rejected";
     public const string CampaignClosed = "campaign.closed";
@@ -60,6 +63,7 @@ public static class AuditAction
     /// <summary>The audit action for a campaign moving into a state.</summary>
     public static string ForMoveTo(string state) => state switch
     {
+        Campaigns.CampaignState.Sponsoring => CampaignSentToSponsors,
         Campaigns.CampaignState.InReview => CampaignSubmitted,
         Campaigns.CampaignState.Open => CampaignApproved,
         Campaigns.CampaignState.Rejected => CampaignRejected,

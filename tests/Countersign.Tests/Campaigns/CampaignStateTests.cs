@@ -11,11 +11,15 @@ public sealed class CampaignStateTests
     private static readonly HashSet<(string From, string To)> Allowed =
     [
         (CampaignState.Draft, CampaignState.InReview),
+        (CampaignState.Draft, CampaignState.Sponsoring),
         (CampaignState.Draft, CampaignState.Withdrawn),
+        (CampaignState.Sponsoring, CampaignState.InReview),
+        (CampaignState.Sponsoring, CampaignState.Withdrawn),
         (CampaignState.InReview, CampaignState.Open),
         (CampaignState.InReview, CampaignState.Rejected),
         (CampaignState.InReview, CampaignState.Withdrawn),
         (CampaignState.Rejected, CampaignState.InReview),
+        (CampaignState.Rejected, CampaignState.Sponsoring),
         (CampaignState.Rejected, CampaignState.Withdrawn),
         (CampaignState.Open, CampaignState.Closed),
         (CampaignState.Open, CampaignState.Withdrawn),
@@ -86,12 +90,60 @@ public sealed class CampaignStateTests
     }
 
     [Fact]
+    public void Should_send_a_campaign_to_its_supporters_first_until_it_has_enough_confirmed_signatures()
+    {
+        var campaign = NewCampaign();
+        campaign.SubmitForReview(sponsorsNeeded: 2);
+        Assert.Equal(CampaignState.Sponsoring, campaign.State);
+        Assert.False(campaign.IsPublic);
+        Assert.False(campaign.AcceptsSignatures);
+        Assert.True(campaign.AcceptsConfirmations);
+        var token = campaign.SponsorToken;
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", token);
+        Assert.True(campaign.HasSponsorToken(token));
+        Assert.False(campaign.HasSponsorToken(token![..^1] + (token[^1] == 'A' ? 'B' : 'A')));
+        Assert.False(campaign.HasSponsorToken(null));
+        Assert.Equal($"c/drop-the-stake/sponsor/{token}", campaign.SponsorPath);
+
+        // Only Countersign moves it on, and only with enough supporters.
+        Assert.Throws<IllegalTransitionException>(() => campaign.SubmitForReview(sponsorsNeeded: 2));
+        campaign.SignatureCount = 1;
+        Assert.Throws<InvalidOperationException>(() => campaign.EndSponsoring(sponsorsNeeded: 2));
+        Assert.Equal(CampaignState.Sponsoring, campaign.State);
+        campaign.SignatureCount = 2;
+        campaign.EndSponsoring(sponsorsNeeded: 2);
+        Assert.Equal(CampaignState.InReview, campaign.State);
+        Assert.Throws<IllegalTransitionException>(() => campaign.EndSponsoring(sponsorsNeeded: 2));
+
+        // Sent back and mended, its confirmed supporters still count: straight to the moderators, same link kept.
+        campaign.Reject("Cite a source.");
+        campaign.SubmitForReview(sponsorsNeeded: 2);
+        Assert.Equal(CampaignState.InReview, campaign.State);
+        campaign.Reject("Cite another source.");
+        campaign.SubmitForReview(sponsorsNeeded: 3);
+        Assert.Equal(CampaignState.Sponsoring, campaign.State);
+        Assert.Equal(token, campaign.SponsorToken);
+
+        var withoutSponsors = NewCampaign();
+        withoutSponsors.SubmitForReview(sponsorsNeeded: 0);
+        Assert.Equal(CampaignState.InReview, withoutSponsors.State);
+        Assert.Null(withoutSponsors.SponsorToken);
+        Assert.False(withoutSponsors.AcceptsConfirmations);
+    }
+
+    [Fact]
     public void Should_keep_a_withdrawn_campaign_public_only_if_people_could_sign_it()
     {
         var neverOpened = NewCampaign().WalkTo(CampaignState.InReview, Now);
         neverOpened.Withdraw(Now);
         Assert.False(neverOpened.IsPublic);
         Assert.Null(neverOpened.ClosedAt);
+
+        // Supporters signed it: it stays unseen, but its closing starts the clock of their data's retention.
+        var sponsored = NewCampaign().WalkTo(CampaignState.Sponsoring, Now);
+        sponsored.Withdraw(Now.AddDays(2));
+        Assert.False(sponsored.IsPublic);
+        Assert.Equal(Now.AddDays(2), sponsored.ClosedAt);
 
         var opened = NewCampaign().WalkTo(CampaignState.Open, Now);
         opened.Withdraw(Now.AddDays(3));

@@ -12,10 +12,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Campaigns;
 
-/// <summary>The campaign page, its signing form, and its comments with their form.</summary>
+/// <summary>
+/// The campaign page, its signing form, and its comments with their form; also, at /c/{slug}/sponsor/{token},
+/// the same page for the holders of a campaign's sponsor link while it gathers the supporting signatures it
+/// needs before review.
+/// </summary>
 public sealed class ShowModel(
     CountersignDb db,
     SignatureIntake intake,
@@ -29,9 +34,25 @@ public sealed class ShowModel(
     NetworkAddresses networks,
     SigningRates rates,
     TimeProvider clock,
+    IOptions<CampaignOptions> campaignOptions,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
+
+    /// <summary>The sponsor link's token, when the page was opened through it for a campaign gathering supporters.</summary>
+    public string? SponsorToken { get; private set; }
+
+    /// <summary>The link was not a campaign's sponsor link, or its campaign no longer gathers supporters: the page explains, with a 404.</summary>
+    public SponsorLinkProblem? LinkProblem { get; private set; }
+
+    /// <summary>Confirmed signatures a campaign needs before review, when the site asks for them.</summary>
+    public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
+
+    /// <summary>An open campaign takes signatures from anyone; one gathering supporters, only through its sponsor link.</summary>
+    public bool TakesSignatures => Campaign.AcceptsSignatures || (SponsorToken is not null && Campaign.State == CampaignState.Sponsoring);
+
+    /// <summary>Where the proof-of-work widget fetches its challenge: the sponsor link's own, so the challenge reveals nothing to others.</summary>
+    public string ChallengePath => SponsorToken is null ? $"/c/{Campaign.Slug}/altcha" : $"/{Campaign.SponsorPath}/altcha";
     public string BodyHtml { get; private set; } = "";
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
@@ -65,14 +86,14 @@ public sealed class ShowModel(
     /// <summary>The form field of the proof-of-work's problem, if any (not part of <see cref="Input"/>).</summary>
     public const string ProofOfWorkField = "ProofOfWork";
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(slug, cancellationToken))
+        if (await LoadAsync(slug, sponsorToken, cancellationToken) is { } elsewhere)
         {
-            return NotFound();
+            return elsewhere;
         }
 
-        if (Campaign.AcceptsSignatures)
+        if (TakesSignatures)
         {
             // The campaign's data key is made (once) when its form is first handed out, so that
             // signing, even at its busiest, only ever reads it.
@@ -82,14 +103,14 @@ public sealed class ShowModel(
         return await ShowPageAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(slug, cancellationToken))
+        if (await LoadAsync(slug, sponsorToken, cancellationToken) is { } elsewhere)
         {
-            return NotFound();
+            return elsewhere;
         }
 
-        if (!Campaign.AcceptsSignatures)
+        if (!TakesSignatures)
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
             return await ShowPageAsync(cancellationToken);
@@ -132,7 +153,8 @@ public sealed class ShowModel(
 
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
         // so nobody can learn from it whether an address has signed; the email tells the owner.
-        return RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug });
+        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
+        return Redirect(SponsorToken is null ? $"/c/{Campaign.Slug}/check-email" : $"/{Campaign.SponsorPath}/check-email");
     }
 
     /// <summary>
@@ -143,9 +165,9 @@ public sealed class ShowModel(
     /// </summary>
     public async Task<IActionResult> OnPostCommentAsync(string slug, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(slug, cancellationToken))
+        if (await LoadAsync(slug, sponsorToken: null, cancellationToken) is { } elsewhere)
         {
-            return NotFound();
+            return elsewhere;
         }
 
         ModelState.Clear();
@@ -308,20 +330,63 @@ public sealed class ShowModel(
         };
     }
 
-    private async Task<bool> LoadAsync(string slug, CancellationToken cancellationToken)
+    /// <summary>Finds the campaign the address shows; null when the page goes on, otherwise what to answer instead.</summary>
+    private async Task<IActionResult?> LoadAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
-        if (cached is null)
+        if (sponsorToken is null)
         {
-            return false;
+            var open = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+            if (open is null)
+            {
+                return NotFound();
+            }
+
+            Show(open);
+            return null;
         }
 
+        // The page holds text nobody has reviewed yet: not for shared caches or search engines.
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers["X-Robots-Tag"] = "noindex";
+        var sponsored = await campaigns.FindBySponsorLinkAsync(db, slug, sponsorToken, cancellationToken);
+        if (sponsored?.Campaign.State == CampaignState.Sponsoring)
+        {
+            SponsorToken = sponsorToken;
+            Show(sponsored);
+            return null;
+        }
+
+        if (sponsored?.Campaign.IsPublic == true)
+        {
+            // An old sponsor link of a campaign that has since opened: its public page. A signature posted
+            // through it is taken there too if the campaign is open.
+            if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+            {
+                return Redirect($"/c/{sponsored.Campaign.Slug}");
+            }
+
+            Show(sponsored);
+            return null;
+        }
+
+        LinkProblem = sponsored?.Campaign.State switch
+        {
+            null => SponsorLinkProblem.Unknown,
+            CampaignState.InReview => SponsorLinkProblem.WaitingForReview,
+            CampaignState.Withdrawn => SponsorLinkProblem.Withdrawn,
+            _ => SponsorLinkProblem.BeingChanged,
+        };
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    private void Show(CachedCampaign cached)
+    {
         Campaign = cached.Campaign;
         BodyHtml = cached.BodyHtml;
         Timeline = cached.Timeline;
         Updates = cached.Updates;
         VisibleComments = cached.Comments;
-        return true;
     }
 
     /// <summary>Before showing the page, the count as committed now (a signature POST does not need it).</summary>
@@ -333,4 +398,19 @@ public sealed class ShowModel(
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
         return Page();
     }
+}
+
+/// <summary>Why a sponsor link shows no campaign.</summary>
+public enum SponsorLinkProblem
+{
+    /// <summary>No campaign has this link: mistyped, cut short, or made up.</summary>
+    Unknown,
+
+    /// <summary>The campaign has its supporting signatures and waits for a moderator.</summary>
+    WaitingForReview,
+
+    /// <summary>A moderator sent it back: its organisers are mending it, and the link works again once they send it on.</summary>
+    BeingChanged,
+
+    Withdrawn,
 }

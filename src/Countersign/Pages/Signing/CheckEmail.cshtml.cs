@@ -9,12 +9,20 @@ public sealed class CheckEmailModel(CountersignDb db, CampaignCache campaigns) :
 {
     public Campaign Campaign { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    /// <summary>Where "back to the campaign" leads: its sponsor link while it is not public yet.</summary>
+    public string CampaignPath => Campaign.IsPublic ? $"/c/{Campaign.Slug}" : $"/{Campaign.SponsorPath}";
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        var cached = await campaigns.FindForSignerAsync(db, slug, sponsorToken, cancellationToken);
         if (cached is null)
         {
             return NotFound();
+        }
+
+        if (sponsorToken is not null && cached.Campaign.IsPublic)
+        {
+            return Redirect($"/c/{cached.Campaign.Slug}/check-email");
         }
 
         Campaign = cached.Campaign;

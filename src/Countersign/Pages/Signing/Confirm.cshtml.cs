@@ -19,13 +19,16 @@ public enum ConfirmOutcome
 /// The page a confirmation link opens. Opening it changes nothing: mail scanners follow links,
 /// so only the button (a POST) confirms.
 /// </summary>
-public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, TimeProvider clock) : PageModel
+public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, SponsorJob sponsors, TimeProvider clock) : PageModel
 {
     /// <summary>The intake queue was full: the page asks the signer to press the button again.</summary>
     public bool Busy { get; private set; }
 
     public ConfirmOutcome Outcome { get; private set; } = ConfirmOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
+
+    /// <summary>Where "back to the campaign" leads: its sponsor link while it is not public yet.</summary>
+    public string CampaignPath => Campaign!.IsPublic || Campaign.SponsorPath is null ? $"/c/{Campaign.Slug}" : $"/{Campaign.SponsorPath}";
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
@@ -53,7 +56,14 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, TimeP
             return Page();
         }
 
-        return RedirectToPage("/Signing/Thanks", new { slug = Campaign!.Slug });
+        if (Campaign!.State == CampaignState.Sponsoring)
+        {
+            // The confirmation that completes the supporting signatures sends the campaign to the moderators at once.
+            await sponsors.SendToReviewSoonAsync(Campaign.Id);
+        }
+
+        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
+        return Redirect(Campaign.IsPublic ? $"/c/{Campaign.Slug}/thanks" : $"/{Campaign.SponsorPath}/thanks");
     }
 
     private IActionResult Shown()
@@ -82,14 +92,14 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, TimeP
         }
 
         Campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == signature.CampaignId, cancellationToken);
-        if (Campaign is null || !Campaign.IsPublic)
+        if (Campaign is null || !(Campaign.IsPublic || Campaign.AcceptsConfirmations))
         {
             return null;
         }
 
         Outcome = signature.State == SignatureState.Confirmed ? ConfirmOutcome.AlreadyConfirmed
             : signature.ConfirmationTokenExpiresAt < clock.GetUtcNow().UtcDateTime ? ConfirmOutcome.Expired
-            : !Campaign.AcceptsSignatures ? ConfirmOutcome.Unknown
+            : !Campaign.AcceptsConfirmations ? ConfirmOutcome.Unknown
             : ConfirmOutcome.Ready;
         return signature;
     }

@@ -7,17 +7,26 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Signing;
 
-public sealed class ThanksModel(CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site) : PageModel
+/// <summary>The thank-you page with its share kit; for a supporter of a campaign not public yet, where it stands.</summary>
+public sealed class ThanksModel(CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site, IOptions<CampaignOptions> campaignOptions) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
+
     public string CampaignUrl => site.Value.Link($"c/{Campaign.Slug}");
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        var cached = await campaigns.FindForSignerAsync(db, slug, sponsorToken, cancellationToken);
         if (cached is null)
         {
             return NotFound();
+        }
+
+        if (sponsorToken is not null && cached.Campaign.IsPublic)
+        {
+            return Redirect($"/c/{cached.Campaign.Slug}/thanks");
         }
 
         Campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);

@@ -2,11 +2,13 @@ using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Staff;
 
@@ -16,7 +18,13 @@ namespace Countersign.Pages.Staff;
 /// review, and its wording only with a stated reason.
 /// </summary>
 [CampaignRole(StaffRoles.Organiser)]
-public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class EditCampaignModel(
+    CountersignDb db,
+    CampaignCache campaigns,
+    IOptions<CampaignOptions> campaignOptions,
+    IOptions<SiteOptions> site,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public CampaignInput Input { get; set; } = new();
@@ -43,7 +51,17 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
     /// <summary>The moves organisers make here; approving and rejecting are the moderators', from the review queue.</summary>
     public static readonly IReadOnlyList<string> OrganiserMoves = [CampaignState.InReview, CampaignState.Closed, CampaignState.Delivered, CampaignState.Withdrawn];
 
+    /// <summary>The buttons under Status: a campaign gathering supporting signatures moves to review by itself, not by a button.</summary>
+    public static IReadOnlyList<string> OrganiserMovesFrom(string state) =>
+        CampaignState.NextFrom(state).Where(OrganiserMoves.Contains).Where(to => !(state == CampaignState.Sponsoring && to == CampaignState.InReview)).ToList();
+
     public bool IsPublished => Campaign?.OpenedAt is not null;
+
+    /// <summary>Confirmed signatures a campaign needs from its sponsor link before review; 0 when the site does not ask for them.</summary>
+    public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
+
+    /// <summary>The link organisers share with their supporters, once the campaign has one.</summary>
+    public string? SponsorUrl => Campaign?.SponsorPath is { } path ? site.Value.Link(path) : null;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -88,6 +106,12 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         if (Campaign?.State == CampaignState.InReview)
         {
             return Refused(StatusCodes.Status409Conflict, t["This campaign is waiting for review. You can edit it again once a moderator has decided, or withdraw it."]);
+        }
+
+        if (Campaign?.State == CampaignState.Sponsoring)
+        {
+            // Its supporters sign the text they read: it changes only once a moderator has sent it back.
+            return Refused(StatusCodes.Status409Conflict, t["This campaign is gathering supporting signatures: it stays as its supporters read it. You can edit it again if a moderator sends it back, or withdraw it."]);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -147,15 +171,29 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             return Refused(StatusCodes.Status400BadRequest, t["Choose one of the buttons under Status. Moderators approve or reject campaigns from the review queue."]);
         }
 
+        if (to == CampaignState.InReview && Campaign.State == CampaignState.Sponsoring)
+        {
+            return Refused(StatusCodes.Status409Conflict, t["This campaign goes to the moderators by itself once it has {0} supporting signatures; it has {1}. Share its sponsor link with your supporters.", SponsorsNeeded, Campaign.SignatureCount]);
+        }
+
         if (!CampaignState.CanMove(Campaign.State, to))
         {
             return Refused(StatusCodes.Status409Conflict, WhyNot(to));
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        Campaign.MoveTo(to, now);
-        Campaign.UpdatedAt = now;
         if (to == CampaignState.InReview)
+        {
+            // With supporting signatures asked for, "send for review" sends it to its supporters first.
+            Campaign.SubmitForReview(SponsorsNeeded);
+        }
+        else
+        {
+            Campaign.MoveTo(to, now);
+        }
+
+        Campaign.UpdatedAt = now;
+        if (Campaign.State == CampaignState.InReview)
         {
             db.CampaignReviews.Add(new CampaignReview
             {
@@ -173,7 +211,8 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
             PendingChange.DecidedAt = now;
         }
 
-        db.Record(User, AuditAction.ForMoveTo(to), Campaign.Id, now);
+        db.Record(User, AuditAction.ForMoveTo(Campaign.State), Campaign.Id, now,
+            Campaign.State == CampaignState.Sponsoring ? $"Needs {SponsorsNeeded} supporting signatures, has {Campaign.SignatureCount}" : null);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -184,8 +223,9 @@ public sealed class EditCampaignModel(CountersignDb db, CampaignCache campaigns,
         }
 
         campaigns.Forget(Campaign.Slug);
-        Done = to switch
+        Done = Campaign.State switch
         {
+            CampaignState.Sponsoring => t["Sent to its supporters. Share the sponsor link below: once {0} supporting signatures are confirmed, it goes to the moderators by itself.", SponsorsNeeded],
             CampaignState.InReview => t["Sent for review. A moderator will approve it or tell you what to change."],
             CampaignState.Closed => t["The campaign is closed: it no longer takes signatures."],
             CampaignState.Delivered => t["The campaign is marked as delivered."],

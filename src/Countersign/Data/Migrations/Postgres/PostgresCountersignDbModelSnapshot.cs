@@ -159,6 +159,10 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<string>("SponsorToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("State")
                         .IsConcurrencyToken()
                         .IsRequired()

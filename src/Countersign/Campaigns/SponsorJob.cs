@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Countersign.Data;
+using Countersign.Hosting;
+using Countersign.Staff;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Countersign.Campaigns;
+
+/// <summary>
+/// Sends campaigns that have gathered their supporting signatures to the moderators' queue. The confirmation
+/// page calls it as soon as a supporter confirms; a pass every few minutes catches what that missed: a server
+/// stopping between the two, held signatures a moderator released, a lowered <see cref="CampaignOptions.SponsorSignatures"/>.
+/// </summary>
+public sealed partial class SponsorJob(IServiceScopeFactory scopes, CampaignCache cache, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<SponsorJob> logger)
+    : PeriodicJob(clock, logger)
+{
+    public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(5);
+
+    protected override TimeSpan? Period => CheckEvery;
+
+    protected override Task RunPassAsync(CancellationToken cancellationToken) => SendToReviewAsync(campaignId: null, cancellationToken);
+
+    /// <summary>
+    /// For the confirmation page, after a supporter's confirmation is committed: the signature stands whatever
+    /// happens here, so a database problem is logged and left to the next pass rather than shown to the supporter.
+    /// </summary>
+    public async Task SendToReviewSoonAsync(int campaignId)
+    {
+        try
+        {
+            await SendToReviewAsync(campaignId, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is DbUpdateException or DbException)
+        {
+            LogDeferred(logger, campaignId, exception.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Moves the campaign (or, without one, every campaign) that gathers supporting signatures and has enough of
+    /// them to review, with a launch review in the queue; returns how many moved.
+    /// </summary>
+    public async Task<int> SendToReviewAsync(int? campaignId, CancellationToken cancellationToken = default)
+    {
+        var needed = options.Value.SponsorSignatures;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
+        var now = Clock.GetUtcNow().UtcDateTime;
+        List<Campaign> ready;
+        for (var attempt = 1; ; attempt++)
+        {
+            ready = await db.Campaigns.Include(c => c.Hosts)
+                .Where(c => c.State == CampaignState.Sponsoring && c.SignatureCount >= needed && (campaignId == null || c.Id == campaignId))
+                .ToListAsync(cancellationToken);
+            foreach (var campaign in ready)
+            {
+                campaign.EndSponsoring(needed);
+                campaign.UpdatedAt = now;
+
+                // The queue names whoever sent the campaign to its supporters as its submitter.
+                var submitter = await db.AuditEntries.Where(e => e.CampaignId == campaign.Id && e.Action == AuditAction.CampaignSentToSponsors)
+                    .OrderByDescending(e => e.Id).Select(e => e.StaffUserId).FirstOrDefaultAsync(cancellationToken);
+                db.CampaignReviews.Add(new CampaignReview
+                {
+                    CampaignId = campaign.Id,
+                    Kind = ReviewKind.Launch,
+                    Content = CampaignContent.Of(campaign).ToJson(),
+                    SubmittedAt = now,
+                    SubmittedBy = submitter,
+                });
+                db.Record(staff: null, AuditAction.CampaignSubmitted, campaign.Id, now, $"{campaign.SignatureCount} supporting signatures of {needed} needed");
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Another supporter's confirmation (or an organiser withdrawing) moved one of them meanwhile: look again.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        foreach (var campaign in ready)
+        {
+            cache.Forget(campaign.Slug);
+            LogSentToReview(logger, campaign.Id);
+        }
+
+        return ready.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId} could not go to review just now ({Error}); the next pass tries again")]
+    private static partial void LogDeferred(ILogger logger, int campaignId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} has its supporting signatures: it waits for review")]
+    private static partial void LogSentToReview(ILogger logger, int campaignId);
+}
