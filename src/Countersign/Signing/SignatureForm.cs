@@ -36,29 +36,8 @@ public sealed class SignatureForm
     public Dictionary<string, string> Validate(Campaign campaign)
     {
         var problems = new Dictionary<string, string>();
-        var name = TrimmedName;
-        if (name.Length == 0)
-        {
-            problems[nameof(Name)] = "Enter your name.";
-        }
-        else if (name.Length > Signature.NameMaxLength)
-        {
-            problems[nameof(Name)] = "Your name must be 100 characters or fewer.";
-        }
-        else if (name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
-        {
-            problems[nameof(Name)] = "Your name contains characters we cannot store.";
-        }
-
-        if (TrimmedEmail.Length == 0)
-        {
-            problems[nameof(Email)] = "Enter your email address.";
-        }
-        else if (!EmailAddress.IsValid(TrimmedEmail))
-        {
-            problems[nameof(Email)] = "Enter an email address like name@example.org.";
-        }
-        else if (DisposableEmailDomains.IsDisposable(TrimmedEmail))
+        PersonalDetails.CheckName(problems, nameof(Name), TrimmedName);
+        if (PersonalDetails.CheckEmail(problems, nameof(Email), TrimmedEmail) && DisposableEmailDomains.IsDisposable(TrimmedEmail))
         {
             problems[nameof(Email)] = "This address is from a disposable email service. Use an address you will keep, so your signature can be confirmed and counted.";
         }
