@@ -11,7 +11,7 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, TimeProvider clo
     public async Task<string?> AddAsync(string email, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
     {
         var address = email.Trim().ToLowerInvariant();
-        if (!EmailAddress.IsValid(address) || address.Length > StaffUser.EmailMaxLength)
+        if (!EmailAddress.IsValid(address))
         {
             return $"'{address}' is not a valid email address.";
         }

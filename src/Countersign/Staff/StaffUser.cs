@@ -8,7 +8,8 @@ namespace Countersign.Staff;
 /// </summary>
 public sealed class StaffUser : IdentityUser<int>
 {
-    public const int EmailMaxLength = 254;
+    /// <summary>As for signers: <see cref="Signing.EmailAddress.IsValid"/> refuses anything longer.</summary>
+    public const int EmailMaxLength = Signing.Signature.EmailMaxLength;
     public const int MinimumPasswordLength = 12;
 
     public DateTime CreatedAt { get; set; }

@@ -73,7 +73,7 @@ public sealed class AccountModel(StaffSignIn signIn, StaffAuthenticator authenti
         WithConfirmedUserAsync(async user =>
         {
             var address = (NewEmail ?? "").Trim().ToLowerInvariant();
-            if (!EmailAddress.IsValid(address) || address.Length > StaffUser.EmailMaxLength)
+            if (!EmailAddress.IsValid(address))
             {
                 ModelState.AddModelError(nameof(NewEmail), t["Enter an email address like name@example.org."]);
             }

@@ -51,7 +51,7 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
         ModelState.Clear();
         var email = Input.Email?.Trim().ToLowerInvariant() ?? "";
         var staff = email.Length == 0 ? null : await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        if (staff is null && (!EmailAddress.IsValid(email) || email.Length > StaffUser.EmailMaxLength))
+        if (staff is null && !EmailAddress.IsValid(email))
         {
             Problem(nameof(MemberInput.Email), t["Enter an email address like name@example.org."]);
         }

@@ -34,7 +34,7 @@ public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, O
     public async Task<IActionResult> OnPostInviteAsync(CancellationToken cancellationToken)
     {
         var email = Email?.Trim().ToLowerInvariant() ?? "";
-        Problem = !EmailAddress.IsValid(email) || email.Length > StaffUser.EmailMaxLength ? t["Enter an email address like name@example.org."].Value
+        Problem = !EmailAddress.IsValid(email) ? t["Enter an email address like name@example.org."].Value
             : Roles.Any(role => !StaffRoles.All.Contains(role)) ? t["Choose among the roles listed."].Value
             : await db.StaffUsers.AnyAsync(u => u.Email == email, cancellationToken) ? t["A staff account already uses this address."].Value
             : await invitations.IsWaitingAsync(email, campaignId: null, cancellationToken) ? t["An invitation to this address is already waiting. Withdraw it first to send a new one."].Value
