@@ -71,7 +71,8 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
             return Forbid();
         }
 
-        if (!await LoadAsync(id, cancellationToken))
+        // Only the campaign: the list is read (and decrypted) just when the page is shown again.
+        if (!await LoadCampaignAsync(id, cancellationToken))
         {
             return NotFound();
         }
@@ -79,7 +80,7 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
         var current = await db.Comments.AsNoTracking().Where(c => c.Id == commentId && c.CampaignId == id).Select(c => c.State).FirstOrDefaultAsync(cancellationToken);
         if (current is null or CommentState.Pending)
         {
-            return Refused(StatusCodes.Status404NotFound, t["This campaign has no such comment."]);
+            return await RefusedAsync(StatusCodes.Status404NotFound, t["This campaign has no such comment."], cancellationToken);
         }
 
         ModelState.Clear();
@@ -97,6 +98,7 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
         {
             FailedCommentId = commentId;
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            await ListCommentsAsync(id, cancellationToken);
             return Page();
         }
 
@@ -115,7 +117,7 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
         }, cancellationToken);
         if (moved == 0)
         {
-            return Refused(StatusCodes.Status409Conflict, t["This comment changed while you were deciding (another moderator, perhaps). Here is where it stands now."]);
+            return await RefusedAsync(StatusCodes.Status409Conflict, t["This comment changed while you were deciding (another moderator, perhaps). Here is where it stands now."], cancellationToken);
         }
 
         db.Record(User, action, id, now, kept is null
@@ -130,20 +132,35 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (campaign is null)
+        if (!await LoadCampaignAsync(id, cancellationToken))
+        {
+            return false;
+        }
+
+        await ListCommentsAsync(id, cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> LoadCampaignAsync(int id, CancellationToken cancellationToken)
+    {
+        if (await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } campaign)
         {
             return false;
         }
 
         Campaign = campaign;
+        return true;
+    }
+
+    private async Task ListCommentsAsync(int id, CancellationToken cancellationToken)
+    {
         var waiting = await db.Comments.AsNoTracking().Where(c => c.CampaignId == id && c.State == CommentState.Waiting)
             .OrderBy(c => c.ConfirmedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
         var recent = await db.Comments.AsNoTracking().Where(c => c.CampaignId == id && (c.State == CommentState.Published || c.State == CommentState.Hidden))
             .OrderByDescending(c => c.ModeratedAt ?? c.PublishedAt).ThenByDescending(c => c.Id).Take(RecentShown).ToListAsync(cancellationToken);
         if (waiting.Count + recent.Count == 0)
         {
-            return true;
+            return;
         }
 
         var moderatorIds = waiting.Concat(recent).Where(c => c.ModeratedBy != null).Select(c => c.ModeratedBy!.Value).Distinct().ToList();
@@ -153,13 +170,13 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
             c.ModeratedAt, c.ModeratedBy is { } by ? moderators.GetValueOrDefault(by) : null, c.ModerationReason);
         Waiting = waiting.Select(ToRow).ToList();
         Recent = recent.Select(ToRow).ToList();
-        return true;
     }
 
-    private PageResult Refused(int status, string message)
+    private async Task<PageResult> RefusedAsync(int status, string message, CancellationToken cancellationToken)
     {
         Refusal = message;
         Response.StatusCode = status;
+        await ListCommentsAsync(Campaign.Id, cancellationToken);
         return Page();
     }
 }
