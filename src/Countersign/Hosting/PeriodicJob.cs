@@ -10,6 +10,14 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
     /// <summary>A timer's period tops out at about 49 days; no job needs longer.</summary>
     private static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(49);
 
+    private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the pass at start has run, whether or not it did anything: whoever must not race that
+    /// pass (a test running passes of its own on data it has just added) waits for it.
+    /// </summary>
+    public Task FirstPassDone => _firstPass.Task;
+
     /// <summary>The clock the passes are timed by, for the job's own reading of the time.</summary>
     protected TimeProvider Clock => clock;
 
@@ -30,6 +38,10 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogPassFailed(logger, GetType().Name, exception.GetType().Name);
+            }
+            finally
+            {
+                _firstPass.TrySetResult();
             }
         }
         while (timer is not null && await WaitAsync(timer, stoppingToken));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -124,6 +126,11 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             site.Address = site.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
         }
+
+        // The scheduled jobs each run a pass at start; a test that adds data and then runs a pass of its own
+        // would otherwise race that one, and find its work already done by it.
+        var jobs = site.Services.GetServices<IHostedService>().OfType<PeriodicJob>();
+        await Task.WhenAll(jobs.Select(job => job.FirstPassDone)).WaitAsync(TimeSpan.FromMinutes(1));
 
         return site;
     }
