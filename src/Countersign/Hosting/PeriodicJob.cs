@@ -1,13 +1,13 @@
 namespace Countersign.Hosting;
 
 /// <summary>
-/// A small scheduled job: one pass at start, then one every <see cref="Period"/> on the
+/// A small scheduled job: one pass at start, then one a <see cref="Period"/> after each pass ends, on the
 /// <see cref="TimeProvider"/>, so tests move its clock. A failed pass is logged by kind, never by
 /// content, and the next pass tries again: a job that stopped would silently stop its promise.
 /// </summary>
 public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
 {
-    /// <summary>A timer's period tops out at about 49 days; no job needs longer.</summary>
+    /// <summary>A timer's due time tops out at about 49 days; no job needs longer.</summary>
     private static readonly TimeSpan LongestPeriod = TimeSpan.FromDays(49);
 
     private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,7 +28,6 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = Period is { } period ? new PeriodicTimer(period < LongestPeriod ? period : LongestPeriod, clock) : null;
         do
         {
             try
@@ -44,14 +43,19 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
                 _firstPass.TrySetResult();
             }
         }
-        while (timer is not null && await WaitAsync(timer, stoppingToken));
+        while (Period is { } period && await PauseAsync(period < LongestPeriod ? period : LongestPeriod, stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    /// <summary>
+    /// Waits a period after each pass rather than keeping a beat: a clock that jumps (a server waking from sleep, a test
+    /// moving its clock by months) then owes one pass, not one for every beat it skipped.
+    /// </summary>
+    private async Task<bool> PauseAsync(TimeSpan period, CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            await Task.Delay(period, clock, stoppingToken);
+            return true;
         }
         catch (OperationCanceledException)
         {
