@@ -19,6 +19,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private const string ServiceUser = "postgres";
 
+    private const string FolderPrefix = "countersign-pg-";
+
+    /// <summary>Names the test process a cluster belongs to, so a later run can tell a leftover from a neighbour's.</summary>
+    private const string OwnerFile = "owner";
+
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string _binDirectory;
@@ -60,10 +65,13 @@ public sealed class PostgresServer : IAsyncDisposable
         var runAsServiceUser = Environment.IsPrivilegedProcess
             || string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 
-        var rootDirectory = Path.Combine(Path.GetTempPath(), "countersign-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        await StopLeftoverClustersAsync(binDirectory, runAsServiceUser);
+
+        var rootDirectory = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(rootDirectory);
         try
         {
+            await File.WriteAllTextAsync(Path.Combine(rootDirectory, OwnerFile), OwnerStamp(Process.GetCurrentProcess()), ct);
             if (runAsServiceUser)
             {
                 await RunCheckedAsync("chown", ["-R", ServiceUser + ":", rootDirectory], rootDirectory, ct);
@@ -255,6 +263,57 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         TryDeleteDirectory(_rootDirectory);
+    }
+
+    /// <summary>
+    /// Stops and deletes the clusters of test processes that were killed (ProcessExit never runs then), so
+    /// stray postmasters do not pile up on a developer's machine; clusters of runs still going are left alone.
+    /// </summary>
+    private static async Task StopLeftoverClustersAsync(string binDirectory, bool runAsServiceUser)
+    {
+        foreach (var rootDirectory in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var ownerFile = Path.Combine(rootDirectory, OwnerFile);
+            if (!File.Exists(ownerFile) || OwnerIsRunning(await File.ReadAllTextAsync(ownerFile)))
+            {
+                continue;
+            }
+
+            var dataDirectory = Path.Combine(rootDirectory, "data");
+            if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+            {
+                var (fileName, prefix) = CommandFor(binDirectory, "pg_ctl", runAsServiceUser);
+                await RunAsync(fileName, [.. prefix, "stop", "-m", "immediate", "-w", "-D", dataDirectory], CancellationToken.None);
+            }
+
+            TryDeleteDirectory(rootDirectory);
+        }
+    }
+
+    /// <summary>A process id with its start time, since ids are reused.</summary>
+    private static string OwnerStamp(Process process) =>
+        string.Create(CultureInfo.InvariantCulture, $"{process.Id} {process.StartTime.ToUniversalTime().Ticks}");
+
+    private static bool OwnerIsRunning(string stamp)
+    {
+        var parts = stamp.Split(' ');
+        if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var id)
+            || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var startTicks))
+        {
+            return true; // Not a stamp this code wrote: leave the cluster to whoever made it.
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(id);
+
+            // A start time read twice may differ by a clock tick; a reused id started long after.
+            return Math.Abs(process.StartTime.ToUniversalTime().Ticks - startTicks) < TimeSpan.TicksPerSecond;
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            return false; // No such process any more: nobody is using the cluster.
+        }
     }
 
     private void ForgetProcessExitHook() => AppDomain.CurrentDomain.ProcessExit -= _processExitHandler;
