@@ -1,3 +1,4 @@
+using Countersign.Campaigns;
 using Countersign.Email;
 using Countersign.Hosting;
 using Countersign.Privacy;
@@ -10,11 +11,14 @@ namespace Countersign.Pages;
 /// What this site stores about signers, for how long and who sees it, written from the site's own
 /// configuration, so the page cannot drift from what the site does.
 /// </summary>
-public sealed class PrivacyModel(IOptions<SiteOptions> site, IOptions<RetentionOptions> retention, IOptions<SmtpOptions> smtp) : PageModel
+public sealed class PrivacyModel(IOptions<SiteOptions> site, IOptions<RetentionOptions> retention, IOptions<CampaignOptions> campaigns, IOptions<SmtpOptions> smtp) : PageModel
 {
     public string SiteName => site.Value.Name;
     public int PendingDays => retention.Value.PendingDays;
     public int EndedCampaignMonths => retention.Value.EndedCampaignMonths;
+
+    /// <summary>New campaigns gather supporting signatures before review, so a campaign turned down may hold some.</summary>
+    public bool HasSponsorStep => campaigns.Value.SponsorSignatures > 0;
 
     /// <summary>Without a mail server, emails are written to a folder on the server (a test or demo site).</summary>
     public bool SendsThroughMailServer => !string.IsNullOrWhiteSpace(smtp.Value.Host);

@@ -1,6 +1,7 @@
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Hosting;
+using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -47,9 +48,10 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         var pendingCommentsErased = await Erasure.ErasePendingCommentsAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
+        var leftRejected = await WithdrawLeftRejectedAsync(db, endedBefore, now, cancellationToken);
         var due = await db.Campaigns.AsNoTracking()
-            .Where(c => c.PersonalDataErasedAt == null && CampaignState.Ended.Contains(c.State)
-                && (c.DeliveredAt ?? c.ClosedAt) < endedBefore)
+            .Where(c => c.PersonalDataErasedAt == null
+                && ((CampaignState.Ended.Contains(c.State) && (c.DeliveredAt ?? c.ClosedAt) < endedBefore) || leftRejected.Contains(c.Id)))
             .Select(c => new { c.Id, c.Slug })
             .ToListAsync(cancellationToken);
         var campaignsErased = 0;
@@ -75,6 +77,47 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         return run;
     }
 
+    /// <summary>
+    /// A campaign the moderators sent back after it had gathered supporting signatures, and that its organisers then
+    /// left untouched for as long as an ended campaign's data is kept, has taken no signatures all that time and
+    /// is not coming back: Countersign withdraws it, so its supporters' data goes like any ended campaign's, and the
+    /// organisers see in the audit log why. Returns the campaigns withdrawn.
+    /// </summary>
+    private async Task<List<int>> WithdrawLeftRejectedAsync(CountersignDb db, DateTime leftBefore, DateTime now, CancellationToken cancellationToken)
+    {
+        var left = await db.Campaigns
+            .Where(c => c.State == CampaignState.Rejected && c.SponsorToken != null && c.UpdatedAt < leftBefore)
+            .ToListAsync(cancellationToken);
+        foreach (var campaign in left)
+        {
+            db.Record(staff: null, AuditAction.CampaignWithdrawn, campaign.Id, now,
+                $"Left as the moderators sent it back since {campaign.UpdatedAt:yyyy-MM-dd}: its supporters' personal data is erased");
+            campaign.Withdraw(now);
+            campaign.UpdatedAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // An organiser sent one of them again (or withdrew it) meanwhile: the next pass looks again.
+            db.ChangeTracker.Clear();
+            return [];
+        }
+
+        foreach (var campaign in left)
+        {
+            LogWithdrawn(logger, campaign.Id);
+        }
+
+        return [.. left.Select(c => c.Id)];
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) and {PendingComments} comment(s) never confirmed, and the personal data of {Campaigns} ended campaign(s)")]
     private static partial void LogErased(ILogger logger, int pending, int pendingComments, int campaigns);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: campaign {CampaignId} was left as the moderators sent it back for the retention period; withdrawn")]
+    private static partial void LogWithdrawn(ILogger logger, int campaignId);
 }

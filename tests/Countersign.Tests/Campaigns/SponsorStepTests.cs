@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
@@ -239,6 +240,72 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
         Assert.Equal(1, await Site.QueryAsync(db => db.CampaignReviews.CountAsync()));
         Assert.Equal([AuditAction.CampaignSubmitted], await ActionsAsync(ready.Id));
     }
+
+    [Fact]
+    public async Task Should_withdraw_a_campaign_left_as_the_moderators_sent_it_back_and_erase_its_supporters_data_after_the_retention_period()
+    {
+        await StartAsync(sponsorSignatures: 1);
+        var left = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Sponsoring);
+        var mended = await Site.AddCampaignAsync("still-mending", CampaignState.Sponsoring);
+        foreach (var (campaign, email) in new[] { (left, "amal.haddad@example.org"), (mended, "jonas.weber@example.org") })
+        {
+            await TestSite.PostFormAsync(Site.Browser(), "/" + campaign.SponsorPath, SigningTests.Form(campaign, email: email));
+        }
+
+        foreach (var email in await Site.OutboxEmailsAsync(2))
+        {
+            await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(email), []);
+        }
+
+        var moderator = await Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        foreach (var campaign in new[] { left, mended })
+        {
+            await LifecycleSteps.DecideAsync(moderator, await LifecycleSteps.WaitingReviewAsync(Site, campaign.Id), approve: false, reason: "Name the fund in the second demand.");
+        }
+
+        // Five months on, one campaign's organisers mend it; the other's never come back.
+        var retention = Site.Services.GetRequiredService<RetentionJob>();
+        Site.Clock.Advance(TimeSpan.FromDays(150));
+        var organiser = await Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+        Assert.Equal(HttpStatusCode.Redirect, (await LifecycleSteps.SaveAsync(organiser, mended, demands: "Cancel the contract\nPublish the M12 fund's impact assessment")).StatusCode);
+        Assert.Null(await retention.RunOnceAsync());
+
+        Site.Clock.Advance(TimeSpan.FromDays(40));
+        var run = await retention.RunOnceAsync();
+
+        Assert.Equal(1, run?.CampaignsErased);
+        Assert.Equal(CampaignState.Withdrawn, await StateAsync(left.Id));
+        Assert.NotNull(await ErasedAtAsync(left.Id));
+        Assert.Empty(Assert.Single(await NamesAsync(left.Id)));
+        Assert.Equal(1, await CountAsync(left.Id));
+        var withdrawal = await Site.QueryAsync(db => db.AuditEntries.Where(e => e.CampaignId == left.Id).OrderBy(e => e.Id).LastAsync());
+        Assert.Equal(AuditAction.CampaignWithdrawn, withdrawal.Action);
+        Assert.Null(withdrawal.StaffUserId);
+        Assert.StartsWith("Left as the moderators sent it back since ", withdrawal.Details, StringComparison.Ordinal);
+
+        // The mended one is still its organisers' to send again, its supporter's details intact.
+        Assert.Equal(CampaignState.Rejected, await StateAsync(mended.Id));
+        Assert.Null(await ErasedAtAsync(mended.Id));
+        Assert.NotEmpty(Assert.Single(await NamesAsync(mended.Id)));
+        Assert.Null(await retention.RunOnceAsync());
+    }
+
+    [Fact]
+    public async Task Should_tell_supporters_on_the_privacy_page_what_becomes_of_a_campaign_left_as_the_moderators_sent_it_back()
+    {
+        await StartAsync(sponsorSignatures: 0);
+        Assert.DoesNotContain("you supported before its launch", await TextAsync(await Site.Browser().GetAsync("/privacy")), StringComparison.Ordinal);
+        await Site.DisposeAsync();
+
+        await StartAsync(sponsorSignatures: 5);
+        Assert.Contains("leave it so for 6 months, it is withdrawn and your personal data is erased", await TextAsync(await Site.Browser().GetAsync("/privacy")), StringComparison.Ordinal);
+    }
+
+    private async Task<List<byte[]>> NamesAsync(int campaignId) =>
+        await Site.QueryAsync(db => db.Signatures.Where(s => s.CampaignId == campaignId).Select(s => s.NameCiphertext).ToListAsync());
+
+    private async Task<DateTime?> ErasedAtAsync(int campaignId) =>
+        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.PersonalDataErasedAt).SingleAsync());
 
     private static string SponsorPath(string editPage)
     {
