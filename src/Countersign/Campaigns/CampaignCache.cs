@@ -80,30 +80,11 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
         return cached;
     }
 
-    /// <summary>The campaign's most recent published comments, decrypted once for every reader of the page; none while comments are off.</summary>
-    private async Task<IReadOnlyList<VisibleComment>> VisibleCommentsAsync(CountersignDb db, Campaign campaign, CancellationToken cancellationToken)
-    {
-        if (!campaign.ShowsComments)
-        {
-            return [];
-        }
-
-        var comments = await db.Comments.AsNoTracking()
-            .Where(c => c.CampaignId == campaign.Id && c.State == CommentState.Published)
-            .OrderByDescending(c => c.PublishedAt).ThenByDescending(c => c.Id)
-            .Take(Comment.ShownAtMost)
-            .Select(c => new { c.Id, c.NameCiphertext, c.TextCiphertext, c.PublishedAt })
-            .ToListAsync(cancellationToken);
-        if (comments.Count == 0)
-        {
-            // No key is made for a campaign that has nothing to decrypt.
-            return [];
-        }
-
-        var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
-        return comments.Select(c => new VisibleComment(c.Id, cipher.DecryptString(c.NameCiphertext), cipher.DecryptString(c.TextCiphertext),
-            DateTime.SpecifyKind(c.PublishedAt!.Value, DateTimeKind.Utc))).ToList();
-    }
+    /// <summary>The first page of the campaign's published comments, decrypted once for every reader of the page; none while comments are off.</summary>
+    private async Task<CommentPage> VisibleCommentsAsync(CountersignDb db, Campaign campaign, CancellationToken cancellationToken) =>
+        campaign.ShowsComments
+            ? await PublishedComments.PageAsync(db, campaignKeys, campaign.Id, page: 1, cancellationToken)
+            : new CommentPage(1, [], HasOlder: false);
 
     /// <summary>A copy of the campaign with the count as committed now, for pages that show it.</summary>
     public static async Task<Campaign> WithCurrentCountAsync(CountersignDb db, Campaign campaign, CancellationToken cancellationToken)
@@ -118,9 +99,12 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
 }
 
 /// <param name="Updates">Its published updates, newest first, with their text rendered.</param>
-/// <param name="Comments">Its most recent published comments, newest first (none while comments are off).</param>
+/// <param name="LatestComments">The first page of its published comments, newest first (none while comments are off).</param>
 public sealed record CachedCampaign(Campaign Campaign, string BodyHtml, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<PublishedUpdate> Updates,
-    IReadOnlyList<VisibleComment> Comments);
+    CommentPage LatestComments)
+{
+    public IReadOnlyList<VisibleComment> Comments => LatestComments.Comments;
+}
 
 /// <summary>A published comment as the public pages show it: a name, a date and plain text, never an email.</summary>
 public sealed record VisibleComment(long Id, string Name, string Text, DateTime PublishedAt);

@@ -12,9 +12,6 @@ public sealed class Comment
     public const int TextMaxLength = 2_000;
     public const int ReasonMaxLength = 500;
 
-    /// <summary>The most recent visible comments a campaign page (and its JSON) lists.</summary>
-    public const int ShownAtMost = 200;
-
     public long Id { get; set; }
     public int CampaignId { get; set; }
     public required byte[] NameCiphertext { get; set; }

@@ -410,6 +410,84 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(1, await Site.QueryAsync(db => db.Comments.CountAsync()));
         Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(erase)).StatusCode);
     }
+
+    [Fact]
+    public async Task Should_list_every_published_comment_a_page_at_a_time_newest_first()
+    {
+        var campaign = await CampaignWithCommentsAsync(CommentMode.PostModerated);
+        var pageSize = PublishedComments.PageSize;
+        var total = (pageSize * 2) + 3;
+        await PublishedCommentsAsync(campaign, total);
+        var hidden = await CommentAndConfirmAsync(campaign, text: "A comment a moderator hid");
+        await Site.QueryAsync(db => db.Comments.Where(c => c.Id == hidden).ExecuteUpdateAsync(c => c.SetProperty(x => x.State, CommentState.Hidden)));
+        Site.Services.GetRequiredService<CampaignCache>().Forget(campaign.Slug);
+
+        // The campaign page lists the newest page and leads to the older ones.
+        var first = await PublicPageAsync(campaign);
+        Assert.Equal(Enumerable.Range(total - pageSize + 1, pageSize).Reverse(), Numbers(first));
+        Assert.Contains($"href=\"/c/{campaign.Slug}/comments?page=2\">Older comments", first, StringComparison.Ordinal);
+
+        var second = await CommentsPageAsync(campaign, "2");
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(Enumerable.Range(total - (2 * pageSize) + 1, pageSize).Reverse(), Numbers(second.Html));
+        Assert.Contains("?page=1\" rel=\"prev\">Newer comments", second.Html, StringComparison.Ordinal);
+        Assert.Contains("?page=3\" rel=\"next\">Older comments", second.Html, StringComparison.Ordinal);
+
+        var last = await CommentsPageAsync(campaign, "3");
+        Assert.Equal([3, 2, 1], Numbers(last.Html));
+        Assert.DoesNotContain("Older comments", last.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("A comment a moderator hid", first + second.Html + last.Html, StringComparison.Ordinal);
+        Assert.Equal(Numbers(first), Numbers((await CommentsPageAsync(campaign, null)).Html));
+
+        // A page past the end, or something that is not a page number, gets a sentence saying so.
+        var beyond = await CommentsPageAsync(campaign, "4");
+        Assert.Equal(HttpStatusCode.NotFound, beyond.Status);
+        Assert.Contains("There are no comments on page 4: this campaign's comments end before it.", beyond.Html, StringComparison.Ordinal);
+        foreach (var nonsense in new[] { "0", "-1", "two", "1.5", "99999999999" })
+        {
+            var refused = await CommentsPageAsync(campaign, nonsense);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Contains("The page number must be a whole number from 1 up, such as 2.", refused.Html, StringComparison.Ordinal);
+        }
+
+        // A campaign without comments has no comments pages.
+        var off = await Site.AddCampaignAsync("no-comments");
+        Assert.Equal(HttpStatusCode.NotFound, (await CommentsPageAsync(off, null)).Status);
+    }
+
+    /// <summary>Published comments "Comment number 1." to "Comment number N.", each a minute newer than the one before.</summary>
+    private async Task PublishedCommentsAsync(Campaign campaign, int count)
+    {
+        var cipher = await Site.Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaign.Id);
+        var start = Site.Clock.GetUtcNow().UtcDateTime.AddDays(-1);
+        await Site.QueryAsync(db =>
+        {
+            db.Comments.AddRange(Enumerable.Range(1, count).Select(number => new Comment
+            {
+                CampaignId = campaign.Id,
+                NameCiphertext = cipher.Encrypt($"Commenter {number}"),
+                EmailCiphertext = cipher.Encrypt($"commenter{number}@example.org"),
+                EmailKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+                TextCiphertext = cipher.Encrypt($"Comment number {number}."),
+                Locale = "en",
+                State = CommentState.Published,
+                CreatedAt = start,
+                ConfirmedAt = start,
+                PublishedAt = start.AddMinutes(number),
+            }));
+            return db.SaveChangesAsync();
+        });
+    }
+
+    private async Task<(HttpStatusCode Status, string Html)> CommentsPageAsync(Campaign campaign, string? page)
+    {
+        var response = await Site.Browser().GetAsync($"/c/{campaign.Slug}/comments" + (page is null ? "" : "?page=" + Uri.EscapeDataString(page)));
+        return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>The numbers of the comments a page lists, in its order.</summary>
+    private static List<int> Numbers(string html) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(html, @"Comment number (\d+)\.").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 }
 
 public sealed class CommentsOnSqlite() : CommentsTests(DatabaseProvider.Sqlite);

@@ -68,6 +68,9 @@ public sealed class ShowModel(
     /// <summary>Its published comments, newest first (none while comments are off).</summary>
     public IReadOnlyList<VisibleComment> VisibleComments { get; private set; } = [];
 
+    /// <summary>Whether more published comments are older than those the page lists, on the campaign's comments pages.</summary>
+    public bool HasOlderComments { get; private set; }
+
     [BindProperty]
     public CommentForm Comment { get; set; } = new();
 
@@ -387,6 +390,7 @@ public sealed class ShowModel(
         Timeline = cached.Timeline;
         Updates = cached.Updates;
         VisibleComments = cached.Comments;
+        HasOlderComments = cached.LatestComments.HasOlder;
     }
 
     /// <summary>Before showing the page, the count as committed now (a signature POST does not need it).</summary>
