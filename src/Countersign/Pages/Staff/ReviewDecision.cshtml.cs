@@ -85,21 +85,14 @@ public sealed class ReviewDecisionModel(CountersignDb db, CampaignCache campaign
 
         if (Review.Kind == ReviewKind.Launch)
         {
-            if (!CampaignState.CanMove(Campaign.State, decision == ReviewDecision.Approved ? CampaignState.Open : CampaignState.Rejected))
+            var moveTo = decision == ReviewDecision.Approved ? CampaignState.Open : CampaignState.Rejected;
+            if (!CampaignState.CanMove(Campaign.State, moveTo))
             {
                 return Refused(t["The campaign is no longer waiting for review: its organisers have withdrawn it."]);
             }
 
-            if (decision == ReviewDecision.Approved)
-            {
-                Campaign.Approve(now);
-            }
-            else
-            {
-                Campaign.Reject(reason!);
-            }
-
-            db.Record(User, decision == ReviewDecision.Approved ? AuditAction.CampaignApproved : AuditAction.CampaignRejected, Campaign.Id, now, reason);
+            Campaign.MoveTo(moveTo, now, reason);
+            db.Record(User, AuditAction.ForMoveTo(moveTo), Campaign.Id, now, reason);
         }
         else
         {
