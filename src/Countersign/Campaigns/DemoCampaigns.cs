@@ -15,6 +15,21 @@ internal static class DemoCampaigns
         EndPartnershipsWithUyghurSurveillance(utcNow),
     ];
 
+    /// <summary>
+    /// Published comments on the demo campaigns that take them, oldest first, as (name, text): they show what a
+    /// campaign page with comments looks like, and give moderators something to hide and restore.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Name, string Text)[]> Comments = new Dictionary<string, (string, string)[]>
+    {
+        ["no-surveillance-sponsors-at-eccv"] =
+        [
+            ("Dana Weiss", "I have reviewed for ECCV before. This year I told the programme chairs I would not, while the workshop keeps this sponsor."),
+            ("Karim Nasser", "Our lab read the open letter together and everyone signed. Studying bias in face recognition is worth doing, but not as publicity for a company that runs checkpoint cameras."),
+            ("Sara López", "A question for the Catalan universities: who decided to put your names on this workshop, and will you say so publicly?"),
+            ("Tomás Okafor", "Forwarded to our department's mailing list.\nIf you are invited to speak, you can still say no."),
+        ],
+    };
+
     private static DateOnly DayOffset(DateTime utcNow, int days) => DateOnly.FromDateTime(utcNow.AddDays(days));
 
     private static Campaign DropTheFaceRecognitionStake(DateTime utcNow) => new Campaign
@@ -133,6 +148,7 @@ internal static class DemoCampaigns
         ],
         Goal = 10_000,
         Deadline = DayOffset(utcNow, 21),
+        CommentMode = Countersign.Comments.CommentMode.PostModerated,
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-10),
         UpdatedAt = utcNow.AddDays(-1),

@@ -1,3 +1,4 @@
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Privacy;
 using Countersign.Signing;
@@ -45,7 +46,33 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
             await BulkSignatures.InsertConfirmedAsync(db, campaign.Id, Synthetic(campaign, cipher, count, now, random, "demo-signer"), progress: null, cancellationToken);
         }
 
+        foreach (var campaign in campaigns.Where(c => DemoCampaigns.Comments.ContainsKey(c.Slug)))
+        {
+            var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
+            db.Comments.AddRange(DemoCampaigns.Comments[campaign.Slug].Select((comment, i) => DemoComment(campaign, cipher, i, comment.Name, comment.Text, now.AddHours(-30 + (i * 6)))));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         await staff.EnsureDemoAccountAsync(DemoStaffEmail, cancellationToken);
+    }
+
+    /// <summary>A published comment, stored as the comment form stores one, from an address under the reserved .invalid domain.</summary>
+    private Comment DemoComment(Campaign campaign, CampaignCipher cipher, int number, string name, string text, DateTime publishedAt)
+    {
+        var email = $"demo-commenter-{campaign.Id}-{number}@example.invalid";
+        return new Comment
+        {
+            CampaignId = campaign.Id,
+            NameCiphertext = cipher.Encrypt(name),
+            EmailCiphertext = cipher.Encrypt(email),
+            EmailKey = protector.EmailKey(EmailAddress.Normalise(email)),
+            TextCiphertext = cipher.Encrypt(text),
+            Locale = "en",
+            State = CommentState.Published,
+            CreatedAt = publishedAt.AddMinutes(-20),
+            ConfirmedAt = publishedAt,
+            PublishedAt = publishedAt,
+        };
     }
 
     /// <summary>

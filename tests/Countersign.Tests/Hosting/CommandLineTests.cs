@@ -95,6 +95,14 @@ public sealed class CommandLineTests
         Assert.Equal(HttpStatusCode.OK, css.StatusCode);
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.Contains("/css/site.css?v=", await client.GetStringAsync("/c/drop-the-face-recognition-stake"), StringComparison.Ordinal);
+
+        // One demo campaign takes comments and already has some, newest first, from people who do not exist.
+        var eccv = WebUtility.HtmlDecode(await client.GetStringAsync("/c/no-surveillance-sponsors-at-eccv"));
+        Assert.Contains("Add a comment", eccv, StringComparison.Ordinal);
+        var newest = eccv.IndexOf("Forwarded to our department's mailing list.", StringComparison.Ordinal);
+        var oldest = eccv.IndexOf("I have reviewed for ECCV before.", StringComparison.Ordinal);
+        Assert.True(newest > 0 && oldest > newest, "The demo comments are not listed newest first.");
+        Assert.DoesNotContain("@example.invalid", eccv, StringComparison.Ordinal);
     }
 
     [Fact]
