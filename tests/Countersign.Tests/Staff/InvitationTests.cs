@@ -36,6 +36,8 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
 
         var sent = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", " Moderator@Example.org "), new("Roles", StaffRoles.Moderator)]);
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Contains($"We emailed an invitation to moderator@example.org. It works for {StaffInvitation.ValidFor.TotalDays} days.",
+            WebUtility.HtmlDecode(await admin.GetStringAsync(sent.Headers.Location!.OriginalString)), StringComparison.Ordinal);
         var again = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "moderator@example.org")]);
         Assert.Contains("An invitation to this address is already waiting.", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var users = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));

@@ -87,7 +87,7 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
             invitations.Invite(User, email, [], id, Campaign.Title, Input.Role!, hostId);
             await db.SaveChangesAsync(cancellationToken);
             outbox.WakeSender();
-            Done = t["{0} has no staff account yet: we emailed them an invitation to join the team. It works for 7 days.", email];
+            Done = t["{0} has no staff account yet: we emailed them an invitation to join the team. It works for {1} days.", email, (int)StaffInvitation.ValidFor.TotalDays];
             return RedirectToPage(new { id });
         }
 

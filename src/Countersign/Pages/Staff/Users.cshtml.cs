@@ -49,7 +49,7 @@ public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, O
         invitations.Invite(User, email, Roles.Distinct(StringComparer.Ordinal).ToList(), null, null, null, null);
         await db.SaveChangesAsync(cancellationToken);
         outbox.WakeSender();
-        Done = t["We emailed an invitation to {0}. It works for 7 days.", email];
+        Done = t["We emailed an invitation to {0}. It works for {1} days.", email, (int)StaffInvitation.ValidFor.TotalDays];
         return RedirectToPage();
     }
 
