@@ -62,7 +62,7 @@ public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCa
 
             var organisers = await (
                 from member in db.CampaignMembers
-                where member.CampaignId == campaign.Id && member.Role == StaffRoles.Organiser
+                where member.CampaignId == campaign.Id && member.Role == StaffRoles.Organiser && member.MilestoneEmails
                 join staff in db.StaffUsers on member.StaffUserId equals staff.Id
                 select staff.Email).ToListAsync(cancellationToken);
             foreach (var address in organisers.OfType<string>())

@@ -41,7 +41,8 @@ public sealed class StaffEmails(IStringLocalizer<SharedResource> t, IOptions<Sit
             t["Hello,"],
             t["The campaign “{0}” has passed {1} confirmed signatures. The milestone is now on its timeline.", campaignTitle, figure],
             site.Value.Link($"staff/campaigns/{campaignId}/timeline"),
-            t["You receive this as an organiser of the campaign."],
+            t["You receive this as an organiser of the campaign. To stop these emails, untick them on the campaign's Team page:"],
+            site.Value.Link($"staff/campaigns/{campaignId}/members"),
             "— " + site.Value.Name);
         return Compose(address, t["{0} signatures: {1}", figure, campaignTitle], text);
     }

@@ -12,6 +12,9 @@ public sealed class CampaignMember
 
     /// <summary>For a partner, the host organisation it speaks for: it sees only the supporters who agreed to hear from that host.</summary>
     public int? HostId { get; set; }
+    /// <summary>Whether an organiser gets an email when the campaign passes a milestone; each organiser chooses on the Team page.</summary>
+    public bool MilestoneEmails { get; set; } = true;
+
     public DateTime AddedAt { get; set; }
     public int? AddedBy { get; set; }
 }

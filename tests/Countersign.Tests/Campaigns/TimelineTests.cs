@@ -37,8 +37,9 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
             return await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, 4));
         });
 
-        // Its organisers hear of it by email, once each; its partner does not.
+        // Its organisers hear of it by email, once each, unless they said no; its partner does not.
         await Site.AddStaffAsync("second.organiser@example.org");
+        await Site.AddStaffAsync("quiet.organiser@example.org");
         await Site.AddStaffAsync("partner@example.org");
         await Site.QueryAsync(async db =>
         {
@@ -46,9 +47,19 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
             db.CampaignMembers.AddRange(
                 new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["organiser@example.org"], Role = StaffRoles.Organiser },
                 new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["second.organiser@example.org"], Role = StaffRoles.Organiser },
+                new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["quiet.organiser@example.org"], Role = StaffRoles.Organiser },
                 new CampaignMember { CampaignId = campaign.Id, StaffUserId = ids["partner@example.org"], Role = StaffRoles.Partner, HostId = campaign.Hosts[0].Id });
             return await db.SaveChangesAsync();
         });
+
+        var quiet = await Site.SignedInStaffAsync("quiet.organiser@example.org");
+        var team = $"/staff/campaigns/{campaign.Id}/members";
+        Assert.Contains("name=\"milestoneEmails\" value=\"true\" checked=\"checked\"", await quiet.GetStringAsync(team), StringComparison.Ordinal);
+        var saidNo = await TestSite.PostFormAsync(quiet, $"{team}?handler=MilestoneEmails", [new("milestoneEmails", "false")]);
+        Assert.Equal(HttpStatusCode.Redirect, saidNo.StatusCode);
+        var teamPage = WebUtility.HtmlDecode(await quiet.GetStringAsync(team));
+        Assert.Contains("You will no longer get an email when this campaign passes a milestone", teamPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"milestoneEmails\" value=\"true\" checked", teamPage, StringComparison.Ordinal);
 
         var job = Site.Services.GetRequiredService<MilestoneJob>();
         await Task.WhenAll(job.RecordCrossedAsync(), job.RecordCrossedAsync());
@@ -59,6 +70,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(["organiser@example.org", "second.organiser@example.org"], emails.Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
         Assert.All(emails, e => Assert.Equal($"3 signatures: {campaign.Title}", e.Subject));
         Assert.All(emails, e => Assert.Contains($"/staff/campaigns/{campaign.Id}/timeline", e.TextBody, StringComparison.Ordinal));
+        Assert.All(emails, e => Assert.Contains($"/staff/campaigns/{campaign.Id}/members", e.TextBody, StringComparison.Ordinal));
 
         var milestone = Assert.Single(await Site.QueryAsync(db => db.CampaignEvents.Where(e => e.CampaignId == campaign.Id).ToListAsync()));
         Assert.Equal((CampaignEventKind.Milestone, 3, firstDay.AddDays(1)), (milestone.Kind, milestone.Milestone!.Value, milestone.Day));

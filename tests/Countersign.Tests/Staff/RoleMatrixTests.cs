@@ -97,6 +97,8 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ("invite staff", "/staff/users?handler=Invite", [new("Email", "invited@example.org")], [Visitor.Admin]),
             ("add to the team", $"/staff/campaigns/{id}/members?handler=Add", [new("Input.Email", "nobody@example.org"), new("Input.Role", StaffRoles.Organiser)], [Visitor.Organiser, Visitor.Admin]),
 
+            ("choose milestone emails", $"/staff/campaigns/{id}/members?handler=MilestoneEmails", [new("milestoneEmails", "false")], [Visitor.Organiser, Visitor.Admin]),
+
             // Last, as it ends the campaign: later visitors allowed to get a clear 409, not a 403.
             ("close the campaign", $"/staff/campaigns/{id}?handler=Move", [new("to", CampaignState.Closed)], [Visitor.Organiser, Visitor.Admin]),
         };

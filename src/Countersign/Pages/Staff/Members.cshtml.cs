@@ -31,6 +31,12 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
 
     public string? Refusal { get; private set; }
 
+    /// <summary>Whether the person reading organises this campaign, and so may choose its milestone emails.</summary>
+    public bool ReaderOrganises { get; private set; }
+
+    /// <summary>The reader's own choice of milestone emails, when they organise the campaign.</summary>
+    public bool ReaderGetsMilestoneEmails { get; private set; }
+
     public sealed class MemberInput
     {
         public string? Email { get; set; }
@@ -138,6 +144,30 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
         return RedirectToPage(new { id });
     }
 
+    /// <summary>The reader's own choice: whether they hear by email when this campaign passes a milestone.</summary>
+    public async Task<IActionResult> OnPostMilestoneEmailsAsync(int id, bool milestoneEmails, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        var staffId = AuditLog.StaffIdOf(User);
+        var changed = await db.CampaignMembers.Where(m => m.CampaignId == id && m.StaffUserId == staffId && m.Role == StaffRoles.Organiser)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.MilestoneEmails, milestoneEmails), cancellationToken);
+        if (changed == 0)
+        {
+            Refusal = t["Milestone emails go to the campaign's own organisers: you are not one of them."];
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+
+        Done = milestoneEmails
+            ? t["You will get an email when this campaign passes a milestone."]
+            : t["You will no longer get an email when this campaign passes a milestone; the milestones still go on its timeline."];
+        return RedirectToPage(new { id });
+    }
+
     private void Problem(string field, string message) => ModelState.AddModelError($"{nameof(Input)}.{field}", message);
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
@@ -159,6 +189,11 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
             select new Member(staff.Id, staff.Email ?? "", member.Role, host == null ? null : host.Name))
             .ToListAsync(cancellationToken);
         Invitations = await invitations.WaitingAsync(id, cancellationToken);
+        var staffId = AuditLog.StaffIdOf(User);
+        var choice = await db.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == id && m.StaffUserId == staffId && m.Role == StaffRoles.Organiser)
+            .Select(m => (bool?)m.MilestoneEmails).FirstOrDefaultAsync(cancellationToken);
+        ReaderOrganises = choice is not null;
+        ReaderGetsMilestoneEmails = choice ?? false;
         return true;
     }
 }

@@ -674,6 +674,9 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<int?>("HostId")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("MilestoneEmails")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)

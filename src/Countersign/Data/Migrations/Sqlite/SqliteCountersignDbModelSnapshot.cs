@@ -648,6 +648,9 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<int?>("HostId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MilestoneEmails")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
