@@ -95,7 +95,8 @@ public sealed partial class ACampaignFromDraftToUpdate
         await suzie.GetByRole(AriaRole.Heading, new() { Name = "We met the fund" }).WaitForAsync();
     }
 
-    private static async Task<IPage> NewPageAsync(Browser browser, TestSite site)
+    /// <summary>A page in a browser context of its own: one person, with their own cookies.</summary>
+    internal static async Task<IPage> NewPageAsync(Browser browser, TestSite site)
     {
         var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
