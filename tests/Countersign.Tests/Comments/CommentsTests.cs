@@ -186,7 +186,9 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await CampaignWithCommentsAsync(CommentMode.PostModerated);
         Assert.Equal(HttpStatusCode.Redirect, (await PostCommentAsync(Site.Browser(), campaign, CommentForm(text: "<script>alert('x')</script> Cancel it."))).StatusCode);
-        Assert.DoesNotContain("Cancel it.", await PublicPageAsync(campaign), StringComparison.Ordinal);
+        var pageBeforeConfirming = await PublicPageAsync(campaign);
+        Assert.DoesNotContain("Cancel it.", pageBeforeConfirming, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/c/{campaign.Slug}?handler=Comment#comments\"", pageBeforeConfirming, StringComparison.Ordinal);
 
         var email = Assert.Single(await Site.OutboxEmailsAsync(1));
         Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(Site.Browser(), TestSite.CommentConfirmationPath(email), [])).StatusCode);
