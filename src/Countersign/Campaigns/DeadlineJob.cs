@@ -25,28 +25,18 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, CampaignCac
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
-        List<Campaign> due;
-        for (var attempt = 1; ; attempt++)
+        var due = await db.SaveMovesAsync(async () =>
         {
-            due = await db.Campaigns.Where(c => c.State == CampaignState.Open && c.Deadline < today).ToListAsync(cancellationToken);
-            foreach (var campaign in due)
+            var passed = await db.Campaigns.Where(c => c.State == CampaignState.Open && c.Deadline < today).ToListAsync(cancellationToken);
+            foreach (var campaign in passed)
             {
                 campaign.Close(now);
                 campaign.UpdatedAt = now;
                 db.Record(staff: null, AuditAction.CampaignClosed, campaign.Id, now, "Deadline passed");
             }
 
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                // An organiser (or another server's pass) moved one of them meanwhile: look again.
-                db.ChangeTracker.Clear();
-            }
-        }
+            return passed;
+        }, cancellationToken);
 
         foreach (var campaign in due)
         {

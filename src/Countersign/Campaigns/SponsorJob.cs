@@ -47,13 +47,12 @@ public sealed partial class SponsorJob(IServiceScopeFactory scopes, CampaignCach
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         var now = Clock.GetUtcNow().UtcDateTime;
-        List<Campaign> ready;
-        for (var attempt = 1; ; attempt++)
+        var ready = await db.SaveMovesAsync(async () =>
         {
-            ready = await db.Campaigns.Include(c => c.Hosts)
+            var supported = await db.Campaigns.Include(c => c.Hosts)
                 .Where(c => c.State == CampaignState.Sponsoring && c.SignatureCount >= needed && (campaignId == null || c.Id == campaignId))
                 .ToListAsync(cancellationToken);
-            foreach (var campaign in ready)
+            foreach (var campaign in supported)
             {
                 campaign.EndSponsoring(needed);
                 campaign.UpdatedAt = now;
@@ -72,17 +71,8 @@ public sealed partial class SponsorJob(IServiceScopeFactory scopes, CampaignCach
                 db.Record(staff: null, AuditAction.CampaignSubmitted, campaign.Id, now, $"{campaign.SignatureCount} supporting signatures of {needed} needed");
             }
 
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                // Another supporter's confirmation (or an organiser withdrawing) moved one of them meanwhile: look again.
-                db.ChangeTracker.Clear();
-            }
-        }
+            return supported;
+        }, cancellationToken);
 
         foreach (var campaign in ready)
         {
