@@ -17,7 +17,7 @@ namespace Countersign.Pages.Staff;
 [CampaignRole(StaffRoles.Organiser)]
 public sealed class MembersModel(CountersignDb db, StaffInvitations invitations, Outbox outbox, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
-    public sealed record Member(int StaffUserId, string Email, string Role, string? Host);
+    public sealed record Member(int StaffUserId, string Email, string Role, string? Host, bool MilestoneEmails);
 
     public Campaign Campaign { get; private set; } = null!;
     public IReadOnlyList<Member> Members { get; private set; } = [];
@@ -31,11 +31,8 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
 
     public string? Refusal { get; private set; }
 
-    /// <summary>Whether the person reading organises this campaign, and so may choose its milestone emails.</summary>
-    public bool ReaderOrganises { get; private set; }
-
-    /// <summary>The reader's own choice of milestone emails, when they organise the campaign.</summary>
-    public bool ReaderGetsMilestoneEmails { get; private set; }
+    /// <summary>The person reading, when they organise this campaign and so may choose its milestone emails.</summary>
+    public Member? ReaderAsOrganiser => Members.FirstOrDefault(m => m.StaffUserId == AuditLog.StaffIdOf(User) && m.Role == StaffRoles.Organiser);
 
     public sealed class MemberInput
     {
@@ -186,14 +183,9 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
             join host in db.CampaignHosts on member.HostId equals host.Id into hosts
             from host in hosts.DefaultIfEmpty()
             orderby member.Role, staff.Email
-            select new Member(staff.Id, staff.Email ?? "", member.Role, host == null ? null : host.Name))
+            select new Member(staff.Id, staff.Email ?? "", member.Role, host == null ? null : host.Name, member.MilestoneEmails))
             .ToListAsync(cancellationToken);
         Invitations = await invitations.WaitingAsync(id, cancellationToken);
-        var staffId = AuditLog.StaffIdOf(User);
-        var choice = await db.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == id && m.StaffUserId == staffId && m.Role == StaffRoles.Organiser)
-            .Select(m => (bool?)m.MilestoneEmails).FirstOrDefaultAsync(cancellationToken);
-        ReaderOrganises = choice is not null;
-        ReaderGetsMilestoneEmails = choice ?? false;
         return true;
     }
 }
