@@ -175,6 +175,8 @@ public static class CountersignApp
             options.MaxAge = TimeSpan.FromDays(365);
             options.IncludeSubDomains = true;
         });
+        // Ids in addresses have one spelling (see CanonicalId): {id:digits}.
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<CanonicalIdRouteConstraint>(CanonicalId.ConstraintName));
         services.AddRazorPages(options =>
         {
             options.Conventions.AuthorizeFolder("/Staff");

@@ -5,7 +5,6 @@ using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -56,6 +55,7 @@ public sealed partial class AntiforgeryTests
             ["slug"] = campaign.Slug,
             ["token"] = new string('A', 43),
             ["id"] = campaign.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["update"] = "new",
         };
         foreach (var (method, template) in routes.Where(route => !ChangeNothing.ContainsKey(route.Template) && !TokenInTheAddress.ContainsKey(route.Template)))
         {
@@ -74,23 +74,14 @@ public sealed partial class AntiforgeryTests
     /// <summary>Razor Pages with a POST (or PUT, PATCH, DELETE) handler, and other endpoints mapped to those methods.</summary>
     private static async Task<List<(string Method, string Template)>> StateChangingRoutesAsync(IServiceProvider services)
     {
-        var pages = services.GetRequiredService<PageLoader>();
-        var routes = new List<(string, string)>();
+        var routes = (await PageRoutes.AllAsync(services))
+            .SelectMany(page => page.Handlers.Select(handler => handler.Method).Where(StateChangingMethods.Contains).Distinct().Select(method => (method, page.Template)))
+            .ToList();
         foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
-            var template = endpoint.RoutePattern.RawText ?? "";
-            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is { } page)
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is null && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { } methods)
             {
-                var compiled = await pages.LoadAsync(page, endpoint.Metadata);
-                routes.AddRange(compiled.HandlerMethods
-                    .Select(handler => handler.HttpMethod.ToUpperInvariant())
-                    .Where(StateChangingMethods.Contains)
-                    .Distinct()
-                    .Select(method => (method, template)));
-            }
-            else if (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { } methods)
-            {
-                routes.AddRange(methods.HttpMethods.Where(StateChangingMethods.Contains).Select(method => (method, template)));
+                routes.AddRange(methods.HttpMethods.Where(StateChangingMethods.Contains).Select(method => (method, endpoint.RoutePattern.RawText ?? "")));
             }
         }
 

@@ -17,7 +17,7 @@ namespace Countersign.Pages.Staff;
 /// lifecycle and recording its outcome. Once published, what it asks of whom changes only through
 /// review, and its wording only with a stated reason.
 /// </summary>
-[CampaignRole(StaffRoles.Organiser)]
+[CampaignRole(StaffRoles.Organiser, AllowsNew = true)]
 public sealed class EditCampaignModel(
     CountersignDb db,
     CampaignCache campaigns,
@@ -390,13 +390,13 @@ public sealed class EditCampaignModel(
 
     private async Task<bool> FindAsync(string id, CancellationToken cancellationToken)
     {
-        if (id == "new")
+        if (id == CampaignRoleFilter.NewCampaign)
         {
             IsNew = true;
             return true;
         }
 
-        if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var campaignId))
+        if (!CanonicalId.TryParse(id, out int campaignId))
         {
             return false;
         }

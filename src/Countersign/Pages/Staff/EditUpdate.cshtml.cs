@@ -1,6 +1,7 @@
 using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Staff;
 using Countersign.Updates;
 using Microsoft.AspNetCore.Mvc;
@@ -289,7 +290,7 @@ public sealed class EditUpdateModel(
             return true;
         }
 
-        if (!int.TryParse(update, NumberStyles.None, CultureInfo.InvariantCulture, out var updateId))
+        if (!CanonicalId.TryParse(update, out int updateId))
         {
             return false;
         }
