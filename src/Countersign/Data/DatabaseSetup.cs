@@ -30,12 +30,19 @@ public static class DatabaseSetup
 
     public static string SqliteConnectionString(DatabaseOptions options, DataFolder folder) =>
         string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? $"Data Source={folder.Combine("countersign.db")}"
+            ? $"Data Source={folder.Combine(DataFolder.SqliteFileName)}"
             : options.ConnectionString;
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder options, DatabaseOptions database, DataFolder folder) =>
+    internal static void ConfigureSqlite(DbContextOptionsBuilder options, DatabaseOptions database, DataFolder folder)
+    {
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+        {
+            DataFolder.CreateOwnerOnlyFile(folder.Combine(DataFolder.SqliteFileName));
+        }
+
         options.UseSqlite(SqliteConnectionString(database, folder))
             .AddInterceptors(new SqlitePragmas(database.SqliteSynchronous));
+    }
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder options, DatabaseOptions database)
     {

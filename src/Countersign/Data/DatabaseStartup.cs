@@ -10,10 +10,15 @@ namespace Countersign.Data;
 /// in place; a PostgreSQL schema that is behind stops the start, because migrating a shared
 /// production database is an operator's decision (<c>countersign migrate</c>).
 /// </summary>
-public sealed class DatabaseStartup(IServiceProvider services, IOptions<DatabaseOptions> options, IConfiguration configuration) : IHostedService
+public sealed partial class DatabaseStartup(IServiceProvider services, IOptions<DatabaseOptions> options, IConfiguration configuration, ILogger<DatabaseStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (services.GetRequiredService<DataFolder>().NotOwnerOnly is { Count: > 0 } exposed)
+        {
+            LogNotOwnerOnly(logger, exposed.Count, exposed[0]);
+        }
+
         // Load the privacy keys now: a bad key should stop the start, not fail the first signature.
         services.GetRequiredService<PrivacyKeys>();
 
@@ -39,6 +44,9 @@ public sealed class DatabaseStartup(IServiceProvider services, IOptions<Database
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} file(s) or folder(s) of the data folder could not be made readable by this account alone (first: {Path}); other accounts on this machine may read personal data: change their owner or mode")]
+    private static partial void LogNotOwnerOnly(ILogger logger, int count, string path);
 }
 
 public sealed class SchemaBehindException(int pendingMigrations) : Exception(

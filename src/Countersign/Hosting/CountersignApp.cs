@@ -85,7 +85,12 @@ public static class CountersignApp
         services.AddDataProtection().SetApplicationName("Countersign")
             .UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration { EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM });
         services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((options, folder, logs) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("data-protection-keys")), logs));
+        {
+            // Owner-only like the rest of the data folder, before the repository makes it with the default mode.
+            var keys = folder.Combine("data-protection-keys");
+            DataFolder.CreateFolder(keys);
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(keys), logs);
+        });
         services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<CampaignKeys>();

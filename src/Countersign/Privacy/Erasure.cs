@@ -1,6 +1,7 @@
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Email;
 using Countersign.Signing;
 using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +20,11 @@ namespace Countersign.Privacy;
 public static class Erasure
 {
     /// <summary>
-    /// Erases one signature, named by its campaign and email key, and the comments made on the
-    /// campaign with the same address ("everything we hold about you"); false when there is no signature to erase.
+    /// Erases one signature, named by its campaign and email key, the comments made on the
+    /// campaign with the same address, and the emails to that address still in the outbox folder
+    /// ("everything we hold about you"); false when there is no signature to erase.
     /// </summary>
-    public static async Task<bool> EraseAsync(CountersignDb db, int campaignId, byte[] emailKey, CancellationToken cancellationToken = default)
+    public static async Task<bool> EraseAsync(CountersignDb db, OutboxFolder outboxFolder, int campaignId, byte[] emailKey, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, cancellationToken,
@@ -30,6 +32,7 @@ public static class Erasure
         await db.Comments.Where(c => c.CampaignId == campaignId && c.EmailKey == emailKey).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await TruncateSqliteLogAsync(db, cancellationToken);
+        outboxFolder.DeleteWrittenTo(emailKey);
         return erased > 0;
     }
 

@@ -1,5 +1,6 @@
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Email;
 using Countersign.Hosting;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,8 @@ public sealed class RetentionOptions
 /// long expired, and the personal data of campaigns that ended long enough ago. Runs at start and then every <see cref="RetentionOptions.CheckEveryMinutes"/>;
 /// each pass that erased something is recorded for the staff's retention report.
 /// </summary>
-public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, CampaignCache campaigns, TimeProvider clock, IOptions<RetentionOptions> options,
-    ILogger<RetentionJob> logger)
+public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKeys campaignKeys, CampaignCache campaigns, OutboxFolder outboxFolder, TimeProvider clock,
+    IOptions<RetentionOptions> options, ILogger<RetentionJob> logger)
     : PeriodicJob(clock, logger)
 {
     protected override TimeSpan? Period => options.Value.CheckEveryMinutes > 0 ? TimeSpan.FromMinutes(options.Value.CheckEveryMinutes) : null;
@@ -46,6 +47,12 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         var now = Clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
         var pendingCommentsErased = await Erasure.ErasePendingCommentsAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
+
+        // The outbox folder's emails hold names and working links: none is needed once its link has expired.
+        if (outboxFolder.DeleteWrittenBefore(now.AddDays(-options.Value.PendingDays)) is > 0 and var emailFiles)
+        {
+            LogEmailFilesDeleted(logger, emailFiles);
+        }
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
         var leftRejected = await WithdrawLeftRejectedAsync(db, endedBefore, now, cancellationToken);
@@ -114,6 +121,9 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
 
         return [.. left.Select(c => c.Id)];
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} email file(s) from the outbox folder, older than a confirmation link works")]
+    private static partial void LogEmailFilesDeleted(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) and {PendingComments} comment(s) never confirmed, and the personal data of {Campaigns} ended campaign(s)")]
     private static partial void LogErased(ILogger logger, int pending, int pendingComments, int campaigns);

@@ -63,12 +63,15 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.NotEqual(before.EmailKey, row.EmailKey);
         Assert.Equal(before.CountryCode, row.CountryCode);
 
+        // Her emails went from the outbox folder with the rest.
+        Assert.Empty(await Site.OutboxEmailsAsync(0));
+
         // The link now leads nowhere, and the person may sign again.
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostWithTokenAsync(browser, link, campaign)).StatusCode);
         await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
         Assert.Equal(2, await Site.QueryAsync(db => db.Signatures.CountAsync()));
-        Assert.StartsWith("Confirm your signature", (await Site.OutboxEmailsAsync(3))[2].Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Confirm your signature", Assert.Single(await Site.OutboxEmailsAsync(1)).Subject, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         await UpdateSteps.AddSignerAsync(site, campaign, "set-aside@example.org", [watch], setAside: true);
         await UpdateSteps.AddSignerAsync(site, campaign, "bot@example.org", [watch], state: SignatureState.Invalidated);
         var erased = await UpdateSteps.AddSignerAsync(site, campaign, "erased@example.org", [watch]);
-        await site.QueryAsync(db => Erasure.EraseAsync(db, campaign.Id, erased.EmailKey));
+        await site.QueryAsync(db => Erasure.EraseAsync(db, site.Services.GetRequiredService<OutboxFolder>(), campaign.Id, erased.EmailKey));
 
         var staff = await UpdateSteps.SignedInOrganiserAsync(site, campaign);
         var updateId = await UpdateSteps.SendAsync(site, staff, campaign, watch, "The council postponed its vote",
@@ -298,8 +298,8 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         var deliveries = await DeliveriesAsync(updateId);
         var written = signers.First(s => deliveries.Single(d => d.SignatureId == s.Id).State == DeliveryState.Queued);
         var notYet = signers.First(s => deliveries.Single(d => d.SignatureId == s.Id).State == DeliveryState.Waiting);
-        await site.QueryAsync(db => Erasure.EraseAsync(db, campaign.Id, written.EmailKey));
-        await site.QueryAsync(db => Erasure.EraseAsync(db, campaign.Id, notYet.EmailKey));
+        await site.QueryAsync(db => Erasure.EraseAsync(db, site.Services.GetRequiredService<OutboxFolder>(), campaign.Id, written.EmailKey));
+        await site.QueryAsync(db => Erasure.EraseAsync(db, site.Services.GetRequiredService<OutboxFolder>(), campaign.Id, notYet.EmailKey));
         Assert.Equal(1, await site.QueryAsync(db => db.OutboxMessages.CountAsync(m => m.Kind == SignerEmails.UpdateKind)));
 
         for (var round = 0; round < 3; round++)

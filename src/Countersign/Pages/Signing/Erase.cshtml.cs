@@ -1,5 +1,6 @@
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Email;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ public enum EraseOutcome
 /// comment's confirmation email carries the same link, so someone who commented without signing
 /// can delete their comments too.
 /// </summary>
-public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector, CampaignCache campaigns) : PageModel
+public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector, CampaignCache campaigns, OutboxFolder outboxFolder) : PageModel
 {
     public EraseOutcome Outcome { get; private set; } = EraseOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
@@ -40,7 +41,7 @@ public sealed class EraseModel(CountersignDb db, PersonalDataProtector protector
         if (await InspectAsync(token, cancellationToken) is { } named)
         {
             // False only when there was no signature, or it went a moment ago: either way nothing is left.
-            await Erasure.EraseAsync(db, named.CampaignId, named.EmailKey, cancellationToken);
+            await Erasure.EraseAsync(db, outboxFolder, named.CampaignId, named.EmailKey, cancellationToken);
             Outcome = EraseOutcome.Erased;
 
             // Their comments went with the signature: the page must not keep showing them.
