@@ -87,6 +87,22 @@ public static class AuditLog
             Details = details is { Length: > AuditEntry.DetailsMaxLength } ? details[..AuditEntry.DetailsMaxLength] : details,
         });
 
+    /// <summary>
+    /// The entries a member of staff may read: every one for an admin; for anyone else, those of the
+    /// campaigns they belong to. The log names drafts and staff members' addresses, and a partner of
+    /// one campaign has no business reading another's.
+    /// </summary>
+    public static IQueryable<AuditEntry> VisibleTo(this CountersignDb db, ClaimsPrincipal staff)
+    {
+        if (staff.IsInRole(StaffRoles.Admin))
+        {
+            return db.AuditEntries;
+        }
+
+        var staffId = StaffIdOf(staff);
+        return db.AuditEntries.Where(e => e.CampaignId != null && db.CampaignMembers.Any(m => m.CampaignId == e.CampaignId && m.StaffUserId == staffId));
+    }
+
     /// <summary>The signed-in staff member's account id.</summary>
     public static int? StaffIdOf(ClaimsPrincipal staff) =>
         int.TryParse(staff.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;

@@ -200,6 +200,43 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             await Site.QueryAsync(db => db.AuditEntries.Where(e => e.Action.StartsWith("role.")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
     }
 
+    [Fact]
+    public async Task Should_show_each_member_of_staff_the_audit_entries_of_their_own_campaigns_and_admins_all()
+    {
+        var (campaign, visitors) = await TeamAsync();
+        var other = await Site.QueryAsync(db => db.Campaigns.Where(c => c.Slug == "another-cause").Select(c => c.Id).SingleAsync());
+        var now = Site.Clock.GetUtcNow().UtcDateTime;
+        await Site.QueryAsync(db =>
+        {
+            db.Record(null, AuditAction.CampaignClosed, campaign.Id, now, "Entry of Divest now");
+            db.Record(null, AuditAction.CampaignClosed, other, now, "Entry of another cause");
+            db.Record(null, AuditAction.StaffInvited, null, now, "Entry of the whole site");
+            return db.SaveChangesAsync();
+        });
+
+        var expected = new (Visitor Visitor, string[] Sees)[]
+        {
+            (Visitor.Partner, ["Entry of Divest now"]),
+            (Visitor.Organiser, ["Entry of Divest now"]),
+            (Visitor.OtherOrganiser, ["Entry of another cause"]),
+            (Visitor.Moderator, []),
+            (Visitor.Admin, ["Entry of Divest now", "Entry of another cause", "Entry of the whole site"]),
+        };
+        string[] all = ["Entry of Divest now", "Entry of another cause", "Entry of the whole site"];
+        foreach (var (visitor, sees) in expected)
+        {
+            var log = WebUtility.HtmlDecode(await visitors[visitor].GetStringAsync("/staff/audit"));
+            Assert.All(sees, entry => Assert.Contains(entry, log, StringComparison.Ordinal));
+            Assert.All(all.Except(sees), entry => Assert.DoesNotContain(entry, log, StringComparison.Ordinal));
+        }
+
+        // Nor may one read another campaign's log, or its title, by naming it.
+        var otherCampaignsLog = await visitors[Visitor.OtherOrganiser].GetAsync($"/staff/audit?campaign={campaign.Id}");
+        Assert.Equal(HttpStatusCode.Forbidden, otherCampaignsLog.StatusCode);
+        Assert.DoesNotContain("Divest now", await otherCampaignsLog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Entry of Divest now", WebUtility.HtmlDecode(await visitors[Visitor.Partner].GetStringAsync($"/staff/audit?campaign={campaign.Id}")), StringComparison.Ordinal);
+    }
+
     /// <summary>A confirmed comment on the campaign, stored as the comment form would store it; returns its id.</summary>
     private async Task<long> CommentAsync(int campaignId, string state)
     {

@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Pages.Staff;
 
-/// <summary>The audit log, newest first, a page at a time; any member of staff may read it and nobody may change it.</summary>
+/// <summary>
+/// The audit log, newest first, a page at a time: all of it for admins, the entries of their own
+/// campaigns for everyone else (<see cref="AuditLog.VisibleTo"/>); nobody may change it.
+/// </summary>
 public sealed class AuditModel(CountersignDb db) : PageModel
 {
     public const int PageSize = 100;
@@ -24,11 +27,17 @@ public sealed class AuditModel(CountersignDb db) : PageModel
     public long? OlderFrom { get; private set; }
     public string? CampaignTitle { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var entries = db.AuditEntries.AsNoTracking();
+        var entries = db.VisibleTo(User).AsNoTracking();
         if (Campaign is { } campaignId)
         {
+            // Not even the title of a campaign the reader does not belong to.
+            if (!User.IsInRole(StaffRoles.Admin) && await CampaignRoleFilter.RoleInAsync(db, User, campaignId, cancellationToken) is null or StaffRoles.Moderator)
+            {
+                return Forbid();
+            }
+
             entries = entries.Where(e => e.CampaignId == campaignId);
             CampaignTitle = await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.Title).FirstOrDefaultAsync(cancellationToken);
         }
@@ -51,5 +60,6 @@ public sealed class AuditModel(CountersignDb db) : PageModel
             .ToListAsync(cancellationToken);
         Entries = rows.Take(PageSize).ToList();
         OlderFrom = rows.Count > PageSize ? Entries[^1].Id : null;
+        return Page();
     }
 }
