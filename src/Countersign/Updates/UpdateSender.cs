@@ -139,7 +139,7 @@ public sealed partial class UpdateSender(
             .Select(s => new { s.Id, s.State, s.InvalidationId, s.UpdatesFromHostIds, s.NameCiphertext, s.EmailCiphertext, s.EmailKey, s.Locale })
             .ToDictionaryAsync(s => s.Id, cancellationToken);
         var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
-        var bodyHtml = markdown.ToHtml(update.BodyMarkdown);
+        var bodyHtml = markdown.ToHtml(update.BodyMarkdown, "update", update.Id);
         var written = 0;
         foreach (var delivery in batch)
         {

@@ -113,10 +113,19 @@ public sealed class EditUpdateModel(
         ModelState.Clear();
         if (!CanEdit)
         {
+            // Its text as published is already shown (FindAsync rendered it).
             Input = UpdateInput.From(Update!);
+            return Page();
         }
 
-        PreviewHtml = markdown.ToHtml(Input.Body ?? "");
+        var problem = markdown.Render(Input.Body ?? "", out var html);
+        if (problem != MarkdownProblem.None)
+        {
+            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
+            return Unprocessable();
+        }
+
+        PreviewHtml = html;
         return Page();
     }
 
@@ -270,6 +279,11 @@ public sealed class EditUpdateModel(
         {
             InputProblem(nameof(UpdateInput.Body), t["The text can be at most {0} characters long.", CampaignUpdate.BodyMaxLength]);
         }
+        else if (markdown.ProblemWith(body) is var problem and not MarkdownProblem.None)
+        {
+            // Checked at save, so neither the campaign page nor the sender meets a text it cannot render.
+            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
+        }
 
         return ModelState.IsValid;
     }
@@ -297,7 +311,7 @@ public sealed class EditUpdateModel(
         Update = await db.CampaignUpdates.SingleOrDefaultAsync(u => u.Id == updateId && u.CampaignId == campaignId, cancellationToken);
         if (Update is { IsDraft: false })
         {
-            PreviewHtml = markdown.ToHtml(Update.BodyMarkdown);
+            PreviewHtml = markdown.ToHtml(Update.BodyMarkdown, "update", Update.Id);
         }
 
         if (Update?.SentAt is not null)
