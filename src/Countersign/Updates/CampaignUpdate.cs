@@ -13,6 +13,9 @@ public sealed class CampaignUpdate
     public const int TitleMaxLength = 200;
     public const int BodyMaxLength = 20_000;
 
+    /// <summary>The longest reason for hiding an update or showing it again, kept in the audit log.</summary>
+    public const int ReasonMaxLength = 500;
+
     public int Id { get; set; }
     public int CampaignId { get; set; }
 
@@ -42,6 +45,8 @@ public sealed class CampaignUpdate
 
     public bool IsDraft => State == UpdateState.Draft;
 
+    public bool IsHidden => State == UpdateState.Hidden;
+
     public void Publish(DateTime now)
     {
         if (!IsDraft)
@@ -58,6 +63,12 @@ public static class UpdateState
 {
     public const string Draft = "draft";
     public const string Published = "published";
+
+    /// <summary>
+    /// Published, then taken off the public pages by its organisers (a mistake, a text that cannot be
+    /// shown): staff still see it, and it can be shown again. Its emails not yet sent never will be.
+    /// </summary>
+    public const string Hidden = "hidden";
 
     public const int MaxLength = 16;
 }
@@ -88,7 +99,8 @@ public static class DeliveryState
 
     /// <summary>
     /// Not to be sent after all: before its email went out the signer unsubscribed from the host,
-    /// erased their signature, was set aside by a moderator, or the campaign's personal data was erased.
+    /// erased their signature, was set aside by a moderator, the campaign's personal data was erased,
+    /// or the update was hidden.
     /// </summary>
     public const string Skipped = "skipped";
 

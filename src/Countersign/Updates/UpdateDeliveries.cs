@@ -53,6 +53,10 @@ public static class UpdateDeliveries
         await SkipAsync(db, whose, ids, cancellationToken);
     }
 
+    /// <summary>The update is hidden: none of its emails still to go may leave.</summary>
+    public static Task SkipForUpdateAsync(CountersignDb db, int updateId, CancellationToken cancellationToken) =>
+        SkipAsync(db, """ "UpdateId" = {0} """, updateId, cancellationToken);
+
     /// <summary>The campaign's personal data is being crypto-shredded: none of its update emails still to go may leave.</summary>
     public static Task SkipForCampaignAsync(CountersignDb db, int campaignId, CancellationToken cancellationToken) =>
         SkipAsync(db, """ "UpdateId" IN (SELECT "Id" FROM "CampaignUpdates" WHERE "CampaignId" = {0}) """, campaignId, cancellationToken);

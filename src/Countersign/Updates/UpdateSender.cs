@@ -84,7 +84,8 @@ public sealed partial class UpdateSender(
             return false;
         }
 
-        var update = await db.CampaignUpdates.Where(u => u.SentAt != null && u.QueuedAllAt == null)
+        // A hidden update's deliveries were skipped when it was hidden; it is not taken up again until shown.
+        var update = await db.CampaignUpdates.Where(u => u.SentAt != null && u.QueuedAllAt == null && u.State == UpdateState.Published)
             .OrderBy(u => u.SentAt).ThenBy(u => u.Id).FirstOrDefaultAsync(cancellationToken);
         if (update is null)
         {

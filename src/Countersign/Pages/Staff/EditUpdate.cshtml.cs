@@ -40,6 +40,10 @@ public sealed class EditUpdateModel(
     /// <summary>Why the last action was refused, for the whole page (field problems go with their fields).</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>Why the update is hidden or shown again, for the audit log.</summary>
+    [BindProperty]
+    public string? Reason { get; set; }
+
     [TempData]
     public string? Done { get; set; }
 
@@ -152,6 +156,11 @@ public sealed class EditUpdateModel(
         if (Update is { IsDraft: false } published)
         {
             Input = UpdateInput.From(published);
+            if (published.IsHidden && email)
+            {
+                return Refused(StatusCodes.Status409Conflict, t["This update is hidden. Show it again before emailing it."]);
+            }
+
             if (published.SentAt is not null)
             {
                 return Refused(StatusCodes.Status409Conflict, AlreadySent(published));
@@ -225,6 +234,72 @@ public sealed class EditUpdateModel(
             ? t["Published, and being emailed to {0} signers who agreed to hear from {1}. The figures below show how sending goes.", recipients, target.HostName]
             : t["Published on the campaign page."];
         return Redirect(ListUrl);
+    }
+
+    /// <summary>Takes a published update off the campaign page and its JSON; its emails still to go are not sent.</summary>
+    public Task<IActionResult> OnPostHideAsync(int id, string update, CancellationToken cancellationToken) =>
+        ChangeVisibilityAsync(id, update, hide: true, cancellationToken);
+
+    /// <summary>Shows a hidden update again; emails skipped when it was hidden stay unsent.</summary>
+    public Task<IActionResult> OnPostRestoreAsync(int id, string update, CancellationToken cancellationToken) =>
+        ChangeVisibilityAsync(id, update, hide: false, cancellationToken);
+
+    /// <summary>
+    /// Hides a published update or shows a hidden one, with a reason kept in the audit log. The move is a
+    /// conditional UPDATE, so of two people deciding at once one wins and the other is told; hiding skips
+    /// the update's emails not sent yet (and withdraws those waiting in the outbox) in the same transaction.
+    /// </summary>
+    private async Task<IActionResult> ChangeVisibilityAsync(int id, string update, bool hide, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, update, cancellationToken) || Update is null)
+        {
+            return NotFound();
+        }
+
+        Input = UpdateInput.From(Update);
+        var (from, to) = hide ? (UpdateState.Published, UpdateState.Hidden) : (UpdateState.Hidden, UpdateState.Published);
+        if (Update.State != from)
+        {
+            return Refused(StatusCodes.Status409Conflict, hide ? t["Only a published update can be hidden."] : t["This update is not hidden."]);
+        }
+
+        ModelState.Clear();
+        var reason = (Reason ?? "").Trim();
+        if (reason.Length == 0)
+        {
+            ModelState.AddModelError(nameof(Reason), t["Give a reason: it is kept in the audit log."]);
+        }
+        else if (reason.Length > CampaignUpdate.ReasonMaxLength)
+        {
+            ModelState.AddModelError(nameof(Reason), t["The reason can be at most {0} characters long.", CampaignUpdate.ReasonMaxLength]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Unprocessable();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.CampaignUpdates.Where(u => u.Id == Update.Id && u.State == from)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, to), cancellationToken);
+        if (moved == 0)
+        {
+            return Refused(StatusCodes.Status409Conflict, t["Someone changed this update at the same moment. Reload the page to see where it stands."]);
+        }
+
+        if (hide)
+        {
+            await UpdateDeliveries.SkipForUpdateAsync(db, Update.Id, cancellationToken);
+        }
+
+        db.Record(User, hide ? AuditAction.UpdateHidden : AuditAction.UpdateRestored, Campaign.Id, now,
+            string.Create(CultureInfo.InvariantCulture, $"Update {Update.Id}: {reason}"));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        campaigns.Forget(Campaign.Slug);
+        Done = hide ? t["The update is hidden: it no longer shows on the campaign page, and its emails not sent yet will not be."] : t["The update shows on the campaign page again."];
+        return Redirect($"{ListUrl}/{Update.Id}");
     }
 
     private string AlreadySent(CampaignUpdate update) =>
