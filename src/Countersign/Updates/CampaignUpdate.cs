@@ -1,4 +1,6 @@
+using Countersign.Campaigns;
 using Countersign.Email;
+using Microsoft.Extensions.Localization;
 
 namespace Countersign.Updates;
 
@@ -43,6 +45,12 @@ public sealed class CampaignUpdate
     /// <summary>When the sender wrote the last of its emails to the outbox, or skipped the last recipient: its work is done.</summary>
     public DateTime? QueuedAllAt { get; set; }
 
+    /// <summary>
+    /// Why the sender gave up on the update (an <see cref="UpdateFailure"/> code), or null: set with
+    /// <see cref="QueuedAllAt"/> by <see cref="FailSending"/>, and shown to its organisers.
+    /// </summary>
+    public string? SendingFailure { get; private set; }
+
     public bool IsDraft => State == UpdateState.Draft;
 
     public bool IsHidden => State == UpdateState.Hidden;
@@ -57,6 +65,38 @@ public sealed class CampaignUpdate
         State = UpdateState.Published;
         PublishedAt = now;
     }
+
+    /// <summary>
+    /// No email of this update can be built (its text cannot be rendered): the sender's work on it is
+    /// done, so it goes on to later updates; the caller skips the recipients not written yet.
+    /// </summary>
+    public void FailSending(string failure, DateTime now)
+    {
+        SendingFailure = failure;
+        QueuedAllAt = now;
+    }
+}
+
+/// <summary>Why the sender gave up on an update, as stored in <see cref="CampaignUpdate.SendingFailure"/>.</summary>
+public static class UpdateFailure
+{
+    /// <summary>Its text is nested deeper than the Markdown renderer allows (saved before the form checked it).</summary>
+    public const string TextTooDeep = "text-too-deep";
+
+    /// <summary>Its text cannot be rendered for another reason.</summary>
+    public const string TextUnreadable = "text-unreadable";
+
+    public const int MaxLength = 32;
+
+    public static string For(MarkdownProblem problem) => problem == MarkdownProblem.TooDeep ? TextTooDeep : TextUnreadable;
+
+    /// <summary>The failure in its organisers' language, as the end of a sentence.</summary>
+    public static string Explain(string failure, IStringLocalizer t) => failure switch
+    {
+        TextTooDeep => t["its text is nested too deeply to be turned into an email (lists, quotes, links or emphasis inside one another)."],
+        TextUnreadable => t["its text could not be turned into an email."],
+        _ => failure,
+    };
 }
 
 public static class UpdateState

@@ -116,5 +116,8 @@ public static class UpdateDeliveries
 /// </summary>
 public sealed record UpdateProgress(int Recipients, int Waiting, int Queued, int Failing, int Sent, int Skipped)
 {
+    /// <summary>The view data flag by which a page tells the figures that the sender gave up on the update, so they do not call it finished.</summary>
+    public const string StoppedKey = "UpdateSendingStopped";
+
     public bool IsFinished => Waiting == 0 && Queued == 0 && Failing == 0;
 }

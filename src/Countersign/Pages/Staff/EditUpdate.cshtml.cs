@@ -170,6 +170,12 @@ public sealed class EditUpdateModel(
             {
                 return Refused(StatusCodes.Status409Conflict, t["This update is already published."]);
             }
+
+            // Published before the form checked its text: no email of it could be built.
+            if (markdown.ProblemWith(published.BodyMarkdown) != MarkdownProblem.None)
+            {
+                return Refused(StatusCodes.Status422UnprocessableEntity, t["This update's text cannot be turned into an email, so it cannot be sent. Hide it and publish a corrected one."]);
+            }
         }
         else if (!IsValid())
         {
