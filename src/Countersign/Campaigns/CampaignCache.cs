@@ -70,9 +70,9 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
                 .ToListAsync(cancellationToken);
             cached = new CachedCampaign(
                 campaign,
-                markdown.ToHtml(campaign.BodyMarkdown),
+                markdown.ToHtml(campaign.BodyMarkdown, "campaign", campaign.Id),
                 Timeline.Of(campaign, events),
-                updates.Select(u => new PublishedUpdate(u.Id, u.Title, u.HostName, DateTime.SpecifyKind(u.PublishedAt!.Value, DateTimeKind.Utc), u.BodyMarkdown, markdown.ToHtml(u.BodyMarkdown))).ToList(),
+                updates.Select(u => new PublishedUpdate(u.Id, u.Title, u.HostName, DateTime.SpecifyKind(u.PublishedAt!.Value, DateTimeKind.Utc), u.BodyMarkdown, markdown.ToHtml(u.BodyMarkdown, "update", u.Id))).ToList(),
                 await VisibleCommentsAsync(db, campaign, cancellationToken));
             cache.Set(Key(slug), cached, Lifetime);
         }

@@ -189,6 +189,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             update.Property(u => u.HostName).HasMaxLength(CampaignHost.NameMaxLength);
             update.Property(u => u.Title).HasMaxLength(CampaignUpdate.TitleMaxLength);
             update.Property(u => u.BodyMarkdown).HasMaxLength(CampaignUpdate.BodyMaxLength);
+            update.Property(u => u.SendingFailure).HasMaxLength(UpdateFailure.MaxLength);
 
             // Two clicks on Publish must not both publish (nor one edit a draft the other just published).
             update.Property(u => u.State).HasMaxLength(UpdateState.MaxLength).IsConcurrencyToken();

@@ -55,6 +55,8 @@ public static class AuditAction
     public const string SignaturesReleased = "signatures.released";
     public const string UpdatePublished = "update.published";
     public const string UpdateSent = "update.sent";
+    public const string UpdateHidden = "update.hidden";
+    public const string UpdateRestored = "update.restored";
     public const string CommentModeChanged = "comments.mode";
     public const string CommentPublished = "comment.published";
     public const string CommentHidden = "comment.hidden";

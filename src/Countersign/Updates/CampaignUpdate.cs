@@ -1,4 +1,6 @@
+using Countersign.Campaigns;
 using Countersign.Email;
+using Microsoft.Extensions.Localization;
 
 namespace Countersign.Updates;
 
@@ -12,6 +14,9 @@ public sealed class CampaignUpdate
 {
     public const int TitleMaxLength = 200;
     public const int BodyMaxLength = 20_000;
+
+    /// <summary>The longest reason for hiding an update or showing it again, kept in the audit log.</summary>
+    public const int ReasonMaxLength = 500;
 
     public int Id { get; set; }
     public int CampaignId { get; set; }
@@ -40,7 +45,15 @@ public sealed class CampaignUpdate
     /// <summary>When the sender wrote the last of its emails to the outbox, or skipped the last recipient: its work is done.</summary>
     public DateTime? QueuedAllAt { get; set; }
 
+    /// <summary>
+    /// Why the sender gave up on the update (an <see cref="UpdateFailure"/> code), or null: set with
+    /// <see cref="QueuedAllAt"/> by <see cref="FailSending"/>, and shown to its organisers.
+    /// </summary>
+    public string? SendingFailure { get; private set; }
+
     public bool IsDraft => State == UpdateState.Draft;
+
+    public bool IsHidden => State == UpdateState.Hidden;
 
     public void Publish(DateTime now)
     {
@@ -52,12 +65,50 @@ public sealed class CampaignUpdate
         State = UpdateState.Published;
         PublishedAt = now;
     }
+
+    /// <summary>
+    /// No email of this update can be built (its text cannot be rendered): the sender's work on it is
+    /// done, so it goes on to later updates; the caller skips the recipients not written yet.
+    /// </summary>
+    public void FailSending(string failure, DateTime now)
+    {
+        SendingFailure = failure;
+        QueuedAllAt = now;
+    }
+}
+
+/// <summary>Why the sender gave up on an update, as stored in <see cref="CampaignUpdate.SendingFailure"/>.</summary>
+public static class UpdateFailure
+{
+    /// <summary>Its text is nested deeper than the Markdown renderer allows (saved before the form checked it).</summary>
+    public const string TextTooDeep = "text-too-deep";
+
+    /// <summary>Its text cannot be rendered for another reason.</summary>
+    public const string TextUnreadable = "text-unreadable";
+
+    public const int MaxLength = 32;
+
+    public static string For(MarkdownProblem problem) => problem == MarkdownProblem.TooDeep ? TextTooDeep : TextUnreadable;
+
+    /// <summary>The failure in its organisers' language, as the end of a sentence.</summary>
+    public static string Explain(string failure, IStringLocalizer t) => failure switch
+    {
+        TextTooDeep => t["its text is nested too deeply to be turned into an email (lists, quotes, links or emphasis inside one another)."],
+        TextUnreadable => t["its text could not be turned into an email."],
+        _ => failure,
+    };
 }
 
 public static class UpdateState
 {
     public const string Draft = "draft";
     public const string Published = "published";
+
+    /// <summary>
+    /// Published, then taken off the public pages by its organisers (a mistake, a text that cannot be
+    /// shown): staff still see it, and it can be shown again. Its emails not yet sent never will be.
+    /// </summary>
+    public const string Hidden = "hidden";
 
     public const int MaxLength = 16;
 }
@@ -88,7 +139,8 @@ public static class DeliveryState
 
     /// <summary>
     /// Not to be sent after all: before its email went out the signer unsubscribed from the host,
-    /// erased their signature, was set aside by a moderator, or the campaign's personal data was erased.
+    /// erased their signature, was set aside by a moderator, the campaign's personal data was erased,
+    /// or the update was hidden.
     /// </summary>
     public const string Skipped = "skipped";
 

@@ -53,6 +53,10 @@ public static class UpdateDeliveries
         await SkipAsync(db, whose, ids, cancellationToken);
     }
 
+    /// <summary>The update is hidden: none of its emails still to go may leave.</summary>
+    public static Task SkipForUpdateAsync(CountersignDb db, int updateId, CancellationToken cancellationToken) =>
+        SkipAsync(db, """ "UpdateId" = {0} """, updateId, cancellationToken);
+
     /// <summary>The campaign's personal data is being crypto-shredded: none of its update emails still to go may leave.</summary>
     public static Task SkipForCampaignAsync(CountersignDb db, int campaignId, CancellationToken cancellationToken) =>
         SkipAsync(db, """ "UpdateId" IN (SELECT "Id" FROM "CampaignUpdates" WHERE "CampaignId" = {0}) """, campaignId, cancellationToken);
@@ -112,5 +116,8 @@ public static class UpdateDeliveries
 /// </summary>
 public sealed record UpdateProgress(int Recipients, int Waiting, int Queued, int Failing, int Sent, int Skipped)
 {
+    /// <summary>The view data flag by which a page tells the figures that the sender gave up on the update, so they do not call it finished.</summary>
+    public const string StoppedKey = "UpdateSendingStopped";
+
     public bool IsFinished => Waiting == 0 && Queued == 0 && Failing == 0;
 }

@@ -84,7 +84,8 @@ public sealed partial class UpdateSender(
             return false;
         }
 
-        var update = await db.CampaignUpdates.Where(u => u.SentAt != null && u.QueuedAllAt == null)
+        // A hidden update's deliveries were skipped when it was hidden; it is not taken up again until shown.
+        var update = await db.CampaignUpdates.Where(u => u.SentAt != null && u.QueuedAllAt == null && u.State == UpdateState.Published)
             .OrderBy(u => u.SentAt).ThenBy(u => u.Id).FirstOrDefaultAsync(cancellationToken);
         if (update is null)
         {
@@ -102,8 +103,17 @@ public sealed partial class UpdateSender(
             return true;
         }
 
+        // Its text is the same in every email: if it cannot be rendered, none can be built, and retrying
+        // would hold back every later update on the site.
+        var problem = markdown.Render(update.BodyMarkdown, out var bodyHtml);
+        if (problem != MarkdownProblem.None)
+        {
+            await FailAsync(db, update, UpdateFailure.For(problem), now, cancellationToken);
+            return true;
+        }
+
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == update.CampaignId, cancellationToken);
-        var written = await WriteAsync(db, campaign, update, batch, cancellationToken);
+        var written = await WriteAsync(db, campaign, update, bodyHtml, batch, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -124,8 +134,33 @@ public sealed partial class UpdateSender(
         return true;
     }
 
+    /// <summary>
+    /// Gives up on the update for good: it is marked failed with the reason, for its organisers, and its
+    /// recipients not written yet are skipped, in one transaction. Emails already in the outbox go out.
+    /// </summary>
+    private async Task FailAsync(CountersignDb db, CampaignUpdate update, string failure, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.UpdateDeliveries.Where(d => d.UpdateId == update.Id && d.State == DeliveryState.Waiting)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.State, DeliveryState.Skipped), cancellationToken);
+        update.FailSending(failure, now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Hidden meanwhile: its deliveries are skipped already, and the next pass leaves it alone.
+            LogBatchTaken(logger, update.Id);
+            return;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        LogFailed(logger, update.Id, failure);
+    }
+
     /// <summary>Builds the batch's emails into the context; returns how many (the rest are skipped).</summary>
-    private async Task<int> WriteAsync(CountersignDb db, Campaign campaign, CampaignUpdate update, List<UpdateDelivery> batch, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(CountersignDb db, Campaign campaign, CampaignUpdate update, string bodyHtml, List<UpdateDelivery> batch, CancellationToken cancellationToken)
     {
         // Checked before asking for the key: a shredded campaign must not be given a new one.
         if (campaign.PersonalDataErasedAt is not null)
@@ -139,7 +174,6 @@ public sealed partial class UpdateSender(
             .Select(s => new { s.Id, s.State, s.InvalidationId, s.UpdatesFromHostIds, s.NameCiphertext, s.EmailCiphertext, s.EmailKey, s.Locale })
             .ToDictionaryAsync(s => s.Id, cancellationToken);
         var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
-        var bodyHtml = markdown.ToHtml(update.BodyMarkdown);
         var written = 0;
         foreach (var delivery in batch)
         {
@@ -179,6 +213,9 @@ public sealed partial class UpdateSender(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Update {UpdateId}: a batch changed while it was written; it is read again")]
     private static partial void LogBatchTaken(ILogger logger, int updateId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Update {UpdateId}: no email of it can be built ({Failure}); it is marked failed and the sender goes on")]
+    private static partial void LogFailed(ILogger logger, int updateId, string failure);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Update sender: a pass failed ({Error}); the next pass tries again")]
     private static partial void LogPassFailed(ILogger logger, string error);

@@ -86,6 +86,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         var id = campaign.Id;
         var waitingComment = (await CommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var shownComment = (await CommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var publishedUpdate = (await PublishedUpdateAsync(campaign)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
         {
             // Organisers read their campaign's comments; only moderators and admins decide.
@@ -101,6 +102,8 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ("save an update", $"/staff/campaigns/{id}/updates/new",
                 [new("Input.Title", "We met the fund"), new("Input.HostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("Input.Body", "It listened.")],
                 [Visitor.Organiser, Visitor.Admin]),
+            ("hide an update", $"/staff/campaigns/{id}/updates/{publishedUpdate}?handler=Hide", [new("Reason", "Posted too early")], [Visitor.Organiser, Visitor.Admin]),
+            ("show an update again", $"/staff/campaigns/{id}/updates/{publishedUpdate}?handler=Restore", [new("Reason", "Now is the time")], [Visitor.Organiser, Visitor.Admin]),
             ("invite staff", "/staff/users?handler=Invite", [new("Email", "invited@example.org")], [Visitor.Admin]),
             ("add to the team", $"/staff/campaigns/{id}/members?handler=Add", [new("Input.Email", "nobody@example.org"), new("Input.Role", StaffRoles.Organiser)], [Visitor.Organiser, Visitor.Admin]),
 
@@ -261,6 +264,24 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             return db.SaveChangesAsync();
         });
         return comment.Id;
+    }
+
+    /// <summary>A published update of the campaign, stored as the update form would store it; returns its id.</summary>
+    private async Task<int> PublishedUpdateAsync(Campaign campaign)
+    {
+        var now = Site.Clock.GetUtcNow().UtcDateTime;
+        var update = new Countersign.Updates.CampaignUpdate
+        {
+            CampaignId = campaign.Id, HostId = campaign.Hosts[0].Id, HostName = campaign.Hosts[0].Name, Title = "We met the fund",
+            BodyMarkdown = "It listened.", CreatedAt = now, UpdatedAt = now,
+        };
+        update.Publish(now);
+        await Site.QueryAsync(db =>
+        {
+            db.CampaignUpdates.Add(update);
+            return db.SaveChangesAsync();
+        });
+        return update.Id;
     }
 
     /// <summary>A campaign with an organiser and a partner for its first host, another campaign with its own organiser, and an admin.</summary>

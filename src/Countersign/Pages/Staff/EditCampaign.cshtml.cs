@@ -21,6 +21,7 @@ namespace Countersign.Pages.Staff;
 public sealed class EditCampaignModel(
     CountersignDb db,
     CampaignCache campaigns,
+    MarkdownRenderer markdown,
     IOptions<CampaignOptions> campaignOptions,
     IOptions<SiteOptions> site,
     TimeProvider clock,
@@ -91,6 +92,12 @@ public sealed class EditCampaignModel(
         foreach (var (field, problem) in Input.Validate())
         {
             InputProblem(field, t[problem]);
+        }
+
+        // Checked at save, so the campaign page never holds a text it cannot show (a too long one is not worth parsing).
+        if (ModelState[$"{nameof(Input)}.{nameof(CampaignInput.Body)}"] is null && markdown.ProblemWith(Input.Body ?? "") is var bodyProblem and not MarkdownProblem.None)
+        {
+            InputProblem(nameof(CampaignInput.Body), MarkdownRenderer.Explain(bodyProblem, t));
         }
 
         if (ModelState.IsValid && await db.Campaigns.AnyAsync(c => c.Slug == Input.Slug && c.Id != (Campaign == null ? 0 : Campaign.Id), cancellationToken))

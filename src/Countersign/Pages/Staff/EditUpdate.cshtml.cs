@@ -41,6 +41,10 @@ public sealed class EditUpdateModel(
     /// <summary>Why the last action was refused, for the whole page (field problems go with their fields).</summary>
     public string? Refusal { get; private set; }
 
+    /// <summary>Why the update is hidden or shown again, for the audit log.</summary>
+    [BindProperty]
+    public string? Reason { get; set; }
+
     [TempData]
     public string? Done { get; set; }
 
@@ -114,10 +118,19 @@ public sealed class EditUpdateModel(
         ModelState.Clear();
         if (!CanEdit)
         {
+            // Its text as published is already shown (FindAsync rendered it).
             Input = UpdateInput.From(Update!);
+            return Page();
         }
 
-        PreviewHtml = markdown.ToHtml(Input.Body ?? "");
+        var problem = markdown.Render(Input.Body ?? "", out var html);
+        if (problem != MarkdownProblem.None)
+        {
+            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
+            return Unprocessable();
+        }
+
+        PreviewHtml = html;
         return Page();
     }
 
@@ -144,6 +157,11 @@ public sealed class EditUpdateModel(
         if (Update is { IsDraft: false } published)
         {
             Input = UpdateInput.From(published);
+            if (published.IsHidden && email)
+            {
+                return Refused(StatusCodes.Status409Conflict, t["This update is hidden. Show it again before emailing it."]);
+            }
+
             if (published.SentAt is not null)
             {
                 return Refused(StatusCodes.Status409Conflict, AlreadySent(published));
@@ -152,6 +170,12 @@ public sealed class EditUpdateModel(
             if (!email)
             {
                 return Refused(StatusCodes.Status409Conflict, t["This update is already published."]);
+            }
+
+            // Published before the form checked its text: no email of it could be built.
+            if (markdown.ProblemWith(published.BodyMarkdown) != MarkdownProblem.None)
+            {
+                return Refused(StatusCodes.Status422UnprocessableEntity, t["This update's text cannot be turned into an email, so it cannot be sent. Hide it and publish a corrected one."]);
             }
         }
         else if (!IsValid())
@@ -219,6 +243,72 @@ public sealed class EditUpdateModel(
         return Redirect(ListUrl);
     }
 
+    /// <summary>Takes a published update off the campaign page and its JSON; its emails still to go are not sent.</summary>
+    public Task<IActionResult> OnPostHideAsync(int id, string update, CancellationToken cancellationToken) =>
+        ChangeVisibilityAsync(id, update, hide: true, cancellationToken);
+
+    /// <summary>Shows a hidden update again; emails skipped when it was hidden stay unsent.</summary>
+    public Task<IActionResult> OnPostRestoreAsync(int id, string update, CancellationToken cancellationToken) =>
+        ChangeVisibilityAsync(id, update, hide: false, cancellationToken);
+
+    /// <summary>
+    /// Hides a published update or shows a hidden one, with a reason kept in the audit log. The move is a
+    /// conditional UPDATE, so of two people deciding at once one wins and the other is told; hiding skips
+    /// the update's emails not sent yet (and withdraws those waiting in the outbox) in the same transaction.
+    /// </summary>
+    private async Task<IActionResult> ChangeVisibilityAsync(int id, string update, bool hide, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, update, cancellationToken) || Update is null)
+        {
+            return NotFound();
+        }
+
+        Input = UpdateInput.From(Update);
+        var (from, to) = hide ? (UpdateState.Published, UpdateState.Hidden) : (UpdateState.Hidden, UpdateState.Published);
+        if (Update.State != from)
+        {
+            return Refused(StatusCodes.Status409Conflict, hide ? t["Only a published update can be hidden."] : t["This update is not hidden."]);
+        }
+
+        ModelState.Clear();
+        var reason = (Reason ?? "").Trim();
+        if (reason.Length == 0)
+        {
+            ModelState.AddModelError(nameof(Reason), t["Give a reason: it is kept in the audit log."]);
+        }
+        else if (reason.Length > CampaignUpdate.ReasonMaxLength)
+        {
+            ModelState.AddModelError(nameof(Reason), t["The reason can be at most {0} characters long.", CampaignUpdate.ReasonMaxLength]);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Unprocessable();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.CampaignUpdates.Where(u => u.Id == Update.Id && u.State == from)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, to), cancellationToken);
+        if (moved == 0)
+        {
+            return Refused(StatusCodes.Status409Conflict, t["Someone changed this update at the same moment. Reload the page to see where it stands."]);
+        }
+
+        if (hide)
+        {
+            await UpdateDeliveries.SkipForUpdateAsync(db, Update.Id, cancellationToken);
+        }
+
+        db.Record(User, hide ? AuditAction.UpdateHidden : AuditAction.UpdateRestored, Campaign.Id, now,
+            string.Create(CultureInfo.InvariantCulture, $"Update {Update.Id}: {reason}"));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        campaigns.Forget(Campaign.Slug);
+        Done = hide ? t["The update is hidden: it no longer shows on the campaign page, and its emails not sent yet will not be."] : t["The update shows on the campaign page again."];
+        return Redirect($"{ListUrl}/{Update.Id}");
+    }
+
     private string AlreadySent(CampaignUpdate update) =>
         t["This update has already been emailed (on {0} UTC). An update is sent only once.",
             update.SentAt?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "?"];
@@ -271,6 +361,11 @@ public sealed class EditUpdateModel(
         {
             InputProblem(nameof(UpdateInput.Body), t["The text can be at most {0} characters long.", CampaignUpdate.BodyMaxLength]);
         }
+        else if (markdown.ProblemWith(body) is var problem and not MarkdownProblem.None)
+        {
+            // Checked at save, so neither the campaign page nor the sender meets a text it cannot render.
+            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
+        }
 
         return ModelState.IsValid;
     }
@@ -298,7 +393,7 @@ public sealed class EditUpdateModel(
         Update = await db.CampaignUpdates.SingleOrDefaultAsync(u => u.Id == updateId && u.CampaignId == campaignId, cancellationToken);
         if (Update is { IsDraft: false })
         {
-            PreviewHtml = markdown.ToHtml(Update.BodyMarkdown);
+            PreviewHtml = markdown.ToHtml(Update.BodyMarkdown, "update", Update.Id);
         }
 
         if (Update?.SentAt is not null)

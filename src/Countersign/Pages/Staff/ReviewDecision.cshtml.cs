@@ -141,7 +141,7 @@ public sealed class ReviewDecisionModel(CountersignDb db, CampaignCache campaign
         ComparedWithEarlierReview = earlier is not null;
         var submitted = review.Submitted;
         Changes = submitted.DiffSince(earlier?.Submitted ?? CampaignContent.Empty);
-        BodyHtml = markdown.ToHtml(submitted.Body);
+        BodyHtml = markdown.ToHtml(submitted.Body, "review", review.Id);
         var staffIds = new[] { review.SubmittedBy, review.DecidedBy }.OfType<int>().ToList();
         var names = await db.StaffUsers.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
         SubmittedBy = review.SubmittedBy is { } by ? names.GetValueOrDefault(by) : null;

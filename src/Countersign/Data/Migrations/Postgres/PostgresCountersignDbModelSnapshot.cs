@@ -877,6 +877,10 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<int>("RecipientCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SendingFailure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -845,6 +845,10 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<int>("RecipientCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SendingFailure")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
