@@ -33,7 +33,7 @@ public sealed partial class SignatureIntake : BackgroundService
     /// <summary>
     /// Someone signing again with an address that has signed makes us email its owner ("already
     /// signed", or the confirmation link once more) at most once per campaign in this period: anyone
-    /// can type anyone's address, and each email greets its owner with whatever they typed.
+    /// can type anyone's address, as often as they like.
     /// </summary>
     public static readonly TimeSpan RepeatEmailPeriod = TimeSpan.FromHours(24);
 
@@ -316,7 +316,7 @@ public sealed partial class SignatureIntake : BackgroundService
     {
         if (existing.State != SignatureState.Pending)
         {
-            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, request.Locale));
+            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Email, request.Signature.EmailKey, request.Locale));
         }
 
         // The same link again while it has time left (so a double click leaves no dead link),
@@ -329,7 +329,7 @@ public sealed partial class SignatureIntake : BackgroundService
             await rows.SetConfirmationTokenAsync(existing.Id, ConfirmationToken.Hash(token), expiresAt);
         }
 
-        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, token, request.Locale));
+        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, name: null, request.Email, request.Signature.EmailKey, token, request.Locale));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} signing request(s) ({Error}); their senders are asked to try again")]
@@ -356,8 +356,7 @@ public sealed class SignRequest : IntakeItem
     /// <summary>The proof-of-work challenge this signature spent, recorded by the writer.</summary>
     public SpentChallenge? Proof { get; init; }
 
-    /// <summary>Kept in memory only, to write a repeat email in the signer's words.</summary>
-    public required string Name { get; init; }
+    /// <summary>Kept in memory only, to write a repeat email to the address in the signer's language.</summary>
     public required string Email { get; init; }
     public required string Locale { get; init; }
 

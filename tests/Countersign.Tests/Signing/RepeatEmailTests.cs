@@ -51,6 +51,12 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.All(tries.Prepend(first), response => AssertAnsweredAlike(stranger, response));
         Assert.Equal([SignerEmails.ConfirmationKind, SignerEmails.ConfirmationKind, SignerEmails.AlreadySignedKind], await KindsAsync());
 
+        // Whoever typed the address chose the name too: the email does not repeat it to its owner.
+        var alreadySigned = (await Site.OutboxEmailsAsync(3)).Single(m => (m.Subject ?? "").StartsWith("You have already signed", StringComparison.Ordinal));
+        Assert.StartsWith("Hello,\n", alreadySigned.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not Amal", alreadySigned.TextBody, StringComparison.Ordinal);
+        Assert.Equal(("", Victim), (alreadySigned.To.Mailboxes.Single().Name ?? "", alreadySigned.To.Mailboxes.Single().Address));
+
         // A day later, one more.
         Site.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
         AssertAnsweredAlike(stranger, await SignAsync(campaign, Victim));
@@ -64,12 +70,17 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         var campaign = await Site.AddCampaignAsync();
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(campaign, Victim)).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(campaign, Victim, name: i == 0 ? "Amal Haddad" : "Not Amal")).StatusCode);
         }
 
         Assert.Equal([SignerEmails.ConfirmationKind, SignerEmails.ConfirmationKind], await KindsAsync());
         var emails = await Site.OutboxEmailsAsync(2);
         Assert.Equal(TestSite.ConfirmationPath(emails[0]), TestSite.ConfirmationPath(emails[1]));
+
+        // The signature's own confirmation greets the name it was signed with; the link sent again, nobody.
+        Assert.StartsWith("Hello Amal Haddad,\n", emails[0].TextBody, StringComparison.Ordinal);
+        Assert.StartsWith("Hello,\n", emails[1].TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not Amal", emails[1].TextBody + emails[1].To, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -353,7 +353,6 @@ public sealed class ShowModel(
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))
                 : null,
             Proof = spent,
-            Name = Input.TrimmedName,
             Email = Input.TrimmedEmail,
             Locale = locale,
         };
