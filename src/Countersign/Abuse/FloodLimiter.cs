@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Countersign.Abuse;
 
 /// <summary>
-/// The one limit that turns requests away: an IP address sending more than
+/// The one limit that turns requests away: an IP address (an IPv6 client's whole /64) sending more than
 /// <see cref="RateLimitOptions.FloodRequests"/> requests in <see cref="RateLimitOptions.FloodWindowSeconds"/>
 /// gets 429 Too Many Requests. That is far beyond what a person, or a household, clicks; signatures
 /// under it are never refused, only held (see <see cref="SigningRates"/>).
@@ -26,11 +28,11 @@ public static class FloodLimiter
             };
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
 
-            // The address is a partition key in memory for one window, never written anywhere.
+            // The client is a partition key in memory for one window, never written anywhere.
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/error")
                     ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "", _ => flood));
+                    : RateLimitPartition.GetFixedWindowLimiter(ClientOf(context.Connection.RemoteIpAddress), _ => flood));
             options.OnRejected = (rejected, _) =>
             {
                 rejected.HttpContext.Response.Headers.RetryAfter = flood.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
@@ -46,9 +48,31 @@ public static class FloodLimiter
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             foreach (var proxy in configuration.GetSection("Site:TrustedProxies").Get<string[]>() ?? [])
             {
-                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// Who a request counts against: an IPv4 address, or an IPv6 address's /64, since whoever holds
+    /// an IPv6 address usually holds its whole /64 and could send each request from another of its
+    /// 2^64 addresses. An IPv4 address written as IPv6 (::ffff:a.b.c.d) is the IPv4 address.
+    /// </summary>
+    private static string ClientOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6
+            ? Convert.ToHexString(address.GetAddressBytes(), 0, 8) + "/64"
+            : address.ToString();
     }
 }

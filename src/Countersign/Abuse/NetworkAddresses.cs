@@ -7,14 +7,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Abuse;
 
-/// <summary>Where a signature came from, as stored: keyed hashes of the IP address and of its network, never the address.</summary>
-public sealed record HashedSource(byte[] Address, byte[] Network);
+/// <summary>
+/// Where a signature came from: keyed hashes of the IP address and of its network, never the address
+/// (the two are stored with it); and for IPv6, of its wider /48, counted by the rate limits only.
+/// </summary>
+public sealed record HashedSource(byte[] Address, byte[] Network, byte[]? WideNetwork = null);
 
 /// <summary>
 /// Turns a client's IP address into keyed hashes salted with the day's random salt, so that rate
 /// limits and the moderators' report can tell sources apart while no stored value leads back to an
 /// address. The network is the IPv4 /24 or IPv6 /64 an address belongs to: what one household,
-/// office or attacker usually holds.
+/// office or attacker usually holds. An IPv6 address also has a wide network, its /48: what one
+/// site or customer is usually given, so someone rotating through its 65,536 /64s is still one.
 /// </summary>
 public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataProtector protector, TimeProvider clock) : IDisposable
 {
@@ -37,8 +41,12 @@ public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataPr
 
         var salt = await SaltAsync(cancellationToken);
         var bytes = address.GetAddressBytes();
-        var networkLength = address.AddressFamily == AddressFamily.InterNetwork ? 3 : 8;
-        return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, networkLength)));
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, 3)));
+        }
+
+        return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, 8)), Hash(salt, "ip-wide-network", bytes.AsSpan(0, 6)));
     }
 
     /// <summary>The hash of a network as written in the moderators' report (hex), back to bytes; null if it is not one.</summary>

@@ -16,6 +16,13 @@ public sealed class RateLimitOptions
     /// <summary>Signatures from one network (an IPv4 /24 or an IPv6 /64) to one campaign.</summary>
     public SignatureLimit PerNetwork { get; set; } = new() { Burst = 10, Sustained = 50 };
 
+    /// <summary>
+    /// Signatures from one IPv6 /48 to one campaign, whichever of its /64s they come from: twice the
+    /// per-network limit, since a /48 is often a whole office or campus. IPv4 has no such limit (its
+    /// /24 is already the network).
+    /// </summary>
+    public SignatureLimit PerWideNetwork { get; set; } = new() { Burst = 20, Sustained = 100 };
+
     /// <summary>Signatures with addresses at one email domain to one campaign, except <see cref="CommonEmailDomains"/>.</summary>
     public SignatureLimit PerEmailDomain { get; set; } = new() { Burst = 20, Sustained = 100 };
 
@@ -31,7 +38,7 @@ public sealed class RateLimitOptions
         "sfr.fr", "btinternet.com", "sky.com", "virginmedia.com", "posteo.de", "mailbox.org", "tutanota.com", "fastmail.com", "riseup.net",
     ];
 
-    /// <summary>Requests (of any kind) one IP address may send in <see cref="FloodWindowSeconds"/> before getting 429 Too Many Requests.</summary>
+    /// <summary>Requests (of any kind) one IP address, or one IPv6 /64, may send in <see cref="FloodWindowSeconds"/> before getting 429 Too Many Requests.</summary>
     public int FloodRequests { get; set; } = 300;
 
     public int FloodWindowSeconds { get; set; } = 10;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Countersign.Abuse;
 
 /// <summary>
-/// Counts each campaign's recent signatures by source (IP address, network, email domain) and says
+/// Counts each campaign's recent signatures by source (IP address, network, IPv6 /48, email domain) and says
 /// when one is over its limit. Such a signature is still taken, and answered like any other, but
 /// held: not counted until a moderator releases it. So a flood from one place adds nothing to the
 /// count, the people behind a busy shared address lose nothing, and a script learns nothing.
@@ -23,6 +23,7 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
 {
     public const string AddressReason = "address-rate";
     public const string NetworkReason = "network-rate";
+    public const string WideNetworkReason = "wide-network-rate";
     public const string EmailDomainReason = "domain-rate";
 
     private readonly RateLimitOptions _limits = options.Value;
@@ -59,9 +60,10 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
         var comment = act == RatedAct.Comment;
         var overAddress = source is not null && CountOne(new Source(campaignId, comment ? 'A' : 'a', source.Address), _limits.PerAddress, now);
         var overNetwork = source is not null && CountOne(new Source(campaignId, comment ? 'N' : 'n', source.Network), _limits.PerNetwork, now);
+        var overWideNetwork = source?.WideNetwork is { } wide && CountOne(new Source(campaignId, comment ? 'W' : 'w', wide), _limits.PerWideNetwork, now);
         var commonDomain = _commonDomains.Contains(emailDomain.Typed) || _commonDomains.Contains(emailDomain.Registrable);
         var overDomain = !commonDomain && CountOne(new Source(campaignId, comment ? 'D' : 'd', emailDomain.Key), _limits.PerEmailDomain, now);
-        return overAddress ? AddressReason : overNetwork ? NetworkReason : overDomain ? EmailDomainReason : null;
+        return overAddress ? AddressReason : overNetwork ? NetworkReason : overWideNetwork ? WideNetworkReason : overDomain ? EmailDomainReason : null;
     }
 
     /// <summary>Adds one to the source's windows; true when that takes it over either limit.</summary>
@@ -83,7 +85,7 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
             return;
         }
 
-        var longest = Math.Max(_limits.PerAddress.SustainedSeconds, Math.Max(_limits.PerNetwork.SustainedSeconds, _limits.PerEmailDomain.SustainedSeconds));
+        var longest = new[] { _limits.PerAddress, _limits.PerNetwork, _limits.PerWideNetwork, _limits.PerEmailDomain }.Max(limit => limit.SustainedSeconds);
         foreach (var (source, windows) in _counts)
         {
             if (now - windows.Sustained.Start > longest)

@@ -23,12 +23,16 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     public const string UpdateKind = "update";
     public const string CommentConfirmationKind = "comment-confirmation";
 
-    public MimeMessage Confirmation(Campaign campaign, string name, string address, byte[] emailKey, string token, string locale)
+    /// <summary>
+    /// The link that confirms a signature. <paramref name="name"/> is null when the link goes again
+    /// because someone signed again: whoever that was chose the name, and it is not repeated to the address's owner.
+    /// </summary>
+    public MimeMessage Confirmation(Campaign campaign, string? name, string address, byte[] emailKey, string token, string locale)
     {
         using var language = new CultureScope(locale);
         var link = site.Value.Link($"confirm/{token}");
         var text = string.Join("\n\n",
-            t["Hello {0},", name],
+            name is null ? t["Hello,"] : t["Hello {0},", name],
             t["Thank you for signing “{0}”. Your signature counts once you confirm it by opening this link:", campaign.Title],
             link,
             t["The link works for 7 days. If you did not sign, ignore this email: nothing is counted and your details are deleted after 7 days."],
@@ -54,17 +58,21 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         return Compose(address, name, t["Confirm your comment: {0}", campaign.Title], text);
     }
 
-    public MimeMessage AlreadySigned(Campaign campaign, string name, string address, byte[] emailKey, string locale)
+    /// <summary>
+    /// To an address that has signed, when someone signs with it again. It greets nobody by name:
+    /// anyone can type anyone's address, and with it any name.
+    /// </summary>
+    public MimeMessage AlreadySigned(Campaign campaign, string address, byte[] emailKey, string locale)
     {
         using var language = new CultureScope(locale);
         var text = string.Join("\n\n",
-            t["Hello {0},", name],
+            t["Hello,"],
             t["Someone, probably you, just tried to sign “{0}” with this email address. You have already signed and confirmed it, so your signature is counted once and nothing changes.", campaign.Title],
             // A campaign gathering supporting signatures is reached only through its sponsor link.
             site.Value.Link(campaign.IsPublic || campaign.SponsorPath is null ? $"c/{campaign.Slug}" : campaign.SponsorPath),
             EraseParagraph(campaign, emailKey),
             "— " + site.Value.Name);
-        return Compose(address, name, t["You have already signed: {0}", campaign.Title], text);
+        return Compose(address, name: null, t["You have already signed: {0}", campaign.Title], text);
     }
 
     /// <summary>
@@ -118,7 +126,7 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
 
     private static string Link(string url) => $"<a href=\"{Encode(url)}\">{Encode(url)}</a>";
 
-    private MimeMessage Compose(string address, string name, string subject, string text, string? html = null, string? fromName = null)
+    private MimeMessage Compose(string address, string? name, string subject, string text, string? html = null, string? fromName = null)
     {
         var message = new MimeMessage();
         // A copy, never the shared address itself: a message subscribes to the changes of every

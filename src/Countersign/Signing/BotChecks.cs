@@ -33,6 +33,19 @@ public sealed class BotChecks(PersonalDataProtector protector, TimeProvider cloc
     /// <summary>A proof-of-work solution sent a second time (see <see cref="ProofOfWork"/>).</summary>
     public const string ReplayedReason = "replayed-proof";
 
+    /// <summary>
+    /// The longest a form may stay open: a working day, so a page opened in the morning can still be
+    /// sent in the evening (a tab left overnight is asked to send again, with nothing retyped), while a
+    /// stamp copied from one page load cannot be reused for days.
+    /// </summary>
+    public static readonly TimeSpan MaximumFormAge = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How far ahead of this server's clock a stamp may be dated: servers sharing a database differ by a
+    /// little. Further ahead, a clock was wrong when it was issued, and how long the form took is unknown.
+    /// </summary>
+    public static readonly TimeSpan ClockDifferenceAllowed = TimeSpan.FromSeconds(5);
+
     /// <summary>A stamp of now for a new form: seconds since 1970 and a keyed hash of them.</summary>
     public string IssueStamp()
     {
@@ -52,8 +65,19 @@ public sealed class BotChecks(PersonalDataProtector protector, TimeProvider cloc
         }
 
         // A missing or forged stamp counts as too fast: only a form we handed out carries a valid one.
-        return SecondsSinceIssued(stamp) is { } seconds && seconds >= options.Value.MinimumSecondsToFill ? null : TooFastReason;
+        // So does an out-of-date one, should a caller not have refused it first (see IsOutOfDate).
+        return SecondsSinceIssued(stamp) is { } seconds && seconds >= options.Value.MinimumSecondsToFill && seconds <= MaximumFormAge.TotalSeconds
+            ? null
+            : TooFastReason;
     }
+
+    /// <summary>
+    /// Whether a stamp we issued is past <see cref="MaximumFormAge"/>, or dated ahead of our clock by
+    /// more than <see cref="ClockDifferenceAllowed"/>. The person is asked to send the form again with
+    /// a fresh stamp; a missing or forged stamp is not out of date, but a script's (see Suspicion).
+    /// </summary>
+    public bool IsOutOfDate(string? stamp) =>
+        SecondsSinceIssued(stamp) is { } seconds && (seconds > MaximumFormAge.TotalSeconds || seconds < -ClockDifferenceAllowed.TotalSeconds);
 
     private double? SecondsSinceIssued(string? stamp)
     {

@@ -46,6 +46,13 @@ public enum ProofOfWorkResult
     Replayed,
 }
 
+/// <summary>Which form a challenge is for: a solution is good only for the form and campaign its challenge was made for.</summary>
+public enum ProofOfWorkPurpose
+{
+    Signing,
+    Comment,
+}
+
 /// <summary>
 /// Server side of the ALTCHA widget (npm package altcha, protocol v2, SHA-256): challenges signed
 /// with a keyed hash, solutions checked, and spent challenges remembered until they expire so a
@@ -54,7 +61,10 @@ public enum ProofOfWorkResult
 /// <remarks>
 /// The browser searches for the counter whose SHA-256(salt ‖ nonce ‖ counter as 4 big-endian bytes)
 /// starts with the challenge's key prefix; we pick that counter at random up to the current
-/// maximum, so the work is what we ask for. Spent challenges are checked twice: here in memory,
+/// maximum, so the work is what we ask for. The parameters' keyed signature also covers the
+/// campaign and the form the challenge is for (the widget never sees them, so its JSON is the
+/// protocol's own): a challenge from a quiet campaign cannot dodge a busy one's harder ones, and
+/// one for the comment form cannot sign. Spent challenges are checked twice: here in memory,
 /// at once, and by the intake's writer in the database (<see cref="SpentChallenge"/>), which
 /// catches a solution replayed after a restart or to another server of the same database.
 /// </remarks>
@@ -71,8 +81,8 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
 
     public bool Enabled => options.Value.Enabled;
 
-    /// <summary>A new challenge for a signing form of this campaign, as the widget's JSON.</summary>
-    public string CreateChallenge(int campaignId)
+    /// <summary>A new challenge for one of this campaign's forms, as the widget's JSON.</summary>
+    public string CreateChallenge(int campaignId, ProofOfWorkPurpose purpose)
     {
         var settings = options.Value;
         var maxNumber = Math.Max(1, settings.MaxNumber);
@@ -91,15 +101,18 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
             Convert.ToHexStringLower(salt),
             expiresAt);
         var canonical = parameters.CanonicalJson();
-        return $$"""{"parameters":{{canonical}},"signature":"{{Sign(canonical)}}"}""";
+        return $$"""{"parameters":{{canonical}},"signature":"{{Sign(canonical, campaignId, purpose)}}"}""";
     }
 
-    /// <summary>Checks the widget's payload (the form field <see cref="FormField"/>) and spends the challenge.</summary>
-    public ProofOfWorkResult Check(string? payload, int campaignId) => Check(payload, campaignId, out _);
+    /// <summary>
+    /// Checks the widget's payload (the form field <see cref="FormField"/>) sent with this campaign's
+    /// form, and spends the challenge. A challenge made for another campaign or form is invalid here.
+    /// </summary>
+    public ProofOfWorkResult Check(string? payload, int campaignId, ProofOfWorkPurpose purpose) => Check(payload, campaignId, purpose, out _);
 
-    /// <inheritdoc cref="Check(string?, int)"/>
+    /// <inheritdoc cref="Check(string?, int, ProofOfWorkPurpose)"/>
     /// <param name="spent">The challenge this solution spent, for the database's record of spent challenges.</param>
-    public ProofOfWorkResult Check(string? payload, int campaignId, out SpentChallenge? spent)
+    public ProofOfWorkResult Check(string? payload, int campaignId, ProofOfWorkPurpose purpose, out SpentChallenge? spent)
     {
         spent = null;
         if (string.IsNullOrWhiteSpace(payload))
@@ -112,7 +125,7 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
             return ProofOfWorkResult.Invalid;
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(parameters.CanonicalJson())), Encoding.ASCII.GetBytes(signature)))
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(parameters.CanonicalJson(), campaignId, purpose)), Encoding.ASCII.GetBytes(signature)))
         {
             return ProofOfWorkResult.Invalid;
         }
@@ -176,8 +189,18 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
         throw new ArgumentException("The challenge has no solution.", nameof(challengeJson));
     }
 
-    private string Sign(string canonicalParameters) =>
-        Convert.ToHexStringLower(protector.KeyedHash("altcha-challenge", Encoding.UTF8.GetBytes(canonicalParameters)));
+    /// <summary>The keyed signature of a challenge's parameters for one campaign's form: valid for that form only.</summary>
+    private string Sign(string canonicalParameters, int campaignId, ProofOfWorkPurpose purpose)
+    {
+        var form = purpose switch
+        {
+            ProofOfWorkPurpose.Signing => "signing",
+            ProofOfWorkPurpose.Comment => "comment",
+            _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
+        };
+        return Convert.ToHexStringLower(protector.KeyedHash(
+            string.Create(CultureInfo.InvariantCulture, $"altcha-challenge:{form}:{campaignId}"), Encoding.UTF8.GetBytes(canonicalParameters)));
+    }
 
     /// <summary>
     /// Reads base64(JSON {challenge: {parameters, signature}, solution: {counter, derivedKey}}),
@@ -294,8 +317,9 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
 }
 
 /// <summary>
-/// The widget fetches its challenge from <c>/c/{slug}/altcha</c>: one per form, never cached. The form behind a
-/// sponsor link fetches it from <c>/c/{slug}/sponsor/{token}/altcha</c>, which answers only for the campaign's own link.
+/// The signing form's widget fetches its challenge from <c>/c/{slug}/altcha</c>: one per form, never cached. The form
+/// behind a sponsor link fetches it from <c>/c/{slug}/sponsor/{token}/altcha</c>, which answers only for the campaign's
+/// own link; the comment form, from <c>/c/{slug}/comments/altcha</c>.
 /// </summary>
 public static class ProofOfWorkEndpoint
 {
@@ -303,7 +327,21 @@ public static class ProofOfWorkEndpoint
     {
         endpoints.MapGet("/c/{slug}/altcha", GetAsync).WithName("ProofOfWorkChallenge");
         endpoints.MapGet("/c/{slug}/sponsor/{sponsorToken}/altcha", GetAsync).WithName("SponsorProofOfWorkChallenge");
+        endpoints.MapGet("/c/{slug}/comments/altcha", GetForCommentAsync).WithName("CommentProofOfWorkChallenge");
         return endpoints;
+    }
+
+    private static async Task<IResult> GetForCommentAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
+        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
+    {
+        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        if (cached?.Campaign.TakesComments != true || !proofOfWork.Enabled)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address takes comments.");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Text(proofOfWork.CreateChallenge(cached.Campaign.Id, ProofOfWorkPurpose.Comment), "application/json");
     }
 
     private static async Task<IResult> GetAsync(string slug, string? sponsorToken, HttpContext context, Countersign.Data.CountersignDb db,
@@ -320,6 +358,6 @@ public static class ProofOfWorkEndpoint
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(proofOfWork.CreateChallenge(cached!.Campaign.Id), "application/json");
+        return Results.Text(proofOfWork.CreateChallenge(cached!.Campaign.Id, ProofOfWorkPurpose.Signing), "application/json");
     }
 }

@@ -51,6 +51,12 @@ public sealed class Signature
     public DateTime CreatedAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }
 
+    /// <summary>
+    /// When someone signing again with this address last made us email its owner ("already signed",
+    /// or the confirmation link once more); see <see cref="SignatureIntake.RepeatEmailPeriod"/>.
+    /// </summary>
+    public DateTime? RepeatEmailAt { get; set; }
+
     /// <summary>SHA-256 of the confirmation token; the token itself exists only in the email.</summary>
     public byte[]? ConfirmationTokenHash { get; set; }
     public DateTime? ConfirmationTokenExpiresAt { get; set; }

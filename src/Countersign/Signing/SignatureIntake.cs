@@ -30,6 +30,22 @@ public sealed class IntakeOptions
 /// </summary>
 public sealed partial class SignatureIntake : BackgroundService
 {
+    /// <summary>
+    /// Someone signing again with an address that has signed makes us email its owner ("already
+    /// signed", or the confirmation link once more) at most once per campaign in this period: anyone
+    /// can type anyone's address, as often as they like.
+    /// </summary>
+    public static readonly TimeSpan RepeatEmailPeriod = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// And at most this many such emails to one address in the period across the whole site, however
+    /// many campaigns someone tries with it. A person signing again by mistake does so on one or two
+    /// campaigns a day; three leaves them room, while a stranger can add no more than three emails a
+    /// day to someone's inbox (each campaign's first confirmation aside: that one always goes, and
+    /// only once, since the signature it confirms is then stored).
+    /// </summary>
+    public const int RepeatEmailsPerRecipient = 3;
+
     private readonly Channel<IntakeItem> _queue;
     private readonly IServiceScopeFactory _scopes;
     private readonly SignerEmails _emails;
@@ -161,7 +177,7 @@ public sealed partial class SignatureIntake : BackgroundService
 
         if (signatures.Count > 0)
         {
-            await AddSignaturesAsync(rows, signatures, now);
+            await AddSignaturesAsync(rows, signatures, new RepeatEmails(rows, now));
         }
 
         var confirmations = items.OfType<ConfirmRequest>().Select(c => c.SignatureId).Distinct().ToList();
@@ -174,7 +190,7 @@ public sealed partial class SignatureIntake : BackgroundService
         await transaction.CommitAsync();
     }
 
-    private async Task AddSignaturesAsync(SignatureRows rows, List<SignRequest> requests, DateTime now)
+    private async Task AddSignaturesAsync(SignatureRows rows, List<SignRequest> requests, RepeatEmails repeats)
     {
         var newSignatures = new List<Signature>(requests.Count);
         var emails = new List<OutboxMessage>(requests.Count);
@@ -193,7 +209,8 @@ public sealed partial class SignatureIntake : BackgroundService
                 {
                     newSignatures.Add(request.Signature);
                     AddIfAny(emails, request.ConfirmationEmail);
-                    known[key] = new StoredSignature(0, request.Signature.State, request.Signature.ConfirmationTokenExpiresAt, request.Signature);
+                    known[key] = new StoredSignature(0, request.Signature.State, request.Signature.ConfirmationTokenExpiresAt, request.Signature.HeldBecause,
+                        RepeatEmailAt: null, request.Signature);
                 }
                 else if (caughtByBotCheck)
                 {
@@ -217,12 +234,15 @@ public sealed partial class SignatureIntake : BackgroundService
                     {
                         State = request.Signature.State,
                         ConfirmationTokenExpiresAt = request.Signature.ConfirmationTokenExpiresAt,
+                        HeldBecause = request.Signature.HeldBecause,
+                        RepeatEmailAt = request.Signature.RepeatEmailAt,
                         Added = existing.Added is null ? null : request.Signature,
                     };
                 }
-                else
+                else if (await repeats.ClaimAsync(request, existing))
                 {
-                    emails.Add(await RepeatEmailAsync(rows, request, existing, now));
+                    known[key] = existing with { RepeatEmailAt = repeats.Now };
+                    emails.Add(await RepeatEmailAsync(rows, request, existing, repeats.Now));
                 }
             }
         }
@@ -239,12 +259,64 @@ public sealed partial class SignatureIntake : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Decides whether someone signing again with an address that has signed may make us email its
+    /// owner, and records it when so: never while a rate limit holds the signature, or this try (its
+    /// source is flooding the campaign, so the email is more likely a weapon than a reminder); once
+    /// per campaign in <see cref="RepeatEmailPeriod"/>; <see cref="RepeatEmailsPerRecipient"/> times
+    /// across the site. Recorded in the database, so it holds across servers and restarts; requests
+    /// in the same batch are counted here as they are decided. The page answers alike in every case.
+    /// </summary>
+    private sealed class RepeatEmails(SignatureRows rows, DateTime now)
+    {
+        /// <summary>This batch's count per address (email key, hex): read once, then kept up to date here.</summary>
+        private readonly Dictionary<string, int> _perRecipient = new(StringComparer.Ordinal);
+
+        public DateTime Now => now;
+
+        private DateTime Since => now - RepeatEmailPeriod;
+
+        public async Task<bool> ClaimAsync(SignRequest request, StoredSignature existing)
+        {
+            if (existing.HeldBecause is not null || request.Signature.HeldBecause is not null || existing.RepeatEmailAt > Since)
+            {
+                return false;
+            }
+
+            var recipient = Convert.ToHexString(request.Signature.EmailKey);
+            if (!_perRecipient.TryGetValue(recipient, out var sent))
+            {
+                sent = await rows.CountRepeatEmailsAsync(request.Signature.EmailKey, Since);
+            }
+
+            if (sent >= RepeatEmailsPerRecipient)
+            {
+                _perRecipient[recipient] = sent;
+                return false;
+            }
+
+            // A signature this batch is adding is recorded as it is inserted; a stored one, by an
+            // update that only one server can make.
+            if (existing.Added is { } added)
+            {
+                added.RepeatEmailAt = now;
+            }
+            else if (!await rows.ClaimRepeatEmailAsync(existing.Id, now, Since))
+            {
+                return false;
+            }
+
+            _perRecipient[recipient] = sent + 1;
+            return true;
+        }
+    }
+
     /// <summary>The email for someone signing again: "already signed", or their confirmation link once more.</summary>
     private async Task<OutboxMessage> RepeatEmailAsync(SignatureRows rows, SignRequest request, StoredSignature existing, DateTime now)
     {
         if (existing.State != SignatureState.Pending)
         {
-            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, request.Locale));
+            return _outbox.Prepare(SignerEmails.AlreadySignedKind, _emails.AlreadySigned(request.Campaign, request.Email, request.Signature.EmailKey, request.Locale));
         }
 
         // The same link again while it has time left (so a double click leaves no dead link),
@@ -257,7 +329,7 @@ public sealed partial class SignatureIntake : BackgroundService
             await rows.SetConfirmationTokenAsync(existing.Id, ConfirmationToken.Hash(token), expiresAt);
         }
 
-        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, request.Name, request.Email, request.Signature.EmailKey, token, request.Locale));
+        return _outbox.Prepare(SignerEmails.ConfirmationKind, _emails.Confirmation(request.Campaign, name: null, request.Email, request.Signature.EmailKey, token, request.Locale));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} signing request(s) ({Error}); their senders are asked to try again")]
@@ -284,8 +356,7 @@ public sealed class SignRequest : IntakeItem
     /// <summary>The proof-of-work challenge this signature spent, recorded by the writer.</summary>
     public SpentChallenge? Proof { get; init; }
 
-    /// <summary>Kept in memory only, to write a repeat email in the signer's words.</summary>
-    public required string Name { get; init; }
+    /// <summary>Kept in memory only, to write a repeat email to the address in the signer's language.</summary>
     public required string Email { get; init; }
     public required string Locale { get; init; }
 

@@ -20,7 +20,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     [
         "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "ShowNamePublicly",
         "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt", "InvalidatedBecause",
-        "HeldBecause", "AddressHash", "NetworkHash", "EmailDomainKey",
+        "HeldBecause", "AddressHash", "NetworkHash", "EmailDomainKey", "RepeatEmailAt",
     ];
 
     private static readonly string[] OutboxColumns = ["Kind", "MessageCiphertext", "CreatedAt", "NextAttemptAt", "Attempts"];
@@ -31,7 +31,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     public async Task<Dictionary<string, StoredSignature>> FindAsync(int campaignId, IReadOnlyCollection<byte[]> emailKeys, CancellationToken cancellationToken = default)
     {
         var found = new Dictionary<string, StoredSignature>();
-        const string select = """SELECT "Id", "EmailKey", "State", "ConfirmationTokenExpiresAt" FROM "Signatures" WHERE "CampaignId" = @campaign""";
+        const string select = """SELECT "Id", "EmailKey", "State", "ConfirmationTokenExpiresAt", "HeldBecause", "RepeatEmailAt" FROM "Signatures" WHERE "CampaignId" = @campaign""";
         await using var command = Command(IsPostgres ? $"""{select} AND "EmailKey" = ANY(@keys)""" : $"""{select} AND "EmailKey" = @keys""");
         command.AddParameter("@campaign", campaignId);
         if (IsPostgres)
@@ -60,7 +60,9 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
                 var stored = new StoredSignature(
                     reader.GetInt64(0),
                     reader.GetString(2),
-                    await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetDateTime(3));
+                    await reader.IsDBNullAsync(3, cancellationToken) ? null : reader.GetDateTime(3),
+                    await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetString(4),
+                    await reader.IsDBNullAsync(5, cancellationToken) ? null : reader.GetDateTime(5));
                 found[Convert.ToHexString((byte[])reader.GetValue(1))] = stored;
             }
         }
@@ -99,6 +101,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
                 await WriteNullableAsync(importer, signature.AddressHash, NpgsqlDbType.Bytea, cancellationToken);
                 await WriteNullableAsync(importer, signature.NetworkHash, NpgsqlDbType.Bytea, cancellationToken);
                 await WriteNullableAsync(importer, signature.EmailDomainKey, NpgsqlDbType.Bytea, cancellationToken);
+                await WriteNullableAsync(importer, signature.RepeatEmailAt, NpgsqlDbType.TimestampTz, cancellationToken);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -227,6 +230,34 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         return spentBefore;
     }
 
+    /// <summary>
+    /// Records that this signature's owner is being emailed because someone signed again, unless they
+    /// were after <paramref name="since"/>: true when this statement recorded it. The condition is read
+    /// after any row lock, so two servers at once cannot both send one.
+    /// </summary>
+    public async Task<bool> ClaimRepeatEmailAsync(long signatureId, DateTime now, DateTime since, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(
+            """UPDATE "Signatures" SET "RepeatEmailAt" = @now WHERE "Id" = @id AND ("RepeatEmailAt" IS NULL OR "RepeatEmailAt" <= @since)""");
+        command.AddParameter("@now", now);
+        command.AddParameter("@id", signatureId);
+        command.AddParameter("@since", since);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// How many campaigns emailed this address after <paramref name="since"/> because someone signed
+    /// again: each records only its latest such email, and sends at most one a period, so within one
+    /// period this is the number of those emails.
+    /// </summary>
+    public async Task<int> CountRepeatEmailsAsync(byte[] emailKey, DateTime since, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("""SELECT COUNT(*) FROM "Signatures" WHERE "EmailKey" = @key AND "RepeatEmailAt" > @since""");
+        command.AddParameter("@key", emailKey);
+        command.AddParameter("@since", since);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A pending signature's confirmation link changed (its old one was about to expire).</summary>
     public async Task SetConfirmationTokenAsync(long signatureId, byte[] tokenHash, DateTime expiresAt, CancellationToken cancellationToken = default)
     {
@@ -292,6 +323,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         (object?)signature.AddressHash ?? DBNull.Value,
         (object?)signature.NetworkHash ?? DBNull.Value,
         (object?)signature.EmailDomainKey ?? DBNull.Value,
+        (object?)signature.RepeatEmailAt ?? DBNull.Value,
     ];
 
     private DbCommand Command(string sql)
@@ -325,4 +357,4 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
 /// What the intake needs to know of a signature already in the table, or (<paramref name="Added"/>)
 /// of one its current batch is about to insert.
 /// </summary>
-public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt, Signature? Added = null);
+public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt, string? HeldBecause, DateTime? RepeatEmailAt, Signature? Added = null);

@@ -178,6 +178,59 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.Equal(HttpStatusCode.OK, (await site.Browser(IPAddress.Parse("198.51.100.67")).GetAsync("/c/stop-the-cameras")).StatusCode);
     }
 
+    [Fact]
+    public async Task Should_count_an_ipv6_slash_64_as_one_flooding_client_whichever_of_its_addresses_it_uses()
+    {
+        await using var site = await TestSite.StartAsync(provider, settings =>
+        {
+            settings["RateLimits:FloodRequests"] = "5";
+            settings["RateLimits:FloodWindowSeconds"] = "60";
+        });
+        await site.AddCampaignAsync();
+
+        // Anyone holding a /64 can pick a fresh address of it for every request.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+        {
+            statuses.Add((await site.Browser(IPAddress.Parse($"2001:db8:7:1::{i + 1:x}")).GetAsync("/c/stop-the-cameras")).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await site.Browser(IPAddress.Parse("2001:db8:7:1:ffff:ffff:ffff:ffff")).GetAsync("/c/stop-the-cameras")).StatusCode);
+
+        // The next /64 is someone else; an IPv4 address is counted alone, however it is written.
+        Assert.Equal(HttpStatusCode.OK, (await site.Browser(IPAddress.Parse("2001:db8:7:2::1")).GetAsync("/c/stop-the-cameras")).StatusCode);
+        var ipv4 = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            ipv4.Add((await site.Browser(IPAddress.Parse("198.51.100.66")).GetAsync("/c/stop-the-cameras")).StatusCode);
+            ipv4.Add((await site.Browser(IPAddress.Parse("::ffff:198.51.100.66")).GetAsync("/c/stop-the-cameras")).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], ipv4);
+        Assert.Equal(HttpStatusCode.OK, (await site.Browser(IPAddress.Parse("198.51.100.67")).GetAsync("/c/stop-the-cameras")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_hold_signatures_from_many_slash_64s_of_one_ipv6_slash_48_over_its_limit()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var limit = new RateLimitOptions().PerWideNetwork.Burst;
+        for (var i = 0; i < limit + 3; i++)
+        {
+            // Each from its own /64 (under the per-network limit) at a common mail service (no domain limit).
+            var response = await TestSite.PostFormAsync(Site.Browser(IPAddress.Parse($"2001:db8:5:{i + 1:x}::9")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@gmail.com"));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal($"/c/{campaign.Slug}/check-email", response.Headers.Location?.OriginalString);
+        }
+
+        var stored = await Site.QueryAsync(db => db.Signatures.OrderBy(s => s.Id).ToListAsync());
+        Assert.Equal([.. Enumerable.Repeat<string?>(null, limit), .. Enumerable.Repeat<string?>(SigningRates.WideNetworkReason, 3)], stored.Select(s => s.HeldBecause));
+
+        // The stored network stays the /64: one per signature here.
+        Assert.Equal(limit + 3, stored.Select(s => Convert.ToHexString(s.NetworkHash!)).Distinct().Count());
+    }
+
     /// <summary>
     /// The flood: 10,000 signing attempts from addresses in one /24, each with its own
     /// solved proof of work and a fresh email domain, sent through a real server behind a

@@ -34,7 +34,7 @@ public sealed class SignerEmailsTests
             .SelectMany(i => new object[]
             {
                 emails.Confirmation(campaign, $"Signer {i}", $"signer{i}@example.org", new byte[32], "token", "en"),
-                emails.AlreadySigned(campaign, $"Signer {i}", $"signer{i}@example.org", new byte[32], "fr"),
+                emails.AlreadySigned(campaign, $"signer{i}@example.org", new byte[32], "fr"),
             })
             .Select(message => new WeakReference(message))
             .ToArray();

@@ -456,7 +456,10 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             form.Add(new("Comment.Started", WebUtility.HtmlDecode(commentStamp.Groups["stamp"].Value)));
         }
 
-        if (ProofOfWorkWidget().Match(html) is { Success: true } widget && !form.Any(field => field.Key == ProofOfWork.FormField))
+        // Each form's widget fetches challenges for that form only: the comment form's from its own path.
+        var commenting = form.Any(field => field.Key.StartsWith("Comment.", StringComparison.Ordinal));
+        var widget = ProofOfWorkWidget().Matches(html).FirstOrDefault(w => w.Groups["path"].Value.EndsWith("/comments/altcha", StringComparison.Ordinal) == commenting);
+        if (widget is not null && !form.Any(field => field.Key == ProofOfWork.FormField))
         {
             form.Add(new(ProofOfWork.FormField, await ProofOfWorkSolver.FetchAndSolveAsync(client, widget.Groups["path"].Value)));
         }

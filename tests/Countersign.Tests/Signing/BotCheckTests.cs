@@ -1,9 +1,13 @@
 using System.Net;
+using System.Security.Cryptography;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Countersign.Tests.Signing;
 
@@ -126,6 +130,62 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.False(DisposableEmailDomains.IsDisposable("a@gmail.com"));
     }
 
+    [Fact]
+    public async Task Should_ask_to_press_Sign_again_with_the_form_kept_and_a_fresh_stamp_when_the_page_was_open_too_long()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var browser = Site.Browser();
+        var (stamp, _) = await FormAsync(browser, campaign);
+        Site.Clock.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(1));
+
+        var response = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "late@example.org"), stamp);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("This page was open too long", html, StringComparison.Ordinal);
+        Assert.Contains("press Sign again", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"late@example.org\"", html, StringComparison.Ordinal);
+        var fresh = TestSite.FormStamp(html);
+        Assert.NotEqual(stamp, fresh);
+        Assert.Equal(0, await Site.QueryAsync(db => db.Signatures.CountAsync()));
+        Assert.Equal(0, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
+
+        // The same form with the fresh stamp, a few seconds on, is a real signature.
+        Site.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "late@example.org"), fresh)).StatusCode);
+        Assert.Equal(SignatureState.Pending, (await Site.QueryAsync(db => db.Signatures.SingleAsync())).State);
+    }
+
+    [Fact]
+    public async Task Should_ask_to_post_a_comment_again_with_the_text_kept_when_the_page_was_open_too_long()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.CommentMode, Countersign.Comments.CommentMode.PostModerated)));
+        var browser = Site.Browser();
+        var (_, page) = await FormAsync(browser, campaign);
+        var stamp = CommentStamp(page);
+        Site.Clock.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(1));
+
+        var response = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", new Dictionary<string, string>
+        {
+            ["Comment.Name"] = "Leïla Benali",
+            ["Comment.Email"] = "leila.benali@example.org",
+            ["Comment.Text"] = "Nobody asked us about these cameras.",
+            ["Comment.Started"] = stamp,
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("This page was open too long", html, StringComparison.Ordinal);
+        Assert.Contains("press Post comment again", html, StringComparison.Ordinal);
+        Assert.Contains("Nobody asked us about these cameras.", html, StringComparison.Ordinal);
+        Assert.NotEqual(stamp, CommentStamp(html));
+        Assert.Equal(0, await Site.QueryAsync(db => db.Comments.CountAsync()));
+    }
+
+    private static string CommentStamp(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "type=\"hidden\" name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"").Groups["stamp"].Value;
+
     private static async Task<(string Stamp, string Html)> FormAsync(HttpClient browser, Campaign campaign)
     {
         var html = await browser.GetStringAsync($"/c/{campaign.Slug}");
@@ -153,3 +213,58 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
 public sealed class BotChecksOnSqlite() : BotCheckTests(DatabaseProvider.Sqlite);
 
 public sealed class BotChecksOnPostgres() : BotCheckTests(DatabaseProvider.Postgres);
+
+/// <summary>The form stamp's time rules, checked on <see cref="BotChecks"/> itself.</summary>
+public sealed class FormStampTests : IDisposable
+{
+    private readonly PersonalDataProtector _protector = new(new PrivacyKeys(RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32)));
+
+    public void Dispose() => _protector.Dispose();
+
+    /// <summary>A whole second, as stamps count in seconds: the boundaries below fall exactly where they say.</summary>
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    private BotChecks Checks(TimeProvider clock) => new(_protector, clock, Options.Create(new BotCheckOptions { MinimumSecondsToFill = 3 }));
+
+    [Fact]
+    public void Should_take_a_stamp_from_a_few_seconds_to_twelve_hours_old_and_call_an_older_one_out_of_date()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var checks = Checks(clock);
+        var stamp = checks.IssueStamp();
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Null(checks.Suspicion(honeypot: null, stamp));
+        Assert.False(checks.IsOutOfDate(stamp));
+
+        clock.Advance(BotChecks.MaximumFormAge - TimeSpan.FromSeconds(10));
+        Assert.Null(checks.Suspicion(honeypot: null, stamp));
+        Assert.False(checks.IsOutOfDate(stamp));
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(checks.IsOutOfDate(stamp));
+        Assert.Equal(BotChecks.TooFastReason, checks.Suspicion(honeypot: null, stamp));
+    }
+
+    [Fact]
+    public void Should_call_a_stamp_dated_ahead_of_the_clock_out_of_date_beyond_a_few_seconds_of_clock_difference()
+    {
+        var ahead = new FakeTimeProvider(Now + TimeSpan.FromMinutes(30));
+        var slightlyAhead = new FakeTimeProvider(Now + BotChecks.ClockDifferenceAllowed);
+        var here = Checks(new FakeTimeProvider(Now));
+
+        // Another server, its clock half an hour ahead, stamped this form: how long it took is unknown.
+        var fromTheFuture = Checks(ahead).IssueStamp();
+        Assert.True(here.IsOutOfDate(fromTheFuture));
+        Assert.Equal(BotChecks.TooFastReason, here.Suspicion(honeypot: null, fromTheFuture));
+
+        // A few seconds' difference is servers' clocks disagreeing a little: read as a form sent at once.
+        var nearlyNow = Checks(slightlyAhead).IssueStamp();
+        Assert.False(here.IsOutOfDate(nearlyNow));
+        Assert.Equal(BotChecks.TooFastReason, here.Suspicion(honeypot: null, nearlyNow));
+
+        // Forged and missing stamps are a script's, never merely out of date.
+        Assert.False(here.IsOutOfDate("1.AAAAAAAAAAAAAAAAAAAAAA"));
+        Assert.False(here.IsOutOfDate(null));
+    }
+}

@@ -1,11 +1,15 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Countersign.Tests.Signing;
 
@@ -121,6 +125,81 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
         _site.Clock.Advance(TimeSpan.FromMinutes(1.5));
         Assert.InRange(Counter(await ProofOfWorkSolver.FetchAndSolveAsync(browser, path)), 25u, 50u);
     }
+
+    [Fact]
+    public void Should_accept_a_solution_only_for_the_campaign_and_form_its_challenge_was_made_for()
+    {
+        using var protector = new PersonalDataProtector(new PrivacyKeys(RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32)));
+        var proofOfWork = new ProofOfWork(protector, new FakeTimeProvider(DateTimeOffset.UtcNow), Options.Create(new ProofOfWorkOptions { MaxNumber = 50 }));
+        string Solve(int campaignId, ProofOfWorkPurpose purpose) => ProofOfWork.SolveLikeTheWidget(proofOfWork.CreateChallenge(campaignId, purpose));
+
+        Assert.Equal(ProofOfWorkResult.Invalid, proofOfWork.Check(Solve(1, ProofOfWorkPurpose.Signing), 2, ProofOfWorkPurpose.Signing));
+        Assert.Equal(ProofOfWorkResult.Invalid, proofOfWork.Check(Solve(1, ProofOfWorkPurpose.Signing), 1, ProofOfWorkPurpose.Comment));
+        Assert.Equal(ProofOfWorkResult.Invalid, proofOfWork.Check(Solve(1, ProofOfWorkPurpose.Comment), 1, ProofOfWorkPurpose.Signing));
+        Assert.Equal(ProofOfWorkResult.Invalid, proofOfWork.Check(Solve(12, ProofOfWorkPurpose.Comment), 1, ProofOfWorkPurpose.Comment));
+        Assert.Equal(ProofOfWorkResult.Solved, proofOfWork.Check(Solve(1, ProofOfWorkPurpose.Signing), 1, ProofOfWorkPurpose.Signing));
+        Assert.Equal(ProofOfWorkResult.Solved, proofOfWork.Check(Solve(1, ProofOfWorkPurpose.Comment), 1, ProofOfWorkPurpose.Comment));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_solution_made_for_another_campaign_so_a_spike_cannot_be_dodged()
+    {
+        var quiet = await _site.AddCampaignAsync("a-quiet-campaign");
+        var busy = await _site.AddCampaignAsync("a-busy-campaign");
+        var browser = _site.Browser();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(browser, busy, $"fast{i}@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{busy.Slug}/altcha"))).StatusCode);
+        }
+
+        // The quiet campaign's challenges are the easy ones; the busy one's are ten times harder.
+        var easy = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{quiet.Slug}/altcha");
+        Assert.InRange(Counter(easy), 25u, 50u);
+        var response = await SignAsync(browser, busy, "dodger@example.org", easy);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("anti-spam check to finish", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"dodger@example.org\"", html, StringComparison.Ordinal);
+        Assert.Equal(4, await _site.QueryAsync(db => db.Signatures.CountAsync()));
+
+        // Made for the quiet campaign, it still signs the quiet campaign.
+        Assert.Equal(HttpStatusCode.Redirect, (await SignAsync(browser, quiet, "dodger@example.org", easy)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_signing_solution_on_the_comment_form_and_a_comment_solution_on_the_signing_form()
+    {
+        var campaign = await _site.AddCampaignAsync();
+        await _site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.CommentMode, Countersign.Comments.CommentMode.PostModerated)));
+        var browser = _site.Browser();
+        var page = await browser.GetStringAsync($"/c/{campaign.Slug}");
+        var widgets = ChallengePaths(page);
+        Assert.Equal(2, widgets.Count);
+        var (commentPath, signingPath) = (widgets[0], widgets[1]);
+
+        var comment = new Dictionary<string, string>
+        {
+            ["Comment.Name"] = "Leïla Benali",
+            ["Comment.Email"] = "leila.benali@example.org",
+            ["Comment.Text"] = "Nobody asked us about these cameras.",
+            [ProofOfWork.FormField] = await ProofOfWorkSolver.FetchAndSolveAsync(browser, signingPath),
+        };
+        var commented = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", comment);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, commented.StatusCode);
+        Assert.Contains("anti-spam check to finish", await commented.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var signed = await SignAsync(browser, campaign, "amal.haddad@example.org", await ProofOfWorkSolver.FetchAndSolveAsync(browser, commentPath));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, signed.StatusCode);
+        Assert.Contains("anti-spam check to finish", await signed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(0, await _site.QueryAsync(db => db.Comments.CountAsync()));
+        Assert.Equal(0, await _site.QueryAsync(db => db.Signatures.CountAsync()));
+    }
+
+    /// <summary>Where each proof-of-work widget of a page fetches its challenge, in the page's order.</summary>
+    private static List<string> ChallengePaths(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "<altcha-widget challenge=\"(?<path>[^\"]+)\"").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups["path"].Value)).ToList();
 
     private static uint Counter(string payload) =>
         (uint)JsonNode.Parse(Convert.FromBase64String(payload))!["solution"]!["counter"]!;

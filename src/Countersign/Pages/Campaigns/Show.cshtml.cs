@@ -53,6 +53,9 @@ public sealed class ShowModel(
 
     /// <summary>Where the proof-of-work widget fetches its challenge: the sponsor link's own, so the challenge reveals nothing to others.</summary>
     public string ChallengePath => SponsorToken is null ? $"/c/{Campaign.Slug}/altcha" : $"/{Campaign.SponsorPath}/altcha";
+
+    /// <summary>Where the comment form's widget fetches its challenge: its own, which the signing form does not take.</summary>
+    public string CommentChallengePath => $"/c/{Campaign.Slug}/comments/altcha";
     public string BodyHtml { get; private set; } = "";
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
@@ -126,6 +129,12 @@ public sealed class ShowModel(
             ModelState.AddModelError($"{nameof(Input)}.{field}", t[problem]);
         }
 
+        if (bots.IsOutOfDate(Input.Started))
+        {
+            ModelState.AddModelError($"{nameof(Input)}.{nameof(Input.Started)}", OpenTooLong(ProofOfWorkField));
+            Input.Started = null;
+        }
+
         // Checked only once the rest is right: checking spends the challenge, and a person
         // correcting a field should not have to wait for a new one.
         SpentChallenge? spent = null;
@@ -184,6 +193,12 @@ public sealed class ShowModel(
         foreach (var (field, problem) in Comment.Validate())
         {
             ModelState.AddModelError($"{nameof(Comment)}.{field}", t[problem]);
+        }
+
+        if (bots.IsOutOfDate(Comment.Started))
+        {
+            ModelState.AddModelError($"{nameof(Comment)}.{nameof(Comment.Started)}", OpenTooLong(CommentProofOfWorkField));
+            Comment.Started = null;
         }
 
         SpentChallenge? spent = null;
@@ -262,14 +277,15 @@ public sealed class ShowModel(
     /// </summary>
     private string? CheckProofOfWork(string field, out SpentChallenge? spent)
     {
-        var button = field == ProofOfWorkField ? t["Sign"] : t["Post comment"];
+        var button = ButtonOf(field);
         spent = null;
         if (!proofOfWork.Enabled)
         {
             return null;
         }
 
-        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id, out spent))
+        var purpose = field == ProofOfWorkField ? ProofOfWorkPurpose.Signing : ProofOfWorkPurpose.Comment;
+        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id, purpose, out spent))
         {
             case ProofOfWorkResult.Solved:
                 return null;
@@ -283,6 +299,16 @@ public sealed class ShowModel(
                 return null;
         }
     }
+
+    /// <summary>
+    /// Why a form whose stamp is out of date (see <see cref="BotChecks.IsOutOfDate"/>) comes back: the
+    /// page shows it again as typed, with a fresh stamp, so pressing the button once more is enough.
+    /// </summary>
+    private string OpenTooLong(string proofOfWorkField) =>
+        t["This page was open too long for us to take the form. Everything you typed is still here: press {0} again.", ButtonOf(proofOfWorkField)];
+
+    /// <summary>The button of the form whose proof-of-work field this is, as the page names it.</summary>
+    private string ButtonOf(string proofOfWorkField) => proofOfWorkField == ProofOfWorkField ? t["Sign"] : t["Post comment"];
 
     /// <summary>
     /// Encrypts and seals everything on this request's thread, leaving the writer only the decision
@@ -327,7 +353,6 @@ public sealed class ShowModel(
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))
                 : null,
             Proof = spent,
-            Name = Input.TrimmedName,
             Email = Input.TrimmedEmail,
             Locale = locale,
         };
