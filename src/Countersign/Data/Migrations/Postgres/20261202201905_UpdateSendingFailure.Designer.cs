@@ -584,6 +584,9 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("bytea");
 
+                    b.Property<DateTime?>("RepeatEmailAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("ShowNamePublicly")
                         .HasColumnType("boolean");
 
@@ -606,6 +609,9 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
+
+                    b.HasIndex("EmailKey", "RepeatEmailAt")
+                        .HasFilter("\"RepeatEmailAt\" IS NOT NULL");
 
                     b.HasIndex("State", "CreatedAt");
 

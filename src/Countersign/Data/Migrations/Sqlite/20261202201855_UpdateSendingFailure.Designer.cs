@@ -560,6 +560,9 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime?>("RepeatEmailAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ShowNamePublicly")
                         .HasColumnType("INTEGER");
 
@@ -582,6 +585,9 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
+
+                    b.HasIndex("EmailKey", "RepeatEmailAt")
+                        .HasFilter("\"RepeatEmailAt\" IS NOT NULL");
 
                     b.HasIndex("State", "CreatedAt");
 
