@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Countersign.Data;
+using Countersign.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -192,13 +193,12 @@ public sealed partial class StaffSignIn(
         ReadTime(user, ConfirmedAtClaim) is { } confirmed && clock.GetUtcNow() - confirmed < ConfirmationLifetime;
 
     /// <summary>
-    /// Where to go after signing in: a staff page named by the request, or the staff home. Only
-    /// paths on this site (no "//host", no control characters, which the redirect would refuse).
+    /// Where to go after signing in: a staff page named by the request (see <see cref="ReturnAddress.Local"/>),
+    /// or the staff home.
     /// </summary>
     public static string ReturnPath(string? returnUrl) =>
-        returnUrl is { Length: > 0 and < 2048 } && (returnUrl == "/staff" || returnUrl.StartsWith("/staff/", StringComparison.Ordinal))
-            && !returnUrl.Contains('\\', StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
-            ? returnUrl
+        ReturnAddress.Local(returnUrl) is { } path && (path == "/staff" || path.StartsWith("/staff/", StringComparison.Ordinal) || path.StartsWith("/staff?", StringComparison.Ordinal))
+            ? path
             : "/staff";
 
     public async Task SignOutAsync(HttpContext context)
