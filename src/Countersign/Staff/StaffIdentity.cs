@@ -73,6 +73,15 @@ public static class StaffIdentity
         options.Cookie.Path = "/";
         options.LoginPath = "/staff/login";
 
+        // A path: the handler's own redirect is an absolute address built from the request's Host
+        // header, which the client writes, so "Host: evil.example" sent people to evil.example.
+        options.Events.OnRedirectToLogin = context =>
+        {
+            var request = context.Request;
+            context.Response.Redirect($"{options.LoginPath}?returnUrl={Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString)}");
+            return Task.CompletedTask;
+        };
+
         // A signed-in staff member without the role a page needs gets a plain 403 page.
         options.Events.OnRedirectToAccessDenied = context =>
         {

@@ -119,6 +119,14 @@ public sealed class CommandLineTests
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Privacy:EncryptionKey is not valid base64", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+
+        // The host name requests must carry comes from Site:PublicUrl: a wrong one is said at start.
+        var badUrl = SqliteEnvironment(folder);
+        badUrl["Site__PublicUrl"] = "petitions.example.org";
+        var noHost = await CountersignAsync(badUrl, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, noHost.ExitCode);
+        Assert.Contains("Site:PublicUrl must be the site's address", noHost.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", noHost.Error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -38,7 +38,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         {
             var response = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith("https://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+            Assert.Equal($"/staff/login?returnUrl={Uri.EscapeDataString(path)}", response.Headers.Location?.OriginalString);
         }
 
         // The pending step lasts five minutes.
