@@ -72,7 +72,9 @@ public static class CountersignApp
             .ValidateOnStart();
         services.AddOptions<HostFilteringOptions>().Configure<IOptions<SiteOptions>, IConfiguration, IHostEnvironment>(AnswerOwnHostOnly);
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
+            .Validate(smtp => smtp.SocketOptions() is not null, SmtpOptions.SecurityProblem)
+            .ValidateOnStart();
         services.Configure<FormOptions>(form =>
         {
             form.ValueLengthLimit = MaxFormBytes;

@@ -127,6 +127,14 @@ public sealed class CommandLineTests
         Assert.Equal(1, noHost.ExitCode);
         Assert.Contains("Site:PublicUrl must be the site's address", noHost.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", noHost.Error, StringComparison.Ordinal);
+
+        // MailKit's Auto sends in plain text when STARTTLS is not offered: said at start, not found out later.
+        var plainText = SqliteEnvironment(folder);
+        plainText["Smtp__Host"] = "127.0.0.1";
+        plainText["Smtp__Security"] = "Auto";
+        var auto = await CountersignAsync(plainText, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, auto.ExitCode);
+        Assert.Contains("Smtp:Security must be unset (TLS required)", auto.Error, StringComparison.Ordinal);
     }
 
     [Theory]
