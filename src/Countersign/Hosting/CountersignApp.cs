@@ -189,6 +189,7 @@ public static class CountersignApp
             options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
             options.Conventions.AllowAnonymousToPage("/Staff/Invitation");
             options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
+            options.Conventions.AuthorizePage("/Staff/StaffAccount", StaffRoles.AdminPolicy);
 
             // A campaign gathering supporting signatures shows, and takes them, only through its sponsor link.
             options.Conventions.AddPageRoute("/Campaigns/Show", "c/{slug}/sponsor/{sponsorToken}");

@@ -49,6 +49,9 @@ public sealed partial class StaffSignIn(
 
         /// <summary>The right password for a locked account (see <see cref="CheckPasswordAsync"/>).</summary>
         LockedOut,
+
+        /// <summary>The right password for an account an admin disabled: told only to whoever knows the password, as for a lock.</summary>
+        Disabled,
         Accepted,
     }
 
@@ -86,7 +89,9 @@ public sealed partial class StaffSignIn(
 
         // The failure count is reset only once the second factor is passed: with the password
         // alone, an attacker could otherwise guess codes four at a time for ever.
-        return locked > 0 ? new(Outcome.LockedOut, user, locked) : new(Outcome.Accepted, user);
+        return user.IsDisabled ? new(Outcome.Disabled, user)
+            : locked > 0 ? new(Outcome.LockedOut, user, locked)
+            : new(Outcome.Accepted, user);
     }
 
     /// <summary>Whole minutes (rounded up) until the account's lockout ends; 0 if it is not locked.</summary>
@@ -149,7 +154,7 @@ public sealed partial class StaffSignIn(
         }
 
         var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
-        return user is not null && user.SecurityStamp == result.Principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType)
+        return user is { IsDisabled: false } && user.SecurityStamp == result.Principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType)
             ? user
             : null;
     }
@@ -201,16 +206,37 @@ public sealed partial class StaffSignIn(
             ? path
             : "/staff";
 
-    public async Task SignOutAsync(HttpContext context)
+    /// <summary>
+    /// Signs out, on the server too: the account gets a new security stamp, so this session's
+    /// cookie, and a copy of it anywhere, opens nothing any more. Every other session of the
+    /// account ends with it: there is no telling a copy from another device's session.
+    /// </summary>
+    public async Task SignOutAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (AuditLog.StaffIdOf(context.User) is { } id && context.User.Identity is { IsAuthenticated: true, AuthenticationType: Scheme })
+        {
+            await db.StaffUsers.Where(u => u.Id == id).ExecuteUpdateAsync(
+                set => set.SetProperty(u => u.SecurityStamp, NewStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
+                cancellationToken);
+            LogSignedOut(logger, id);
+        }
+
+        await EndCookiesAsync(context);
+    }
+
+    /// <summary>Deletes this browser's cookies only: for a sign-in that stops half-way (a locked account).</summary>
+    public static async Task EndCookiesAsync(HttpContext context)
     {
         await context.SignOutAsync(Scheme);
         await context.SignOutAsync(PendingScheme);
     }
 
+    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>
-    /// Runs on every request with a staff cookie: ends sessions older than 12 hours, and sessions
-    /// whose security stamp changed (password, email or authenticator changed elsewhere, which
-    /// must sign out the other sessions at once). Identity's own validator checks only every
+    /// Runs on every request with a staff cookie: ends sessions older than 12 hours, sessions of a
+    /// disabled or removed account, and sessions whose security stamp changed (a sign-out, or the
+    /// password, email or authenticator changed elsewhere, which must end the other sessions at once). Identity's own validator checks only every
     /// 30 minutes by default and drops claims it did not make; one indexed lookup per staff
     /// request costs little.
     /// </summary>
@@ -224,10 +250,10 @@ public sealed partial class StaffSignIn(
         var current = !expired
             && int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)
             && principal.FindFirstValue(stampClaim) is { } stamp
-            && await services.GetRequiredService<CountersignDb>().StaffUsers.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+            && await services.GetRequiredService<CountersignDb>().StaffUsers.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp && u.DisabledAt == null, context.HttpContext.RequestAborted);
         if (!current)
         {
-            LogSessionEnded(services.GetRequiredService<ILogger<StaffSignIn>>(), principal.FindFirstValue(ClaimTypes.NameIdentifier), expired ? "it is 12 hours old" : "the account's security stamp changed");
+            LogSessionEnded(services.GetRequiredService<ILogger<StaffSignIn>>(), principal.FindFirstValue(ClaimTypes.NameIdentifier), expired ? "it is 12 hours old" : "the account signed out, changed its security stamp, or was disabled or removed");
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
         }
@@ -251,4 +277,7 @@ public sealed partial class StaffSignIn(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff user {UserId} signed in.")]
     private static partial void LogSignedIn(ILogger logger, int userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff user {UserId} signed out: every session of the account ended.")]
+    private static partial void LogSignedOut(ILogger logger, int userId);
 }

@@ -85,6 +85,37 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Should_disable_and_enable_a_staff_account_but_never_the_last_admin()
+    {
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        var environment = SqliteEnvironment(folder);
+        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "admin@example.org", "--admin")).ExitCode);
+        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "moderator@example.org", "--moderator")).ExitCode);
+
+        var disabled = await CountersignAsync(environment, null, "user", "disable", "--email", "Moderator@Example.org");
+        Assert.True(disabled.ExitCode == 0, disabled.Error);
+        Assert.Contains("Staff account moderator@example.org disabled", disabled.Output, StringComparison.Ordinal);
+
+        var lastAdmin = await CountersignAsync(environment, null, "user", "disable", "--email", "admin@example.org");
+        Assert.Equal(1, lastAdmin.ExitCode);
+        Assert.Contains("admin@example.org is the last admin account in use", lastAdmin.Error, StringComparison.Ordinal);
+        var unknown = await CountersignAsync(environment, null, "user", "disable", "--email", "nobody@example.org");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No staff account has the address nobody@example.org.", unknown.Error, StringComparison.Ordinal);
+
+        await using (var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder))
+        {
+            var refused = await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "moderator@example.org"), new("Password", TestSite.StaffPassword)]);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "admin@example.org"), new("Password", TestSite.StaffPassword)])).StatusCode);
+        }
+
+        var enabled = await CountersignAsync(environment, null, "user", "enable", "--email", "moderator@example.org");
+        Assert.True(enabled.ExitCode == 0, enabled.Error);
+        Assert.Contains("enabled: it can sign in again", enabled.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_serve_its_pages_and_stylesheet_from_any_working_folder()
     {
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;

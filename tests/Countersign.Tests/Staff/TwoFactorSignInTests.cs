@@ -1,9 +1,11 @@
 using System.Net;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -209,6 +211,45 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task Should_end_the_session_on_the_server_when_signing_out_so_a_copied_cookie_opens_nothing()
+    {
+        var (laptop, jar) = BrowserWithCookieJar();
+        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
+        var phone = await _site.SignedInStaffAsync(Email);
+        var copied = StaffCookie(jar);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
+
+        var page = await laptop.GetStringAsync("/staff");
+        var signedOut = await laptop.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        Assert.Equal("/staff/login", signedOut.Headers.Location?.OriginalString);
+        Assert.Contains("You are signed out, here and on every other device", WebUtility.HtmlDecode(await laptop.GetStringAsync("/staff/login")), StringComparison.Ordinal);
+
+        // The cookie's copy, taken before (from a shared computer, a proxy's log), opens nothing, and nor does the other device.
+        var replayed = await WithCookieAsync(copied, "/staff");
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.StartsWith("/staff/login", replayed.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/staff")).StatusCode);
+
+        await _site.SignInStaffAsync(laptop, Email);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_copy_of_the_session_cookie_once_the_password_changes()
+    {
+        var (laptop, jar) = BrowserWithCookieJar();
+        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
+        await ConfirmAsync(laptop);
+        var copied = StaffCookie(jar);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
+
+        var changed = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
+        Assert.Equal("/staff/account", changed.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await WithCookieAsync(copied, "/staff")).StatusCode);
+    }
+
+    [Fact]
     public async Task Should_ask_again_for_password_and_code_before_account_changes()
     {
         var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
@@ -292,6 +333,26 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         var moderator = await _site.SignedInStaffAsync("moderator@example.org");
         Assert.Equal(HttpStatusCode.Forbidden, (await moderator.GetAsync("/staff/users")).StatusCode);
         Assert.DoesNotContain("/staff/users", await moderator.GetStringAsync("/staff"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A browser whose cookies the test can read, to copy the staff cookie as a thief would.</summary>
+    private (HttpClient Browser, CookieContainer Jar) BrowserWithCookieJar()
+    {
+        var jar = new CookieContainer();
+        var browser = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = _site.Server.CreateHandler() }) { BaseAddress = new Uri("https://localhost") };
+        return (browser, jar);
+    }
+
+    private static string StaffCookie(CookieContainer jar) =>
+        jar.GetCookies(new Uri("https://localhost"))[CountersignApp.StaffCookie]?.Value ?? throw new InvalidOperationException("No staff cookie.");
+
+    /// <summary>A request from elsewhere that carries nothing but a copy of the staff cookie.</summary>
+    private async Task<HttpResponseMessage> WithCookieAsync(string cookie, string path)
+    {
+        using var client = new HttpClient(_site.Server.CreateHandler()) { BaseAddress = new Uri("https://localhost") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"{CountersignApp.StaffCookie}={cookie}");
+        return await client.SendAsync(request);
     }
 
     private static Task<HttpResponseMessage> PasswordAsync(HttpClient browser, string password = TestSite.StaffPassword) =>

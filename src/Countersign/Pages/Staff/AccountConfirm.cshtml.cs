@@ -67,7 +67,7 @@ public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator a
     /// <summary>Locked while signed in: whoever is guessing has this session, so it ends.</summary>
     private async Task<IActionResult> LockedAsync(int minutes)
     {
-        await signIn.SignOutAsync(HttpContext);
+        await signIn.SignOutAsync(HttpContext, HttpContext.RequestAborted);
         MinutesLocked = minutes;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();

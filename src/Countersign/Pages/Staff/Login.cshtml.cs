@@ -1,11 +1,12 @@
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
 /// <summary>The first step of staff sign-in: email and password. The second step is LoginCode or, the first time, LoginEnrol.</summary>
-public sealed class LoginModel(StaffSignIn signIn) : PageModel
+public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -17,6 +18,13 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
     public string? ReturnUrl { get; set; }
 
     public bool Failed { get; private set; }
+
+    /// <summary>The right password for a disabled account.</summary>
+    public bool Disabled { get; private set; }
+
+    /// <summary>Shown after signing out.</summary>
+    [TempData]
+    public string? Done { get; set; }
 
     public int MinutesLocked { get; private set; }
 
@@ -31,7 +39,8 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
         {
             Failed = true;
             MinutesLocked = check.MinutesLocked;
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Disabled = check.Outcome == StaffSignIn.Outcome.Disabled;
+            Response.StatusCode = Disabled ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
             return Page();
         }
 
@@ -41,9 +50,10 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
         return LocalRedirect($"{next}?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
     }
 
-    public async Task<IActionResult> OnPostLogoutAsync()
+    public async Task<IActionResult> OnPostLogoutAsync(CancellationToken cancellationToken)
     {
-        await signIn.SignOutAsync(HttpContext);
-        return LocalRedirect("/");
+        await signIn.SignOutAsync(HttpContext, cancellationToken);
+        Done = t["You are signed out, here and on every other device where your account was signed in."];
+        return LocalRedirect("/staff/login");
     }
 }

@@ -67,7 +67,7 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
     /// <summary>The person knows the password, so telling them about the lockout reveals nothing.</summary>
     private async Task<IActionResult> LockedAsync(int minutes)
     {
-        await signIn.SignOutAsync(HttpContext);
+        await StaffSignIn.EndCookiesAsync(HttpContext);
         MinutesLocked = minutes;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();

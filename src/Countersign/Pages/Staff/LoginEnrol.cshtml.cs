@@ -95,7 +95,7 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
 
     private async Task<IActionResult> LockedAsync(int minutes)
     {
-        await signIn.SignOutAsync(HttpContext);
+        await StaffSignIn.EndCookiesAsync(HttpContext);
         MinutesLocked = minutes;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
