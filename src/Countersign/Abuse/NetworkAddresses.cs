@@ -36,9 +36,19 @@ public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataPr
         }
 
         var salt = await SaltAsync(cancellationToken);
+        return new HashedSource(Hash(salt, "ip-address", address.GetAddressBytes()), Hash(salt, "ip-network", NetworkOf(address)));
+    }
+
+    /// <summary>The bytes of the network an address belongs to: its IPv4 /24 or IPv6 /64.</summary>
+    public static byte[] NetworkOf(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
         var bytes = address.GetAddressBytes();
-        var networkLength = address.AddressFamily == AddressFamily.InterNetwork ? 3 : 8;
-        return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, networkLength)));
+        return bytes[..(address.AddressFamily == AddressFamily.InterNetwork ? 3 : 8)];
     }
 
     /// <summary>The hash of a network as written in the moderators' report (hex), back to bytes; null if it is not one.</summary>

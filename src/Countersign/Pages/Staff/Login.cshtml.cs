@@ -26,7 +26,8 @@ public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResour
     [TempData]
     public string? Done { get; set; }
 
-    public int MinutesLocked { get; private set; }
+    /// <summary>How long until an attempt from this network is checked again, when too many failed.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
 
     public void OnGet()
     {
@@ -34,14 +35,21 @@ public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResour
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var check = await signIn.CheckPasswordAsync(Email ?? "", Password ?? "", cancellationToken);
-        if (check.Outcome != StaffSignIn.Outcome.Accepted)
+        var check = await signIn.CheckPasswordAsync(Email ?? "", Password ?? "", HttpContext.Connection.RemoteIpAddress, cancellationToken);
+        switch (check.Outcome)
         {
-            Failed = true;
-            MinutesLocked = check.MinutesLocked;
-            Disabled = check.Outcome == StaffSignIn.Outcome.Disabled;
-            Response.StatusCode = Disabled ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
-            return Page();
+            case StaffSignIn.Outcome.Throttled:
+                RetryAfter = check.RetryAfter;
+                StaffSignIn.AnswerThrottled(Response, check.RetryAfter);
+                return Page();
+            case StaffSignIn.Outcome.Disabled:
+                Disabled = true;
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Page();
+            case StaffSignIn.Outcome.NoMatch:
+                Failed = true;
+                Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Page();
         }
 
         var user = check.User!;
