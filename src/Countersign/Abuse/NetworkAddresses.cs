@@ -41,12 +41,22 @@ public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataPr
 
         var salt = await SaltAsync(cancellationToken);
         var bytes = address.GetAddressBytes();
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        var network = Hash(salt, "ip-network", NetworkOf(address));
+        return address.AddressFamily == AddressFamily.InterNetwork
+            ? new HashedSource(Hash(salt, "ip-address", bytes), network)
+            : new HashedSource(Hash(salt, "ip-address", bytes), network, Hash(salt, "ip-wide-network", bytes.AsSpan(0, 6)));
+    }
+
+    /// <summary>The bytes of the network an address belongs to: its IPv4 /24 or IPv6 /64.</summary>
+    public static byte[] NetworkOf(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
         {
-            return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, 3)));
+            address = address.MapToIPv4();
         }
 
-        return new HashedSource(Hash(salt, "ip-address", bytes), Hash(salt, "ip-network", bytes.AsSpan(0, 8)), Hash(salt, "ip-wide-network", bytes.AsSpan(0, 6)));
+        var bytes = address.GetAddressBytes();
+        return bytes[..(address.AddressFamily == AddressFamily.InterNetwork ? 3 : 8)];
     }
 
     /// <summary>The hash of a network as written in the moderators' report (hex), back to bytes; null if it is not one.</summary>

@@ -41,6 +41,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
     public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
     public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<SignInAttempts> SignInAttempts => Set<SignInAttempts>();
 
     /// <summary>
     /// The database already holds this entity's current values (a single UPDATE wrote them):
@@ -242,14 +243,11 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             user.Property(u => u.NormalizedEmail).HasMaxLength(StaffUser.EmailMaxLength);
             user.Property(u => u.NormalizedUserName).HasMaxLength(StaffUser.EmailMaxLength);
 
-            // Identity saves a user by writing every column from the copy it loaded. These three
-            // change under parallel sign-in attempts, only through single conditional UPDATEs
-            // (StaffSignIn, StaffAuthenticator); a stale copy must never write them back, or a
-            // spent TOTP code or a count of failures could be undone.
-            foreach (var counter in new[] { nameof(StaffUser.LastTotpStep), nameof(StaffUser.AccessFailedCount), nameof(StaffUser.LockoutEnd) })
-            {
-                user.Property(counter).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
-            }
+            // Identity saves a user by writing every column from the copy it loaded. The last TOTP
+            // step changes under parallel sign-in attempts, only through a single conditional UPDATE
+            // (StaffAuthenticator); a stale copy must never write it back, or a spent code could be
+            // used again.
+            user.Property(u => u.LastTotpStep).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
 
             user.HasMany<StaffRecoveryCode>().WithOne().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -263,6 +261,15 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             invitation.Property(i => i.GlobalRoles).HasMaxLength(64);
             invitation.Property(i => i.CampaignRole).HasMaxLength(StaffRoles.MaxLength);
             invitation.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SignInAttempts>(attempts =>
+        {
+            attempts.HasKey(a => a.Key);
+            attempts.Property(a => a.Key).HasMaxLength(NetworkAddresses.HashSize);
+
+            // Buckets are forgotten by age.
+            attempts.HasIndex(a => a.LastAt);
         });
 
         builder.Entity<StaffRecoveryCode>(code =>

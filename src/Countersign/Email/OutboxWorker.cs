@@ -120,6 +120,7 @@ public sealed partial class OutboxWorker(
     // SMTP error texts often quote the recipient's address, so only the type and status code are kept.
     private static string Describe(Exception exception) => exception switch
     {
+        SmtpEmailSender.NoTlsException noTls => noTls.Message,
         SmtpCommandException smtp => $"{nameof(SmtpCommandException)} {(int)smtp.StatusCode}",
         System.Net.Sockets.SocketException socket => $"{nameof(System.Net.Sockets.SocketException)} {socket.SocketErrorCode}",
         _ => exception.GetType().Name,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Hosting;
 
-/// <summary>The command line: <c>serve</c>, <c>migrate</c> and <c>user add</c>, all in the one executable.</summary>
+/// <summary>The command line: <c>serve</c>, <c>migrate</c>, <c>user add</c>, <c>user disable</c> and <c>user enable</c>, all in the one executable.</summary>
 public static class Cli
 {
     private static readonly HashSet<string> HelpAndVersion = ["-h", "--help", "-?", "--version"];
@@ -186,7 +186,60 @@ public static class Cli
             Console.WriteLine("Staff account added.");
             return 0;
         });
-        return new Command("user", "Manage staff accounts.") { add };
+        return new Command("user", "Manage staff accounts.") { add, ChangeCommand("disable"), ChangeCommand("enable") };
+    }
+
+    /// <summary>
+    /// <c>user disable</c> and <c>user enable</c>: for an operator at the server, e.g. when the only
+    /// other admin's account was stolen. The same rules as on the admins' page, less "not yourself".
+    /// </summary>
+    private static Command ChangeCommand(string name)
+    {
+        var email = new Option<string>("--email") { Description = "The staff member's email address.", Required = true };
+        var description = name == "disable"
+            ? "Disable a staff account: it can no longer sign in, its sessions end and its waiting invitations are withdrawn."
+            : "Enable a disabled staff account again.";
+        var command = new Command(name, description) { email };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
+            if (!await EnsureSchemaAsync(app, cancellationToken))
+            {
+                return 1;
+            }
+
+            await using var scope = app.Services.CreateAsyncScope();
+            var address = result.GetRequiredValue(email).Trim().ToLowerInvariant();
+            var user = await scope.ServiceProvider.GetRequiredService<CountersignDb>().StaffUsers.FirstOrDefaultAsync(u => u.Email == address, cancellationToken);
+            if (user is null)
+            {
+                await Console.Error.WriteLineAsync($"No staff account has the address {address}.");
+                return 1;
+            }
+
+            var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+            var change = name == "disable"
+                ? await accounts.DisableAsync(user.Id, actor: null, cancellationToken)
+                : await accounts.EnableAsync(user.Id, actor: null, cancellationToken);
+            switch (change.Refused)
+            {
+                case StaffAccounts.Refusal.None:
+                    Console.WriteLine(name == "disable"
+                        ? $"Staff account {address} disabled: it can no longer sign in, and its sessions have ended ({change.InvitationsWithdrawn} waiting invitation(s) it sent withdrawn)."
+                        : $"Staff account {address} enabled: it can sign in again.");
+                    return 0;
+                case StaffAccounts.Refusal.Unchanged:
+                    Console.WriteLine(name == "disable" ? $"Staff account {address} was already disabled." : $"Staff account {address} was already in use.");
+                    return 0;
+                case StaffAccounts.Refusal.LastAdmin:
+                    await Console.Error.WriteLineAsync($"{address} is the last admin account in use: enable or add another admin first (countersign user add --admin).");
+                    return 1;
+                default:
+                    await Console.Error.WriteLineAsync($"Staff account {address} could not be changed ({change.Refused}).");
+                    return 1;
+            }
+        });
+        return command;
     }
 
     private static string[] Roles(bool admin, bool moderator) =>

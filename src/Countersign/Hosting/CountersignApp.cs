@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationM
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -66,9 +67,14 @@ public static class CountersignApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * MaxFormBytes);
 
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateOnStart();
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section)
+            .Validate(site => SiteOptions.IsWebAddress(site.PublicUrl), "Site:PublicUrl must be the site's address, like https://petitions.example.org.")
+            .ValidateOnStart();
+        services.AddOptions<HostFilteringOptions>().Configure<IOptions<SiteOptions>, IConfiguration, IHostEnvironment>(AnswerOwnHostOnly);
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
+            .Validate(smtp => smtp.SocketOptions() is not null, SmtpOptions.SecurityProblem)
+            .ValidateOnStart();
         services.Configure<FormOptions>(form =>
         {
             form.ValueLengthLimit = MaxFormBytes;
@@ -190,6 +196,7 @@ public static class CountersignApp
             options.Conventions.AllowAnonymousToPage("/Staff/LoginEnrol");
             options.Conventions.AllowAnonymousToPage("/Staff/Invitation");
             options.Conventions.AuthorizePage("/Staff/Users", StaffRoles.AdminPolicy);
+            options.Conventions.AuthorizePage("/Staff/StaffAccount", StaffRoles.AdminPolicy);
 
             // A campaign gathering supporting signatures shows, and takes them, only through its sponsor link.
             options.Conventions.AddPageRoute("/Campaigns/Show", "c/{slug}/sponsor/{sponsorToken}");
@@ -213,6 +220,30 @@ public static class CountersignApp
             options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
         return builder;
+    }
+
+    /// <summary>Loopback names: health checks and proxies on the machine itself.</summary>
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    /// <summary>
+    /// Requests must name the site's own host (Site:PublicUrl's) or a loopback one; any other Host
+    /// header gets 400 from ASP.NET Core's host filtering, which runs before everything else. A
+    /// client writes its Host header, and a site that answers any name can be made to build
+    /// links for someone else's. AllowedHosts, when set, replaces this list ("*": any host); in
+    /// Development any host is answered, as with no list at all.
+    /// </summary>
+    /// <remarks>
+    /// Read when the first request arrives, so the public address <c>serve</c> derives from where it
+    /// listens (when Site:PublicUrl is not set) is the one used.
+    /// </remarks>
+    private static void AnswerOwnHostOnly(HostFilteringOptions options, IOptions<SiteOptions> site, IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment() || configuration["AllowedHosts"] is { Length: > 0 })
+        {
+            return;
+        }
+
+        options.AllowedHosts = [site.Value.Host, .. LoopbackHosts];
     }
 
     public static WebApplication UseCountersign(this WebApplication app)

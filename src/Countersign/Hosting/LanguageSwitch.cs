@@ -24,12 +24,7 @@ public static class LanguageSwitch
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(code)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, Secure = true, Path = "/", SameSite = SameSiteMode.Lax, IsEssential = true });
 
-            // Only paths on this site: an open redirect would let others borrow our address. Control
-            // characters too are refused, as LocalRedirect does (it throws on them).
-            var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
-                ? returnUrl
-                : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(ReturnAddress.Local(returnUrl) ?? "/");
         });
         return endpoints;
     }

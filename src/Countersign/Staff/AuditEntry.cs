@@ -45,6 +45,9 @@ public static class AuditAction
     public const string RoleGranted = "role.granted";
     public const string RoleRevoked = "role.revoked";
     public const string StaffInvited = "staff.invited";
+    public const string StaffDisabled = "staff.disabled";
+    public const string StaffEnabled = "staff.enabled";
+    public const string StaffRemoved = "staff.removed";
     public const string InvitationWithdrawn = "staff.invitation-withdrawn";
     public const string InvitationAccepted = "staff.invitation-accepted";
     public const string SupportersExported = "supporters.exported";

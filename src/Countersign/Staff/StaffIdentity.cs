@@ -28,16 +28,16 @@ public static class StaffIdentity
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredUniqueChars = 1;
 
-                // Applied by StaffSignIn, on the site's clock: five wrong passwords or codes, then 15 minutes.
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.Lockout.AllowedForNewUsers = true;
+                // No lockout: anyone who knows an address could lock its owner out with a few wrong
+                // guesses. Guessing is slowed down per network instead (SignInThrottle).
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole<int>>()
             .AddEntityFrameworkStores<CountersignDb>();
         services.AddScoped<StaffAccounts>();
         services.AddScoped<StaffInvitations>();
         services.AddScoped<StaffSignIn>();
+        services.AddScoped<SignInThrottle>();
         services.AddScoped<StaffAuthenticator>();
 
         services.AddAuthentication(StaffSignIn.Scheme)
@@ -72,6 +72,15 @@ public static class StaffIdentity
         options.Cookie.SameSite = SameSiteMode.Strict;
         options.Cookie.Path = "/";
         options.LoginPath = "/staff/login";
+
+        // A path: the handler's own redirect is an absolute address built from the request's Host
+        // header, which the client writes, so "Host: evil.example" sent people to evil.example.
+        options.Events.OnRedirectToLogin = context =>
+        {
+            var request = context.Request;
+            context.Response.Redirect($"{options.LoginPath}?returnUrl={Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString)}");
+            return Task.CompletedTask;
+        };
 
         // A signed-in staff member without the role a page needs gets a plain 403 page.
         options.Events.OnRedirectToAccessDenied = context =>

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Claims;
 using Countersign.Data;
+using Countersign.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -12,16 +14,19 @@ namespace Countersign.Staff;
 /// <summary>
 /// Staff sign-in in two steps. The password step leaves only a short-lived "pending" cookie that
 /// opens nothing but the second step; the staff cookie is issued once an authenticator code (or a
-/// recovery code) is accepted. Lockout, session limits and re-authentication live here too.
+/// recovery code) is accepted. Slowing guesses down (<see cref="SignInThrottle"/>), session limits
+/// and re-authentication live here too.
 /// </summary>
 /// <remarks>
 /// Identity's <see cref="UserManager{TUser}"/> checks passwords and builds the claims, but its
-/// lockout and security stamp validator read the system clock and its authenticator check lets a
-/// code be used again within its window; those parts are done here, on <see cref="TimeProvider"/>.
+/// lockout locks the real person out along with whoever guesses, its security stamp validator
+/// reads the system clock, and its authenticator check lets a code be used again within its
+/// window; those parts are done here, on <see cref="TimeProvider"/>.
 /// </remarks>
 public sealed partial class StaffSignIn(
     CountersignDb db,
     UserManager<StaffUser> users,
+    SignInThrottle throttle,
     IUserClaimsPrincipalFactory<StaffUser> principals,
     IOptions<IdentityOptions> identityOptions,
     TimeProvider clock,
@@ -46,22 +51,30 @@ public sealed partial class StaffSignIn(
         /// <summary>Wrong email or password, or an unknown account: one answer for all.</summary>
         NoMatch,
 
-        /// <summary>The right password for a locked account (see <see cref="CheckPasswordAsync"/>).</summary>
-        LockedOut,
+        /// <summary>Too many attempts for this address from this network: not even checked (see <see cref="SignInThrottle"/>).</summary>
+        Throttled,
+
+        /// <summary>The right password for an account an admin disabled: told only to whoever knows the password.</summary>
+        Disabled,
         Accepted,
     }
 
-    public sealed record PasswordCheck(Outcome Outcome, StaffUser? User = null, int MinutesLocked = 0);
+    public sealed record PasswordCheck(Outcome Outcome, StaffUser? User = null, TimeSpan RetryAfter = default);
 
     /// <summary>
-    /// Checks an email and password, counting a wrong password towards the account's lockout.
-    /// Only someone who typed the right password learns that the account is locked: anyone else
-    /// gets the same "do not match" as for an unknown address, so five wrong guesses do not tell
-    /// an attacker that an address has an account. A locked account's wrong passwords are not
-    /// counted (the lockout is not extended by whoever keeps guessing).
+    /// Checks an email and password from a client, unless too many attempts for that address came
+    /// from the client's network lately. An unknown address is counted and answered like a known
+    /// one, so the answers do not reveal which addresses have an account.
     /// </summary>
-    public async Task<PasswordCheck> CheckPasswordAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> CheckPasswordAsync(string email, string password, IPAddress? client, CancellationToken cancellationToken)
     {
+        var bucket = throttle.Password(email, client);
+        if (await throttle.TryAttemptAsync([bucket], cancellationToken) is { } throttled)
+        {
+            LogPasswordThrottled(logger);
+            return new(Outcome.Throttled, RetryAfter: throttled.Wait);
+        }
+
         var user = email.Length is > 0 and <= StaffUser.EmailMaxLength ? await users.FindByEmailAsync(email.Trim()) : null;
         if (user is null)
         {
@@ -70,59 +83,49 @@ public sealed partial class StaffSignIn(
             return new(Outcome.NoMatch);
         }
 
-        var locked = MinutesLocked(user);
-        var right = await users.CheckPasswordAsync(user, password);
-        if (!right)
+        if (!await users.CheckPasswordAsync(user, password))
         {
-            if (locked == 0)
-            {
-                await RecordFailureAsync(user, cancellationToken);
-            }
-
             LogPasswordRefused(logger, user.Id);
             return new(Outcome.NoMatch);
         }
 
-        // The failure count is reset only once the second factor is passed: with the password
-        // alone, an attacker could otherwise guess codes four at a time for ever.
-        return locked > 0 ? new(Outcome.LockedOut, user, locked) : new(Outcome.Accepted, user);
-    }
-
-    /// <summary>Whole minutes (rounded up) until the account's lockout ends; 0 if it is not locked.</summary>
-    public int MinutesLocked(StaffUser user)
-    {
-        var left = (user.LockoutEnd ?? DateTimeOffset.MinValue) - clock.GetUtcNow();
-        return left > TimeSpan.Zero ? (int)Math.Ceiling(left.TotalMinutes) : 0;
+        await throttle.SucceededAsync([bucket], cancellationToken);
+        return user.IsDisabled ? new(Outcome.Disabled, user) : new(Outcome.Accepted, user);
     }
 
     /// <summary>
-    /// Counts a wrong password or code; the fifth in a row locks the account for 15 minutes.
-    /// Both steps are single UPDATEs, so parallel guesses cannot slip past the count.
+    /// Counts a second-factor attempt (a code, or the password and code that confirm who one is)
+    /// before it is checked: per account from the client's network, and per account from every
+    /// network. Returns how long to wait if it may not be checked yet; a wrong one needs nothing more.
     /// </summary>
-    /// <returns>Minutes the account is now locked for, or 0.</returns>
-    public async Task<int> RecordFailureAsync(StaffUser user, CancellationToken cancellationToken)
+    public async Task<TimeSpan?> StartCodeAttemptAsync(StaffUser user, IPAddress? client, CancellationToken cancellationToken)
     {
-        var lockout = identityOptions.Value.Lockout;
-        await db.StaffUsers.Where(u => u.Id == user.Id)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1), cancellationToken);
-        var until = clock.GetUtcNow() + lockout.DefaultLockoutTimeSpan;
-        var locked = await db.StaffUsers.Where(u => u.Id == user.Id && u.AccessFailedCount >= lockout.MaxFailedAccessAttempts)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LockoutEnd, until).SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
-        if (locked == 0)
+        if (await throttle.TryAttemptAsync([throttle.Code(user.Id, client), throttle.CodeFromAnywhere(user.Id)], cancellationToken) is not { } throttled)
         {
-            return 0;
+            return null;
         }
 
-        user.LockoutEnd = until;
-        db.MarkSaved(user);
-        LogLockedOut(logger, user.Id);
-        return MinutesLocked(user);
+        if (throttled.Bucket.Shared)
+        {
+            LogCodesGuessedFromManyNetworks(logger, user.Id);
+        }
+
+        return throttled.Wait;
     }
 
-    /// <summary>Both factors were right: the count of failures starts again.</summary>
-    public async Task ResetFailuresAsync(StaffUser user, CancellationToken cancellationToken) =>
-        await db.StaffUsers.Where(u => u.Id == user.Id && u.AccessFailedCount != 0)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+    /// <summary>The code was right: the count from this network starts again, and the account's count takes this attempt back.</summary>
+    public Task CodeAcceptedAsync(StaffUser user, IPAddress? client, CancellationToken cancellationToken) =>
+        throttle.SucceededAsync([throttle.Code(user.Id, client), throttle.CodeFromAnywhere(user.Id)], cancellationToken);
+
+    /// <summary>Answers 429 Too Many Requests with when to try again, in whole seconds.</summary>
+    public static void AnswerThrottled(HttpResponse response, TimeSpan wait)
+    {
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = WholeSeconds(wait).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A wait in whole seconds, rounded up: at least 1.</summary>
+    public static int WholeSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>After the password: a cookie naming the user, good for a few minutes and for the second step only.</summary>
     public async Task StartPendingAsync(HttpContext context, StaffUser user, CancellationToken cancellationToken)
@@ -148,7 +151,7 @@ public sealed partial class StaffSignIn(
         }
 
         var user = await users.FindByIdAsync(id.ToString(CultureInfo.InvariantCulture));
-        return user is not null && user.SecurityStamp == result.Principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType)
+        return user is { IsDisabled: false } && user.SecurityStamp == result.Principal.FindFirstValue(identityOptions.Value.ClaimsIdentity.SecurityStampClaimType)
             ? user
             : null;
     }
@@ -156,7 +159,7 @@ public sealed partial class StaffSignIn(
     /// <summary>Both factors passed: the staff cookie replaces the pending one.</summary>
     public async Task CompleteAsync(HttpContext context, StaffUser user, CancellationToken cancellationToken)
     {
-        await ResetFailuresAsync(user, cancellationToken);
+        await CodeAcceptedAsync(user, context.Connection.RemoteIpAddress, cancellationToken);
         await context.SignOutAsync(PendingScheme);
         await IssueAsync(context, user, signedInAt: clock.GetUtcNow(), confirmedAt: null);
         LogSignedIn(logger, user.Id);
@@ -192,25 +195,39 @@ public sealed partial class StaffSignIn(
         ReadTime(user, ConfirmedAtClaim) is { } confirmed && clock.GetUtcNow() - confirmed < ConfirmationLifetime;
 
     /// <summary>
-    /// Where to go after signing in: a staff page named by the request, or the staff home. Only
-    /// paths on this site (no "//host", no control characters, which the redirect would refuse).
+    /// Where to go after signing in: a staff page named by the request (see <see cref="ReturnAddress.Local"/>),
+    /// or the staff home.
     /// </summary>
     public static string ReturnPath(string? returnUrl) =>
-        returnUrl is { Length: > 0 and < 2048 } && (returnUrl == "/staff" || returnUrl.StartsWith("/staff/", StringComparison.Ordinal))
-            && !returnUrl.Contains('\\', StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
-            ? returnUrl
+        ReturnAddress.Local(returnUrl) is { } path && (path == "/staff" || path.StartsWith("/staff/", StringComparison.Ordinal) || path.StartsWith("/staff?", StringComparison.Ordinal))
+            ? path
             : "/staff";
 
-    public async Task SignOutAsync(HttpContext context)
+    /// <summary>
+    /// Signs out, on the server too: the account gets a new security stamp, so this session's
+    /// cookie, and a copy of it anywhere, opens nothing any more. Every other session of the
+    /// account ends with it: there is no telling a copy from another device's session.
+    /// </summary>
+    public async Task SignOutAsync(HttpContext context, CancellationToken cancellationToken)
     {
+        if (AuditLog.StaffIdOf(context.User) is { } id && context.User.Identity is { IsAuthenticated: true, AuthenticationType: Scheme })
+        {
+            await db.StaffUsers.Where(u => u.Id == id).ExecuteUpdateAsync(
+                set => set.SetProperty(u => u.SecurityStamp, NewStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
+                cancellationToken);
+            LogSignedOut(logger, id);
+        }
+
         await context.SignOutAsync(Scheme);
         await context.SignOutAsync(PendingScheme);
     }
 
+    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>
-    /// Runs on every request with a staff cookie: ends sessions older than 12 hours, and sessions
-    /// whose security stamp changed (password, email or authenticator changed elsewhere, which
-    /// must sign out the other sessions at once). Identity's own validator checks only every
+    /// Runs on every request with a staff cookie: ends sessions older than 12 hours, sessions of a
+    /// disabled or removed account, and sessions whose security stamp changed (a sign-out, or the
+    /// password, email or authenticator changed elsewhere, which must end the other sessions at once). Identity's own validator checks only every
     /// 30 minutes by default and drops claims it did not make; one indexed lookup per staff
     /// request costs little.
     /// </summary>
@@ -224,10 +241,10 @@ public sealed partial class StaffSignIn(
         var current = !expired
             && int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)
             && principal.FindFirstValue(stampClaim) is { } stamp
-            && await services.GetRequiredService<CountersignDb>().StaffUsers.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+            && await services.GetRequiredService<CountersignDb>().StaffUsers.AnyAsync(u => u.Id == id && u.SecurityStamp == stamp && u.DisabledAt == null, context.HttpContext.RequestAborted);
         if (!current)
         {
-            LogSessionEnded(services.GetRequiredService<ILogger<StaffSignIn>>(), principal.FindFirstValue(ClaimTypes.NameIdentifier), expired ? "it is 12 hours old" : "the account's security stamp changed");
+            LogSessionEnded(services.GetRequiredService<ILogger<StaffSignIn>>(), principal.FindFirstValue(ClaimTypes.NameIdentifier), expired ? "it is 12 hours old" : "the account signed out, changed its security stamp, or was disabled or removed");
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
         }
@@ -243,12 +260,18 @@ public sealed partial class StaffSignIn(
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff sign-in: wrong password for user {UserId}.")]
     private static partial void LogPasswordRefused(ILogger logger, int userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff user {UserId} locked out after too many failed attempts.")]
-    private static partial void LogLockedOut(ILogger logger, int userId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff sign-in: too many attempts for one address from one network; the next must wait.")]
+    private static partial void LogPasswordThrottled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff user {UserId}: wrong codes from several networks after the right password; its password is probably known to someone else.")]
+    private static partial void LogCodesGuessedFromManyNetworks(ILogger logger, int userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff session of user {UserId} ended: {Reason}.")]
     private static partial void LogSessionEnded(ILogger logger, string? userId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff user {UserId} signed in.")]
     private static partial void LogSignedIn(ILogger logger, int userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Staff user {UserId} signed out: every session of the account ended.")]
+    private static partial void LogSignedOut(ILogger logger, int userId);
 }

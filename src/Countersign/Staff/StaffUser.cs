@@ -23,7 +23,15 @@ public sealed class StaffUser : IdentityUser<int>
     /// </summary>
     public long LastTotpStep { get; set; }
 
+    /// <summary>
+    /// When an admin disabled the account: it cannot sign in, and its sessions ended then (the
+    /// security stamp changed with it). Null while the account is in use.
+    /// </summary>
+    public DateTime? DisabledAt { get; set; }
+
     public bool HasAuthenticator => AuthenticatorKey is not null;
+
+    public bool IsDisabled => DisabledAt is not null;
 }
 
 /// <summary>A recovery code's keyed hash; the row is deleted when the code is used.</summary>

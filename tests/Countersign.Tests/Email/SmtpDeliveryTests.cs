@@ -18,6 +18,8 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         {
             settings["Smtp:Host"] = _smtp.Host;
             settings["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            // The sink speaks plain SMTP only; plain text must be asked for.
             settings["Smtp:Security"] = "None";
         });
     }
@@ -49,6 +51,31 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         var messages = await _smtp.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20));
         Assert.StartsWith("You have already signed", messages[1].Subject, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Should_refuse_by_default_to_send_to_a_server_that_does_not_offer_tls()
+    {
+        // Someone on the network path can strip STARTTLS from the server's greeting: without TLS,
+        // neither the password nor any confirmation or erase link may leave.
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings =>
+        {
+            settings["Smtp:Host"] = _smtp.Host;
+            settings["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        var campaign = await site.AddCampaignAsync();
+        await TestSite.PostFormAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await TestSite.WaitUntilAsync(async () => await site.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.Attempts > 0 || m.SentAt != null)), "the email was sent or refused");
+
+        var waiting = await site.QueryAsync(db => db.OutboxMessages.SingleAsync());
+        Assert.Null(waiting.SentAt);
+        Assert.NotNull(waiting.MessageCiphertext);
+        Assert.Contains("TLS", waiting.LastError, StringComparison.Ordinal);
+        Assert.Empty(await _smtp.WaitForMessagesAsync(0, TimeSpan.Zero));
+        Assert.DoesNotContain(site.Logs.Lines, line => line.Contains("plain text", StringComparison.Ordinal));
+
+        // The site that asked for plain text said so at start.
+        Assert.Contains(_site.Logs.Lines, line => line.Contains("Smtp:Security is None", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -135,6 +135,41 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_answer_only_requests_for_its_own_host_name_and_loopback_names()
+    {
+        // A Host header is the client's to write: a site that answers any name can be made to
+        // build links, or cache entries, for someone else's.
+        foreach (var address in new[] { "https://evil.example", "https://countersign.test.evil.example", "https://127.0.0.2" })
+        {
+            var elsewhere = _site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri(address), AllowAutoRedirect = false });
+            foreach (var path in new[] { "/", "/staff" })
+            {
+                var response = await elsewhere.GetAsync(path);
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                Assert.Null(response.Headers.Location);
+            }
+        }
+
+        // The public address, and loopback names for health checks on the machine itself.
+        foreach (var address in new[] { TestSite.PublicUrl, "https://COUNTERSIGN.test:8443", "https://localhost", "http://127.0.0.1:8080", "http://[::1]" })
+        {
+            var client = _site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri(address) });
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Should_answer_the_hosts_named_in_allowed_hosts_when_it_is_set()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["AllowedHosts"] = "petitions.example.org;*.example.net");
+        foreach (var (address, status) in new[] { ("https://petitions.example.org", HttpStatusCode.OK), ("https://www.example.net", HttpStatusCode.OK), (TestSite.PublicUrl, HttpStatusCode.BadRequest) })
+        {
+            var client = site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri(address) });
+            Assert.Equal(status, (await client.GetAsync("/")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Should_never_let_pages_with_personal_data_be_stored_by_browsers_or_proxies()
     {
         var campaign = await _site.AddCampaignAsync();

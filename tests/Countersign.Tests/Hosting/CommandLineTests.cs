@@ -85,6 +85,37 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Should_disable_and_enable_a_staff_account_but_never_the_last_admin()
+    {
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        var environment = SqliteEnvironment(folder);
+        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "admin@example.org", "--admin")).ExitCode);
+        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "moderator@example.org", "--moderator")).ExitCode);
+
+        var disabled = await CountersignAsync(environment, null, "user", "disable", "--email", "Moderator@Example.org");
+        Assert.True(disabled.ExitCode == 0, disabled.Error);
+        Assert.Contains("Staff account moderator@example.org disabled", disabled.Output, StringComparison.Ordinal);
+
+        var lastAdmin = await CountersignAsync(environment, null, "user", "disable", "--email", "admin@example.org");
+        Assert.Equal(1, lastAdmin.ExitCode);
+        Assert.Contains("admin@example.org is the last admin account in use", lastAdmin.Error, StringComparison.Ordinal);
+        var unknown = await CountersignAsync(environment, null, "user", "disable", "--email", "nobody@example.org");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No staff account has the address nobody@example.org.", unknown.Error, StringComparison.Ordinal);
+
+        await using (var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder))
+        {
+            var refused = await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "moderator@example.org"), new("Password", TestSite.StaffPassword)]);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "admin@example.org"), new("Password", TestSite.StaffPassword)])).StatusCode);
+        }
+
+        var enabled = await CountersignAsync(environment, null, "user", "enable", "--email", "moderator@example.org");
+        Assert.True(enabled.ExitCode == 0, enabled.Error);
+        Assert.Contains("enabled: it can sign in again", enabled.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_serve_its_pages_and_stylesheet_from_any_working_folder()
     {
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
@@ -119,6 +150,22 @@ public sealed class CommandLineTests
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Privacy:EncryptionKey is not valid base64", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+
+        // The host name requests must carry comes from Site:PublicUrl: a wrong one is said at start.
+        var badUrl = SqliteEnvironment(folder);
+        badUrl["Site__PublicUrl"] = "petitions.example.org";
+        var noHost = await CountersignAsync(badUrl, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, noHost.ExitCode);
+        Assert.Contains("Site:PublicUrl must be the site's address", noHost.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", noHost.Error, StringComparison.Ordinal);
+
+        // MailKit's Auto sends in plain text when STARTTLS is not offered: said at start, not found out later.
+        var plainText = SqliteEnvironment(folder);
+        plainText["Smtp__Host"] = "127.0.0.1";
+        plainText["Smtp__Security"] = "Auto";
+        var auto = await CountersignAsync(plainText, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, auto.ExitCode);
+        Assert.Contains("Smtp:Security must be unset (TLS required)", auto.Error, StringComparison.Ordinal);
     }
 
     [Theory]

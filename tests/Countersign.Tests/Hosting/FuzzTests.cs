@@ -12,8 +12,8 @@ namespace Countersign.Tests.Hosting;
 
 /// <summary>
 /// 100,000 malformed requests against every public form and JSON endpoint: wrong types, huge
-/// fields, control characters, invalid UTF-8, missing and repeated fields, bad tokens and wrong
-/// methods. None may get a 5xx, and none may store anything.
+/// fields, control characters, invalid UTF-8, missing and repeated fields, bad tokens, wrong
+/// methods and return addresses in any script. None may get a 5xx, and none may store anything.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -129,7 +129,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             1 => (HttpMethod.Get, $"/c/{slug}/altcha{RandomQuery(random)}"),
             2 => (RandomMethod(random), $"/{(random.Next(2) == 0 ? "confirm" : "erase")}/{(random.Next(2) == 0 ? new string('A', random.Next(2) == 0 ? 43 : 70) : Uri.EscapeDataString(RandomText(random, 80)))}"),
             3 => (RandomMethod(random), "/staff/login"),
-            4 => (HttpMethod.Get, $"/language/{Uri.EscapeDataString(RandomText(random, 8))}?returnUrl={Uri.EscapeDataString(RandomText(random, 30))}"),
+            4 => (HttpMethod.Get, $"/language/{LanguageCode(random)}?returnUrl={Uri.EscapeDataString(ReturnUrl(random))}"),
             5 => (RandomMethod(random), $"/c/{slug}.json"),
             _ => (random.Next(5) == 0 ? RandomMethod(random) : HttpMethod.Post, $"/c/{slug}{RandomQuery(random)}"),
         };
@@ -142,6 +142,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         return request;
     }
+
+    /// <summary>Mostly a real language, so the return address is used.</summary>
+    private static string LanguageCode(Random random) =>
+        random.Next(4) == 0 ? Uri.EscapeDataString(RandomText(random, 8)) : random.Next(2) == 0 ? "fr" : "en";
+
+    /// <summary>Mostly paths on the site, with any characters after the slash (non-ASCII ones answered 500).</summary>
+    private static string ReturnUrl(Random random) => random.Next(4) switch
+    {
+        0 => RandomText(random, 30),
+        1 => "/c/été/" + RandomText(random, 30),
+        _ => "/" + RandomText(random, 30),
+    };
 
     private static HttpMethod RandomMethod(Random random) =>
         new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options, HttpMethod.Head, HttpMethod.Get }[random.Next(7)];

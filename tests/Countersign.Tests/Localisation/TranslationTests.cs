@@ -63,6 +63,22 @@ public sealed partial class TranslationTests
         Assert.Equal("/", control.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task Should_return_to_a_non_ascii_address_percent_encoded_after_choosing_a_language()
+    {
+        // A real server: its Location header takes ASCII only, and the redirect to "/c/été" answered 500.
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
+        using var chooser = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };
+
+        var switched = await chooser.GetAsync("/language/fr?returnUrl=" + Uri.EscapeDataString("/c/été?q=ça va"));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/c/%C3%A9t%C3%A9?q=%C3%A7a%20va", switched.Headers.Location?.OriginalString);
+
+        var surrogate = await chooser.GetAsync("/language/en?returnUrl=%2F%ED%A0%80");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, surrogate.StatusCode);
+        Assert.StartsWith("/", surrogate.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The localiser keys in the app's source: literal T["..."] / t["..."] arguments, and the
     /// validation messages that forms return untranslated for the page to translate.

@@ -32,6 +32,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
     {
         var (campaign, visitors) = await TeamAsync();
         var id = campaign.Id;
+        var bystander = await BystanderAsync();
         var expected = new (string Path, Visitor[] Allowed)[]
         {
             ("/staff", [Visitor.Partner, Visitor.OtherOrganiser, Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
@@ -47,6 +48,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ($"/staff/campaigns/{id}/comments", [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
             ("/staff/reviews", [Visitor.Moderator, Visitor.Admin]),
             ("/staff/users", [Visitor.Admin]),
+            ($"/staff/users/{bystander}", [Visitor.Admin]),
             ("/staff/outbox", [Visitor.Admin]),
             ("/staff/retention", [Visitor.Admin]),
         };
@@ -87,6 +89,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         var waitingComment = (await CommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var shownComment = (await CommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var publishedUpdate = (await PublishedUpdateAsync(campaign)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var bystander = await BystanderAsync();
         var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
         {
             // Organisers read their campaign's comments; only moderators and admins decide.
@@ -105,6 +108,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ("hide an update", $"/staff/campaigns/{id}/updates/{publishedUpdate}?handler=Hide", [new("Reason", "Posted too early")], [Visitor.Organiser, Visitor.Admin]),
             ("show an update again", $"/staff/campaigns/{id}/updates/{publishedUpdate}?handler=Restore", [new("Reason", "Now is the time")], [Visitor.Organiser, Visitor.Admin]),
             ("invite staff", "/staff/users?handler=Invite", [new("Email", "invited@example.org")], [Visitor.Admin]),
+            ("disable a staff account", $"/staff/users/{bystander}?handler=Disable", [], [Visitor.Admin]),
             ("add to the team", $"/staff/campaigns/{id}/members?handler=Add", [new("Input.Email", "nobody@example.org"), new("Input.Role", StaffRoles.Organiser)], [Visitor.Organiser, Visitor.Admin]),
 
             ("choose milestone emails", $"/staff/campaigns/{id}/members?handler=MilestoneEmails", [new("milestoneEmails", "false")], [Visitor.Organiser, Visitor.Admin]),
@@ -285,6 +289,13 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     /// <summary>A campaign with an organiser and a partner for its first host, another campaign with its own organiser, and an admin.</summary>
+    /// <summary>A staff account none of the visitors is: the one admins' account pages and actions are tried on.</summary>
+    private async Task<int> BystanderAsync()
+    {
+        await Site.AddStaffAsync("bystander@example.org");
+        return await Site.QueryAsync(db => db.StaffUsers.Where(u => u.Email == "bystander@example.org").Select(u => u.Id).SingleAsync());
+    }
+
     private async Task<(Campaign Campaign, Dictionary<Visitor, HttpClient> Visitors)> TeamAsync()
     {
         var campaign = await Site.AddCampaignAsync("divest-now", hosts: ["Station Watch", "Digital Rights Group"]);

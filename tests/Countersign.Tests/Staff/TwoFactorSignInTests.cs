@@ -1,9 +1,11 @@
 using System.Net;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -13,7 +15,7 @@ namespace Countersign.Tests.Staff;
 
 /// <summary>
 /// Staff sign in with a password and an authenticator app: the password alone opens nothing,
-/// each code works once, guessing locks the account, and sessions end when they should.
+/// each code works once, guessing is slowed down, and sessions end when they should.
 /// Runs on SQLite and on PostgreSQL, with the clock moved by the tests.
 /// </summary>
 public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLifetime
@@ -38,7 +40,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         {
             var response = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.StartsWith("https://localhost/staff/login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+            Assert.Equal($"/staff/login?returnUrl={Uri.EscapeDataString(path)}", response.Headers.Location?.OriginalString);
         }
 
         // The pending step lasts five minutes.
@@ -134,51 +136,109 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
-    public async Task Should_lock_the_account_for_15_minutes_after_five_wrong_codes()
+    public async Task Should_slow_password_guesses_from_one_network_while_the_owner_signs_in_from_another()
     {
         await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
-        var guesser = await PendingAsync();
-        for (var i = 0; i < 4; i++)
+        var attacker = IPAddress.Parse("203.0.113.7");
+        for (var i = 0; i < SignInThrottle.FreeAttempts; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(guesser, "00000" + i)).StatusCode);
-        }
-
-        var fifth = await CodeAsync(guesser, "000009");
-        Assert.Contains("this account is locked. Try again in 15 minutes.", await fifth.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-
-        // Even the right password and a right code get nowhere now; a wrong password learns nothing.
-        var owner = _site.Browser();
-        var locked = await PasswordAsync(owner);
-        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
-        Assert.Contains("Try again in 15 minutes.", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var wrong = await PasswordAsync(_site.Browser(), "not the password!");
-        Assert.Contains("do not match a staff account", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain("locked", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-
-        _site.Clock.Advance(TimeSpan.FromMinutes(14));
-        Assert.Contains("Try again in a minute.", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        _site.Clock.Advance(TimeSpan.FromMinutes(1));
-        await _site.SignedInStaffAsync(Email);
-    }
-
-    [Fact]
-    public async Task Should_lock_the_account_after_five_wrong_passwords_and_tell_only_whoever_knows_the_password()
-    {
-        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
-        for (var i = 0; i < 5; i++)
-        {
-            var wrong = await PasswordAsync(_site.Browser(), $"wrong password {i}");
+            var wrong = await PasswordAsync(_site.Browser(attacker), $"wrong password {i}");
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
             Assert.Contains("do not match a staff account", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        var unknown = await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "nobody@example.org"), new("Password", TestSite.StaffPassword)]);
-        Assert.Contains("do not match a staff account", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Contains("this account is locked", await (await PasswordAsync(_site.Browser())).Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(_site.Logs.Lines, line => line.Contains(Email, StringComparison.OrdinalIgnoreCase));
+        // The next attempt from that network, another address in it and the right password too, is not even checked.
+        var throttled = await PasswordAsync(_site.Browser(IPAddress.Parse("203.0.113.200")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), throttled.Headers.RetryAfter?.Delta);
+        Assert.Contains("Too many attempts from your network: try again in a second.", WebUtility.HtmlDecode(await throttled.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
-        _site.Clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordAsync(_site.Browser())).StatusCode);
+        // Each wrong guess once the wait is over doubles the next wait.
+        var wait = TimeSpan.FromSeconds(1);
+        for (var i = 0; i < 4; i++)
+        {
+            _site.Clock.Advance(wait);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(_site.Browser(attacker), "yet another guess")).StatusCode);
+            var next = await PasswordAsync(_site.Browser(attacker), "and another");
+            Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
+            Assert.Equal(wait * 2, next.Headers.RetryAfter?.Delta);
+            wait *= 2;
+        }
+
+        Assert.Contains("try again in 16 seconds.", await (await PasswordAsync(_site.Browser(attacker))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // An address without an account is answered the same way, so the answers do not tell which addresses have one.
+        var unknown = new List<HttpStatusCode>();
+        for (var i = 0; i <= SignInThrottle.FreeAttempts; i++)
+        {
+            unknown.Add((await TestSite.PostFormAsync(_site.Browser(attacker), "/staff/login", [new("Email", "nobody@example.org"), new("Password", $"guess {i}")])).StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, SignInThrottle.FreeAttempts), HttpStatusCode.TooManyRequests], unknown);
+
+        // The owner, on a network that has not failed, signs in with password and code as usual.
+        var owner = _site.Browser(IPAddress.Parse("198.51.100.20"));
+        await _site.SignInStaffAsync(owner, Email);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PasswordAsync(_site.Browser(attacker))).StatusCode);
+        Assert.DoesNotContain(_site.Logs.Lines, line => line.Contains(Email, StringComparison.OrdinalIgnoreCase) || line.Contains("203.0.113", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_check_only_the_free_attempts_of_many_parallel_guesses_from_one_network()
+    {
+        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        var attacker = IPAddress.Parse("203.0.113.7");
+        var browsers = Enumerable.Range(0, 12).Select(_ => _site.Browser(attacker)).ToList();
+        var forms = new List<List<KeyValuePair<string, string>>>();
+        foreach (var (browser, i) in browsers.Select((browser, i) => (browser, i)))
+        {
+            forms.Add(await TestSite.CompleteFormAsync(browser, "/staff/login", [new("Email", Email), new("Password", $"parallel guess {i}")]));
+        }
+
+        var answers = await Task.WhenAll(browsers.Select((browser, i) => browser.PostAsync("/staff/login", new FormUrlEncodedContent(forms[i]))));
+        Assert.Equal(SignInThrottle.FreeAttempts, answers.Count(answer => answer.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(browsers.Count - SignInThrottle.FreeAttempts, answers.Count(answer => answer.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Should_slow_code_guesses_per_network_and_for_the_account_from_every_network()
+    {
+        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+
+        // Someone who has the password guesses codes: a few are checked, then they wait.
+        var thief = await PendingAsync(_site.Browser(IPAddress.Parse("203.0.113.7")));
+        for (var i = 0; i < SignInThrottle.FreeAttempts; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(thief, "00000" + i)).StatusCode);
+        }
+
+        var throttled = await CodeAsync(thief, "000009");
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Contains("Too many attempts from your network", await throttled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // From other networks too, the account's own count stops them: 6-digit codes allow no unlimited guessing.
+        var guesses = SignInThrottle.FreeAttempts;
+        var network = 0;
+        HttpResponseMessage last;
+        do
+        {
+            var elsewhere = await PendingAsync(_site.Browser(IPAddress.Parse($"192.0.{++network}.1")));
+            last = await CodeAsync(elsewhere, "123456");
+            guesses += last.StatusCode == HttpStatusCode.Unauthorized ? 1 : 0;
+        }
+        while (last.StatusCode == HttpStatusCode.Unauthorized);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        Assert.Equal(SignInThrottle.FreeCodeAttemptsPerAccount, guesses);
+
+        // The owner's password still leads to the code step; the code waits its turn, then works.
+        var owner = await PendingAsync(_site.Browser(IPAddress.Parse("198.51.100.20")));
+        var waiting = await CodeAsync(owner, await _site.StaffCodeAsync(Email));
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+        _site.Clock.Advance(waiting.Headers.RetryAfter!.Delta!.Value);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(owner, await _site.StaffCodeAsync(Email))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/staff")).StatusCode);
     }
 
     [Fact]
@@ -206,6 +266,45 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
 
         _site.Clock.Advance(TimeSpan.FromMinutes(20));
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_end_the_session_on_the_server_when_signing_out_so_a_copied_cookie_opens_nothing()
+    {
+        var (laptop, jar) = BrowserWithCookieJar();
+        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
+        var phone = await _site.SignedInStaffAsync(Email);
+        var copied = StaffCookie(jar);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
+
+        var page = await laptop.GetStringAsync("/staff");
+        var signedOut = await laptop.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        Assert.Equal("/staff/login", signedOut.Headers.Location?.OriginalString);
+        Assert.Contains("You are signed out, here and on every other device", WebUtility.HtmlDecode(await laptop.GetStringAsync("/staff/login")), StringComparison.Ordinal);
+
+        // The cookie's copy, taken before (from a shared computer, a proxy's log), opens nothing, and nor does the other device.
+        var replayed = await WithCookieAsync(copied, "/staff");
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.StartsWith("/staff/login", replayed.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/staff")).StatusCode);
+
+        await _site.SignInStaffAsync(laptop, Email);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_copy_of_the_session_cookie_once_the_password_changes()
+    {
+        var (laptop, jar) = BrowserWithCookieJar();
+        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
+        await ConfirmAsync(laptop);
+        var copied = StaffCookie(jar);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
+
+        var changed = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
+        Assert.Equal("/staff/account", changed.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await WithCookieAsync(copied, "/staff")).StatusCode);
     }
 
     [Fact]
@@ -294,13 +393,33 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         Assert.DoesNotContain("/staff/users", await moderator.GetStringAsync("/staff"), StringComparison.Ordinal);
     }
 
+    /// <summary>A browser whose cookies the test can read, to copy the staff cookie as a thief would.</summary>
+    private (HttpClient Browser, CookieContainer Jar) BrowserWithCookieJar()
+    {
+        var jar = new CookieContainer();
+        var browser = new HttpClient(new CookieContainerHandler(jar) { InnerHandler = _site.Server.CreateHandler() }) { BaseAddress = new Uri("https://localhost") };
+        return (browser, jar);
+    }
+
+    private static string StaffCookie(CookieContainer jar) =>
+        jar.GetCookies(new Uri("https://localhost"))[CountersignApp.StaffCookie]?.Value ?? throw new InvalidOperationException("No staff cookie.");
+
+    /// <summary>A request from elsewhere that carries nothing but a copy of the staff cookie.</summary>
+    private async Task<HttpResponseMessage> WithCookieAsync(string cookie, string path)
+    {
+        using var client = new HttpClient(_site.Server.CreateHandler()) { BaseAddress = new Uri("https://localhost") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", $"{CountersignApp.StaffCookie}={cookie}");
+        return await client.SendAsync(request);
+    }
+
     private static Task<HttpResponseMessage> PasswordAsync(HttpClient browser, string password = TestSite.StaffPassword) =>
         TestSite.PostFormAsync(browser, "/staff/login", [new("Email", Email), new("Password", password)]);
 
-    /// <summary>A new browser past the password, at the code step.</summary>
-    private async Task<HttpClient> PendingAsync()
+    /// <summary>A new browser (or <paramref name="browser"/>) past the password, at the code step.</summary>
+    private async Task<HttpClient> PendingAsync(HttpClient? browser = null)
     {
-        var browser = _site.Browser();
+        browser ??= _site.Browser();
         Assert.StartsWith("/staff/login/code", (await PasswordAsync(browser)).Headers.Location?.OriginalString, StringComparison.Ordinal);
         return browser;
     }

@@ -23,7 +23,8 @@ public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator a
 
     public string? Problem { get; private set; }
 
-    public int MinutesLocked { get; private set; }
+    /// <summary>How long until an attempt from this network is checked again, when too many failed.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
 
     public void OnGet()
     {
@@ -37,9 +38,13 @@ public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator a
             return Challenge();
         }
 
-        if (signIn.MinutesLocked(user) is > 0 and var locked)
+        // Whoever has this session may be guessing: a wrong password counts like a wrong code.
+        var client = HttpContext.Connection.RemoteIpAddress;
+        if (await signIn.StartCodeAttemptAsync(user, client, cancellationToken) is { } wait)
         {
-            return await LockedAsync(locked);
+            RetryAfter = wait;
+            StaffSignIn.AnswerThrottled(Response, wait);
+            return Page();
         }
 
         // The code is checked (and spent) only after the right password.
@@ -47,28 +52,14 @@ public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator a
         var code = passwordRight ? await authenticator.VerifyAsync(user, Code ?? "", cancellationToken) : StaffAuthenticator.CodeResult.Wrong;
         if (passwordRight && code == StaffAuthenticator.CodeResult.Accepted)
         {
-            await signIn.ResetFailuresAsync(user, cancellationToken);
+            await signIn.CodeAcceptedAsync(user, client, cancellationToken);
             await signIn.RefreshAsync(HttpContext, user, confirmedNow: true);
             return LocalRedirect(ReturnUrl is "/staff" or null ? "/staff/account" : StaffSignIn.ReturnPath(ReturnUrl));
-        }
-
-        if (await signIn.RecordFailureAsync(user, cancellationToken) is > 0 and var minutes)
-        {
-            return await LockedAsync(minutes);
         }
 
         Problem = !passwordRight ? t["That password is not right."]
             : code == StaffAuthenticator.CodeResult.AlreadyUsed ? t["That code has already been used. Wait for your app to show the next one."]
             : t["That code is not right. Check that your app shows the code for this site, and try again."];
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return Page();
-    }
-
-    /// <summary>Locked while signed in: whoever is guessing has this session, so it ends.</summary>
-    private async Task<IActionResult> LockedAsync(int minutes)
-    {
-        await signIn.SignOutAsync(HttpContext);
-        MinutesLocked = minutes;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }

@@ -1,11 +1,12 @@
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
 /// <summary>The first step of staff sign-in: email and password. The second step is LoginCode or, the first time, LoginEnrol.</summary>
-public sealed class LoginModel(StaffSignIn signIn) : PageModel
+public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -18,7 +19,15 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
 
     public bool Failed { get; private set; }
 
-    public int MinutesLocked { get; private set; }
+    /// <summary>The right password for a disabled account.</summary>
+    public bool Disabled { get; private set; }
+
+    /// <summary>Shown after signing out.</summary>
+    [TempData]
+    public string? Done { get; set; }
+
+    /// <summary>How long until an attempt from this network is checked again, when too many failed.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
 
     public void OnGet()
     {
@@ -26,13 +35,21 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var check = await signIn.CheckPasswordAsync(Email ?? "", Password ?? "", cancellationToken);
-        if (check.Outcome != StaffSignIn.Outcome.Accepted)
+        var check = await signIn.CheckPasswordAsync(Email ?? "", Password ?? "", HttpContext.Connection.RemoteIpAddress, cancellationToken);
+        switch (check.Outcome)
         {
-            Failed = true;
-            MinutesLocked = check.MinutesLocked;
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Page();
+            case StaffSignIn.Outcome.Throttled:
+                RetryAfter = check.RetryAfter;
+                StaffSignIn.AnswerThrottled(Response, check.RetryAfter);
+                return Page();
+            case StaffSignIn.Outcome.Disabled:
+                Disabled = true;
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Page();
+            case StaffSignIn.Outcome.NoMatch:
+                Failed = true;
+                Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Page();
         }
 
         var user = check.User!;
@@ -41,9 +58,10 @@ public sealed class LoginModel(StaffSignIn signIn) : PageModel
         return LocalRedirect($"{next}?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
     }
 
-    public async Task<IActionResult> OnPostLogoutAsync()
+    public async Task<IActionResult> OnPostLogoutAsync(CancellationToken cancellationToken)
     {
-        await signIn.SignOutAsync(HttpContext);
-        return LocalRedirect("/");
+        await signIn.SignOutAsync(HttpContext, cancellationToken);
+        Done = t["You are signed out, here and on every other device where your account was signed in."];
+        return LocalRedirect("/staff/login");
     }
 }

@@ -16,7 +16,8 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
 
     public string? Problem { get; private set; }
 
-    public int MinutesLocked { get; private set; }
+    /// <summary>How long until a code from this network is checked again, when too many were wrong.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -37,9 +38,11 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
             return BackToSignIn();
         }
 
-        if (signIn.MinutesLocked(user) is > 0 and var locked)
+        if (await signIn.StartCodeAttemptAsync(user, HttpContext.Connection.RemoteIpAddress, cancellationToken) is { } wait)
         {
-            return await LockedAsync(locked);
+            RetryAfter = wait;
+            StaffSignIn.AnswerThrottled(Response, wait);
+            return Page();
         }
 
         var code = Code ?? "";
@@ -52,23 +55,9 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
             return LocalRedirect(StaffSignIn.ReturnPath(ReturnUrl));
         }
 
-        if (await signIn.RecordFailureAsync(user, cancellationToken) is > 0 and var minutes)
-        {
-            return await LockedAsync(minutes);
-        }
-
         Problem = result == StaffAuthenticator.CodeResult.AlreadyUsed
             ? t["That code has already been used. Wait for your app to show the next one."]
             : t["That code is not right. Check that your app shows the code for this site, and try again."];
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return Page();
-    }
-
-    /// <summary>The person knows the password, so telling them about the lockout reveals nothing.</summary>
-    private async Task<IActionResult> LockedAsync(int minutes)
-    {
-        await signIn.SignOutAsync(HttpContext);
-        MinutesLocked = minutes;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }

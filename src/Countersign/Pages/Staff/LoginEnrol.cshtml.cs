@@ -25,7 +25,8 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
 
     public string? Problem { get; private set; }
 
-    public int MinutesLocked { get; private set; }
+    /// <summary>How long until a code from this network is checked again, when too many were wrong.</summary>
+    public TimeSpan? RetryAfter { get; private set; }
 
     public IReadOnlyList<string>? RecoveryCodes { get; private set; }
 
@@ -51,11 +52,6 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
             return Elsewhere(user);
         }
 
-        if (signIn.MinutesLocked(user) is > 0 and var locked)
-        {
-            return await LockedAsync(locked);
-        }
-
         var key = authenticator.UnprotectNewKey(user, SealedKey);
         if (key is null)
         {
@@ -66,14 +62,18 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
             return Page();
         }
 
+        if (await signIn.StartCodeAttemptAsync(user, HttpContext.Connection.RemoteIpAddress, cancellationToken) is { } wait)
+        {
+            // The same key again, so what the app was given still works once the wait is over.
+            Offer = authenticator.OfferKey(user, key, t["QR code to scan with your authenticator app"]);
+            RetryAfter = wait;
+            StaffSignIn.AnswerThrottled(Response, wait);
+            return Page();
+        }
+
         var result = await authenticator.VerifyAsync(user, key, Code ?? "", cancellationToken);
         if (result != StaffAuthenticator.CodeResult.Accepted)
         {
-            if (await signIn.RecordFailureAsync(user, cancellationToken) is > 0 and var minutes)
-            {
-                return await LockedAsync(minutes);
-            }
-
             Offer = authenticator.OfferKey(user, key, t["QR code to scan with your authenticator app"]);
             Problem = result == StaffAuthenticator.CodeResult.AlreadyUsed
                 ? t["That code has already been used. Wait for your app to show the next one."]
@@ -90,14 +90,6 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
 
         RecoveryCodes = await authenticator.NewRecoveryCodesAsync(user, cancellationToken);
         await signIn.CompleteAsync(HttpContext, user, cancellationToken);
-        return Page();
-    }
-
-    private async Task<IActionResult> LockedAsync(int minutes)
-    {
-        await signIn.SignOutAsync(HttpContext);
-        MinutesLocked = minutes;
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Page();
     }
 

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
-/// <summary>Admins only: every staff account, its roles and whether it can sign in; inviting new staff by email.</summary>
-public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, Outbox outbox, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+/// <summary>Admins only: every staff account, its roles and whether it can sign in, each leading to its own page (<see cref="StaffAccountModel"/>); inviting new staff by email.</summary>
+public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, Outbox outbox, IStringLocalizer<SharedResource> t) : PageModel
 {
-    public sealed record Row(string Email, IReadOnlyList<string> Roles, bool Enrolled, bool Locked);
+    public sealed record Row(int Id, string Email, IReadOnlyList<string> Roles, bool Enrolled, bool Disabled);
 
     public IReadOnlyList<Row> Accounts { get; private set; } = [];
 
@@ -68,16 +68,16 @@ public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, O
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var accounts = await db.StaffUsers.OrderBy(u => u.Email)
-            .Select(u => new { u.Id, u.Email, Enrolled = u.AuthenticatorKey != null, u.LockoutEnd })
+            .Select(u => new { u.Id, u.Email, Enrolled = u.AuthenticatorKey != null, u.DisabledAt })
             .ToListAsync(cancellationToken);
         var roles = await db.UserRoles.Join(db.Roles, link => link.RoleId, role => role.Id, (link, role) => new { link.UserId, role.Name })
             .ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow();
         Accounts = accounts.Select(a => new Row(
+            a.Id,
             a.Email ?? "",
             roles.Where(r => r.UserId == a.Id).Select(r => r.Name ?? "").Order(StringComparer.Ordinal).ToList(),
             a.Enrolled,
-            a.LockoutEnd > now)).ToList();
+            a.DisabledAt is not null)).ToList();
         Pending = await invitations.WaitingAsync(campaignId: null, cancellationToken);
     }
 }

@@ -697,6 +697,25 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("CampaignMembers");
                 });
 
+            modelBuilder.Entity("Countersign.Staff.SignInAttempts", b =>
+                {
+                    b.Property<byte[]>("Key")
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastAt");
+
+                    b.ToTable("SignInAttempts");
+                });
+
             modelBuilder.Entity("Countersign.Staff.StaffInvitation", b =>
                 {
                     b.Property<int>("Id")
@@ -787,6 +806,9 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")

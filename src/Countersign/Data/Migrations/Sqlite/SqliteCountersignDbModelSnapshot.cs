@@ -671,6 +671,25 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("CampaignMembers");
                 });
 
+            modelBuilder.Entity("Countersign.Staff.SignInAttempts", b =>
+                {
+                    b.Property<byte[]>("Key")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastAt");
+
+                    b.ToTable("SignInAttempts");
+                });
+
             modelBuilder.Entity("Countersign.Staff.StaffInvitation", b =>
                 {
                     b.Property<int>("Id")
@@ -757,6 +776,9 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")

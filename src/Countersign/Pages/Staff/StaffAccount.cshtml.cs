@@ -1,0 +1,93 @@
+using Countersign.Data;
+using Countersign.Staff;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Countersign.Pages.Staff;
+
+/// <summary>
+/// Admins only: one staff account, and disabling, enabling or removing it. The page says what each
+/// does before its button, so reaching it from the list is the confirmation step; the rules are
+/// <see cref="StaffAccounts"/>'s.
+/// </summary>
+public sealed class StaffAccountModel(CountersignDb db, StaffAccounts accounts, IStringLocalizer<SharedResource> t) : PageModel
+{
+    public StaffUser Account { get; private set; } = null!;
+    public IReadOnlyList<string> Roles { get; private set; } = [];
+
+    /// <summary>Titles of the campaigns the account organises.</summary>
+    public IReadOnlyList<string> Organises { get; private set; } = [];
+
+    /// <summary>Those it is the only organiser of: removing it is refused while there are any.</summary>
+    public IReadOnlyList<string> OnlyOrganiserOf { get; private set; } = [];
+
+    public bool IsReader => Account.Id == AuditLog.StaffIdOf(User);
+
+    [TempData]
+    public string? Done { get; set; }
+
+    public string? Refusal { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostDisableAsync(int id, CancellationToken cancellationToken) =>
+        ActAsync(id, accounts.DisableAsync, change => change.Refused == StaffAccounts.Refusal.Unchanged
+            ? t["This account is already disabled."]
+            : change.InvitationsWithdrawn > 0
+                ? $"{t["{0} is disabled: it can no longer sign in, and its sessions have ended.", change.Email!]} {t["Invitations it had sent that were still waiting are withdrawn: {0}.", change.InvitationsWithdrawn]}"
+                : t["{0} is disabled: it can no longer sign in, and its sessions have ended.", change.Email!], cancellationToken);
+
+    public Task<IActionResult> OnPostEnableAsync(int id, CancellationToken cancellationToken) =>
+        ActAsync(id, accounts.EnableAsync, change => change.Refused == StaffAccounts.Refusal.Unchanged
+            ? t["This account is already in use."]
+            : t["{0} can sign in again, with its password and authenticator app.", change.Email!], cancellationToken);
+
+    public Task<IActionResult> OnPostRemoveAsync(int id, CancellationToken cancellationToken) =>
+        ActAsync(id, accounts.RemoveAsync, change => t["{0} is removed. The audit log keeps its entries.", change.Email!], cancellationToken);
+
+    private async Task<IActionResult> ActAsync(
+        int id, Func<int, System.Security.Claims.ClaimsPrincipal?, CancellationToken, Task<StaffAccounts.AccountChange>> act, Func<StaffAccounts.AccountChange, string> done, CancellationToken cancellationToken)
+    {
+        var change = await act(id, User, cancellationToken);
+        switch (change.Refused)
+        {
+            case StaffAccounts.Refusal.NotFound:
+                return NotFound();
+            case StaffAccounts.Refusal.NotAllowed:
+                return Forbid();
+            case StaffAccounts.Refusal.None or StaffAccounts.Refusal.Unchanged:
+                Done = done(change);
+                return await db.StaffUsers.AnyAsync(u => u.Id == id, cancellationToken) ? LocalRedirect($"/staff/users/{id}") : LocalRedirect("/staff/users");
+        }
+
+        Refusal = change.Refused switch
+        {
+            StaffAccounts.Refusal.Yourself => t["You cannot disable or remove your own account: another admin must."],
+            StaffAccounts.Refusal.LastAdmin => t["This is the last admin account in use. Make someone else an admin first, so that somebody can still manage staff accounts."],
+            _ => t["{0} is the only organiser of: {1}. Add another organiser on each campaign's Team page first, or disable the account instead.", change.Email!, string.Join(", ", change.Campaigns ?? [])],
+        };
+        await LoadAsync(id, cancellationToken);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
+    {
+        var account = await db.StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        if (account is null)
+        {
+            return false;
+        }
+
+        Account = account;
+        Roles = await db.UserRoles.Where(link => link.UserId == id).Join(db.Roles, link => link.RoleId, role => role.Id, (_, role) => role.Name ?? "")
+            .OrderBy(name => name).ToListAsync(cancellationToken);
+        Organises = await db.CampaignMembers.Where(m => m.StaffUserId == id && m.Role == StaffRoles.Organiser)
+            .Join(db.Campaigns, m => m.CampaignId, c => c.Id, (_, c) => c.Title).OrderBy(title => title).ToListAsync(cancellationToken);
+        OnlyOrganiserOf = await accounts.OnlyOrganiserOfAsync(id, cancellationToken);
+        return true;
+    }
+}
