@@ -11,9 +11,11 @@ using Xunit.Abstractions;
 namespace Countersign.Tests.Hosting;
 
 /// <summary>
-/// 100,000 malformed requests against every public form and JSON endpoint: wrong types, huge
+/// 100,000 malformed requests against every public form and JSON endpoint (signing, comments,
+/// updates, unsubscribing, the challenges) and the addresses of staff pages: wrong types, huge
 /// fields, control characters, invalid UTF-8, missing and repeated fields, bad tokens, wrong
-/// methods and return addresses in any script. None may get a 5xx, and none may store anything.
+/// methods, ids in any spelling and return addresses in any script. None may get a 5xx, and none
+/// may store anything.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -24,6 +26,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         "Input.Name", "Input.Email", "Input.Country", "Input.Postcode", "Input.ShowName", "Input.HostUpdates[1]", "Input.HostUpdates[x]",
         "Input.HostUpdates[99999999999]", "Input.Website", "Input.Started", "altcha", "__RequestVerificationToken", "Email", "Password",
         "Input", "Input.HostUpdates", "Input.Name[0]", "", "handler",
+        "Comment.Name", "Comment.Email", "Comment.Text", "Comment.Website", "Comment.Started", "Code", "ReturnUrl", "id", "Reason",
     ];
 
     [Fact]
@@ -32,6 +35,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // A real Kestrel server on loopback: it parses what arrives on the wire, as in production.
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Logging:LogLevel:Default"] = "Warning", kestrel: true);
         var open = await site.AddCampaignAsync("open-campaign");
+        await site.QueryAsync(db => db.Campaigns.Where(c => c.Id == open.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.CommentMode, Countersign.Comments.CommentMode.PostModerated)));
         var closed = await site.AddCampaignAsync("closed-campaign", CampaignState.Closed);
         using var browser = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(site.Address) };
         using var pageResponse = await browser.GetAsync($"/c/{open.Slug}");
@@ -43,6 +47,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var antiforgeryCookie = pageResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.Contains("antiforgery", StringComparison.Ordinal));
         var validStamp = TestSite.FormStamp(page);
         var validProof = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{open.Slug}/altcha");
+        var validCommentProof = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{open.Slug}/comments/altcha");
 
         var seed = Environment.GetEnvironmentVariable("COUNTERSIGN_FUZZ_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"fuzz seed {seed} (COUNTERSIGN_FUZZ_SEED={seed} repeats this run)");
@@ -56,7 +61,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(site.Address) };
             for (var i = worker; i < Requests; i += 4)
             {
-                using var request = MalformedRequest(random, open, closed, validToken, validStamp, validProof);
+                using var request = MalformedRequest(random, open, closed, validToken, validStamp, random.Next(2) == 0 ? validProof : validCommentProof);
                 if (random.Next(2) == 0)
                 {
                     request.Headers.Add("Cookie", antiforgeryCookie);
@@ -112,6 +117,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(0, await site.QueryAsync(db => db.Signatures.CountAsync()));
         Assert.Equal(0, await site.QueryAsync(db => db.OutboxMessages.CountAsync()));
         Assert.Equal(0, await site.QueryAsync(db => db.Campaigns.SumAsync(c => c.SignatureCount)));
+        Assert.Equal(0, await site.QueryAsync(db => db.Comments.CountAsync()));
     }
 
     private static HttpRequestMessage MalformedRequest(Random random, Campaign open, Campaign closed, string validToken, string validStamp, string validProof)
@@ -123,14 +129,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
             2 => "%00%ff%c3%28",
             _ => open.Slug,
         };
-        var (method, path) = random.Next(10) switch
+        var (method, path) = random.Next(16) switch
         {
             0 => (HttpMethod.Get, $"/c/{slug}.json{RandomQuery(random)}"),
-            1 => (HttpMethod.Get, $"/c/{slug}/altcha{RandomQuery(random)}"),
-            2 => (RandomMethod(random), $"/{(random.Next(2) == 0 ? "confirm" : "erase")}/{(random.Next(2) == 0 ? new string('A', random.Next(2) == 0 ? 43 : 70) : Uri.EscapeDataString(RandomText(random, 80)))}"),
-            3 => (RandomMethod(random), "/staff/login"),
+            1 => (HttpMethod.Get, $"/c/{slug}/{(random.Next(2) == 0 ? "" : "comments/")}altcha{RandomQuery(random)}"),
+            2 => (RandomMethod(random), $"/{(random.Next(2) == 0 ? "confirm" : random.Next(2) == 0 ? "erase" : "comments/confirm")}/{Token(random)}"),
+            3 => (RandomMethod(random), $"/staff/login{(random.Next(2) == 0 ? "" : "/code")}?returnUrl={Uri.EscapeDataString(ReturnUrl(random))}"),
             4 => (HttpMethod.Get, $"/language/{LanguageCode(random)}?returnUrl={Uri.EscapeDataString(ReturnUrl(random))}"),
             5 => (RandomMethod(random), $"/c/{slug}.json"),
+            6 => (random.Next(5) == 0 ? RandomMethod(random) : HttpMethod.Post, $"/c/{slug}?handler={(random.Next(4) == 0 ? Uri.EscapeDataString(RandomText(random, 12)) : "Comment")}"),
+            7 => (HttpMethod.Get, $"/c/{slug}/{(random.Next(2) == 0 ? "comments?page=" : "updates/")}{Id(random)}"),
+            8 => (RandomMethod(random), $"/u/{Token(random)}"),
+            9 => (RandomMethod(random), StaffPath(random)),
             _ => (random.Next(5) == 0 ? RandomMethod(random) : HttpMethod.Post, $"/c/{slug}{RandomQuery(random)}"),
         };
 
@@ -142,6 +152,34 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         return request;
     }
+
+    /// <summary>A token of the right length or anything at all.</summary>
+    private static string Token(Random random) =>
+        random.Next(2) == 0 ? new string('A', random.Next(2) == 0 ? 43 : 70) : Uri.EscapeDataString(RandomText(random, 80));
+
+    /// <summary>An id in any spelling: canonical, signed, padded, spaced, huge, in other scripts, or not a number.</summary>
+    private static string Id(Random random) => random.Next(8) switch
+    {
+        0 => "1",
+        1 => "+1",
+        2 => "%201",
+        3 => "0001",
+        4 => "99999999999999999999999",
+        5 => Uri.EscapeDataString("\uFF11\u0661"),
+        6 => "-" + random.Next(),
+        _ => Uri.EscapeDataString(RandomText(random, 12)),
+    };
+
+    /// <summary>A staff page about one record, with an id in any spelling (no one is signed in: the answers are redirects or 4xx).</summary>
+    private static string StaffPath(Random random) => random.Next(6) switch
+    {
+        0 => $"/staff/campaigns/{Id(random)}",
+        1 => $"/staff/campaigns/{Id(random)}/{new[] { "supporters", "members", "timeline", "updates", "review", "comments" }[random.Next(6)]}{RandomQuery(random)}",
+        2 => $"/staff/campaigns/{Id(random)}/updates/{Id(random)}",
+        3 => $"/staff/users/{Id(random)}",
+        4 => $"/staff/reviews/{Id(random)}",
+        _ => $"/staff/audit?campaign={Id(random)}&before={Id(random)}",
+    };
 
     /// <summary>Mostly a real language, so the return address is used.</summary>
     private static string LanguageCode(Random random) =>
