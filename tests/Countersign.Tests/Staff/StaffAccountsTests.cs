@@ -87,7 +87,7 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         Assert.DoesNotContain("Disable this account", own, StringComparison.Ordinal);
         foreach (var handler in new[] { "Disable", "Remove" })
         {
-            var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{adminId}?handler={handler}", []);
+            var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{adminId}?handler={handler}", [new("ConfirmEmail", Admin)]);
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Contains("You cannot disable or remove your own account", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
@@ -130,7 +130,7 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         });
 
         Assert.Contains("is the only organiser of: Stop the cameras at the station.", WebUtility.HtmlDecode(await admin.GetStringAsync($"/staff/users/{id}")), StringComparison.Ordinal);
-        var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", []);
+        var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", "organiser@example.org")]);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("organiser@example.org is the only organiser of: Stop the cameras at the station. Add another organiser", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await organiser.GetAsync("/staff")).StatusCode);
@@ -142,7 +142,16 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
             db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, StaffUserId = coOrganiser, Role = StaffRoles.Organiser });
             return db.SaveChangesAsync();
         });
-        var removed = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", []);
+        // Removing cannot be undone: the address must be typed, and another one is not enough.
+        foreach (var typed in new[] { "", "co.organiser@example.org" })
+        {
+            var unconfirmed = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", typed)]);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.StatusCode);
+            Assert.Contains("Type the account's email address to confirm that it is the one to remove.", WebUtility.HtmlDecode(await unconfirmed.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.True(await _site.QueryAsync(db => db.StaffUsers.AnyAsync(u => u.Id == id)));
+        }
+
+        var removed = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", " Organiser@Example.org ")]);
         Assert.Equal("/staff/users", removed.Headers.Location?.OriginalString);
         var list = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));
         Assert.Contains("organiser@example.org is removed. The audit log keeps its entries.", list, StringComparison.Ordinal);

@@ -9,8 +9,8 @@ namespace Countersign.Pages.Staff;
 
 /// <summary>
 /// Admins only: one staff account, and disabling, enabling or removing it. The page says what each
-/// does before its button, so reaching it from the list is the confirmation step; the rules are
-/// <see cref="StaffAccounts"/>'s.
+/// does before its button, so reaching it from the list is the confirmation step; removing, which
+/// cannot be undone, also asks for the account's address to be typed. The rules are <see cref="StaffAccounts"/>'s.
 /// </summary>
 public sealed class StaffAccountModel(CountersignDb db, StaffAccounts accounts, IStringLocalizer<SharedResource> t) : PageModel
 {
@@ -30,6 +30,13 @@ public sealed class StaffAccountModel(CountersignDb db, StaffAccounts accounts, 
 
     public string? Refusal { get; private set; }
 
+    /// <summary>The account's email address, typed to confirm its removal.</summary>
+    [BindProperty]
+    public string? ConfirmEmail { get; set; }
+
+    /// <summary>Why the removal was not confirmed, shown under its field.</summary>
+    public string? ConfirmProblem { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
@@ -45,8 +52,19 @@ public sealed class StaffAccountModel(CountersignDb db, StaffAccounts accounts, 
             ? t["This account is already in use."]
             : t["{0} can sign in again, with its password and authenticator app.", change.Email!], cancellationToken);
 
-    public Task<IActionResult> OnPostRemoveAsync(int id, CancellationToken cancellationToken) =>
-        ActAsync(id, accounts.RemoveAsync, change => t["{0} is removed. The audit log keeps its entries.", change.Email!], cancellationToken);
+    public async Task<IActionResult> OnPostRemoveAsync(int id, CancellationToken cancellationToken)
+    {
+        var email = await db.StaffUsers.Where(u => u.Id == id).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        if (email is not null && !string.Equals(ConfirmEmail?.Trim(), email, StringComparison.OrdinalIgnoreCase))
+        {
+            await LoadAsync(id, cancellationToken);
+            ConfirmProblem = t["Type the account's email address to confirm that it is the one to remove."];
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        return await ActAsync(id, accounts.RemoveAsync, change => t["{0} is removed. The audit log keeps its entries.", change.Email!], cancellationToken);
+    }
 
     private async Task<IActionResult> ActAsync(
         int id, Func<int, System.Security.Claims.ClaimsPrincipal?, CancellationToken, Task<StaffAccounts.AccountChange>> act, Func<StaffAccounts.AccountChange, string> done, CancellationToken cancellationToken)
