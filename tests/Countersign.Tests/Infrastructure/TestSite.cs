@@ -231,6 +231,32 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return campaign;
     }
 
+    /// <summary>A confirmed comment on the campaign, stored as the comment form would store it; returns its id.</summary>
+    public async Task<long> AddCommentAsync(int campaignId, string state)
+    {
+        var cipher = await Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaignId);
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var comment = new Countersign.Comments.Comment
+        {
+            CampaignId = campaignId,
+            NameCiphertext = cipher.Encrypt("Leïla"),
+            EmailCiphertext = cipher.Encrypt("leila@example.org"),
+            EmailKey = RandomNumberGenerator.GetBytes(32),
+            TextCiphertext = cipher.Encrypt("Divest now."),
+            Locale = "en",
+            State = state,
+            CreatedAt = now,
+            ConfirmedAt = now,
+            PublishedAt = state == Countersign.Comments.CommentState.Published ? now : null,
+        };
+        await QueryAsync(db =>
+        {
+            db.Comments.Add(comment);
+            return db.SaveChangesAsync();
+        });
+        return comment.Id;
+    }
+
     /// <summary>The password of every staff account the tests make with <see cref="AddStaffAsync"/>.</summary>
     public const string StaffPassword = "a long staff password";
 

@@ -3,12 +3,10 @@ using System.Text;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
-using Countersign.Privacy;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Countersign.Tests.Staff;
 
@@ -86,8 +84,8 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
     {
         var (campaign, visitors) = await TeamAsync();
         var id = campaign.Id;
-        var waitingComment = (await CommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var shownComment = (await CommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var waitingComment = (await Site.AddCommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var shownComment = (await Site.AddCommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var publishedUpdate = (await PublishedUpdateAsync(campaign)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var bystander = await BystanderAsync();
         var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
@@ -242,32 +240,6 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.Forbidden, otherCampaignsLog.StatusCode);
         Assert.DoesNotContain("Divest now", await otherCampaignsLog.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("Entry of Divest now", WebUtility.HtmlDecode(await visitors[Visitor.Partner].GetStringAsync($"/staff/audit?campaign={campaign.Id}")), StringComparison.Ordinal);
-    }
-
-    /// <summary>A confirmed comment on the campaign, stored as the comment form would store it; returns its id.</summary>
-    private async Task<long> CommentAsync(int campaignId, string state)
-    {
-        var cipher = await Site.Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaignId);
-        var now = Site.Clock.GetUtcNow().UtcDateTime;
-        var comment = new Comment
-        {
-            CampaignId = campaignId,
-            NameCiphertext = cipher.Encrypt("Leïla"),
-            EmailCiphertext = cipher.Encrypt("leila@example.org"),
-            EmailKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
-            TextCiphertext = cipher.Encrypt("Divest now."),
-            Locale = "en",
-            State = state,
-            CreatedAt = now,
-            ConfirmedAt = now,
-            PublishedAt = state == CommentState.Published ? now : null,
-        };
-        await Site.QueryAsync(db =>
-        {
-            db.Comments.Add(comment);
-            return db.SaveChangesAsync();
-        });
-        return comment.Id;
     }
 
     /// <summary>A published update of the campaign, stored as the update form would store it; returns its id.</summary>
