@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Countersign.Hosting;
 
 /// <summary>
@@ -14,31 +16,17 @@ public static class CanonicalId
     public static bool TryParse(string? text, out long id)
     {
         id = 0;
-        if (text is not { Length: > 0 and <= 19 } || text[0] == '0' || !text.All(char.IsAsciiDigit))
-        {
-            return false;
-        }
-
-        foreach (var digit in text)
-        {
-            if (id > (long.MaxValue - (digit - '0')) / 10)
-            {
-                id = 0;
-                return false;
-            }
-
-            id = (id * 10) + (digit - '0');
-        }
-
-        return true;
+        return IsCanonical(text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 
     public static bool TryParse(string? text, out int id)
     {
-        var canonical = TryParse(text, out long wide) && wide <= int.MaxValue;
-        id = canonical ? (int)wide : 0;
-        return canonical;
+        id = 0;
+        return IsCanonical(text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
+
+    /// <summary>ASCII digits only, not starting with 0 (so not 0 itself): the parsers do the rest, range included.</summary>
+    private static bool IsCanonical(string? text) => text is { Length: > 0 } && text[0] != '0' && text.All(char.IsAsciiDigit);
 }
 
 /// <summary>
