@@ -94,7 +94,7 @@ public sealed class StaffAccounts(CountersignDb db, UserManager<StaffUser> users
             }
 
             await db.StaffUsers.Where(u => u.Id == target.Id).ExecuteUpdateAsync(
-                set => set.SetProperty(u => u.DisabledAt, now).SetProperty(u => u.SecurityStamp, NewStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
+                set => set.SetProperty(u => u.DisabledAt, now).SetProperty(u => u.SecurityStamp, StaffUser.NewSecurityStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
                 cancellationToken);
             var withdrawn = await WithdrawInvitationsAsync(target.Id, cancellationToken);
             db.Record(actor, AuditAction.StaffDisabled, null, now, Details(target, actorId, withdrawn));
@@ -192,13 +192,16 @@ public sealed class StaffAccounts(CountersignDb db, UserManager<StaffUser> users
         });
     }
 
+    /// <summary>The accounts that are admins and not disabled.</summary>
+    private IQueryable<StaffUser> AdminsInUse() =>
+        db.StaffUsers.Where(u => u.DisabledAt == null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == StaffRoles.AdminId));
+
     private Task<bool> IsAdminInUseAsync(int userId, CancellationToken cancellationToken) =>
-        db.StaffUsers.AnyAsync(u => u.Id == userId && u.DisabledAt == null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == StaffRoles.AdminId), cancellationToken);
+        AdminsInUse().AnyAsync(u => u.Id == userId, cancellationToken);
 
     /// <summary>Whether taking this account out of use leaves no admin in use.</summary>
     private async Task<bool> LeavesNoAdminAsync(StaffUser target, CancellationToken cancellationToken) =>
-        await IsAdminInUseAsync(target.Id, cancellationToken)
-        && !await db.StaffUsers.AnyAsync(u => u.Id != target.Id && u.DisabledAt == null && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == StaffRoles.AdminId), cancellationToken);
+        await IsAdminInUseAsync(target.Id, cancellationToken) && !await AdminsInUse().AnyAsync(u => u.Id != target.Id, cancellationToken);
 
     private Task<int> WithdrawInvitationsAsync(int userId, CancellationToken cancellationToken) =>
         db.StaffInvitations.Where(i => i.InvitedBy == userId && i.AcceptedAt == null).ExecuteDeleteAsync(cancellationToken);
@@ -206,7 +209,6 @@ public sealed class StaffAccounts(CountersignDb db, UserManager<StaffUser> users
     private static string Details(StaffUser target, int? actorId, int withdrawn) =>
         string.Create(CultureInfo.InvariantCulture, $"{target.Email}{(actorId is null ? ", from the command line" : "")}{(withdrawn > 0 ? $", {withdrawn} waiting invitation(s) they sent withdrawn" : "")}");
 
-    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The demo's staff account, so someone trying Countersign can open the outbox; its password is printed once.</summary>
     public async Task EnsureDemoAccountAsync(string email, CancellationToken cancellationToken)

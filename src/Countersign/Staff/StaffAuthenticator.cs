@@ -170,7 +170,7 @@ public sealed class StaffAuthenticator(CountersignDb db, PersonalDataProtector p
         // A new security stamp ends every other session and half-finished sign-in of this account.
         // A new concurrency stamp makes Identity refuse to save a copy of this user loaded before
         // now, which would write the old key back.
-        var stamp = NewStamp();
+        var stamp = StaffUser.NewSecurityStamp();
         var concurrency = Guid.NewGuid().ToString();
         var stored = await query.ExecuteUpdateAsync(
             set => set.SetProperty(u => u.AuthenticatorKey, encrypted).SetProperty(u => u.TwoFactorEnabled, true)
@@ -245,5 +245,4 @@ public sealed class StaffAuthenticator(CountersignDb db, PersonalDataProtector p
     /// </summary>
     private void MarkSaved(StaffUser user) => db.MarkSaved(user);
 
-    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 }

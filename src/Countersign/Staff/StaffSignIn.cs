@@ -213,7 +213,7 @@ public sealed partial class StaffSignIn(
         if (AuditLog.StaffIdOf(context.User) is { } id && context.User.Identity is { IsAuthenticated: true, AuthenticationType: Scheme })
         {
             await db.StaffUsers.Where(u => u.Id == id).ExecuteUpdateAsync(
-                set => set.SetProperty(u => u.SecurityStamp, NewStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
+                set => set.SetProperty(u => u.SecurityStamp, StaffUser.NewSecurityStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()),
                 cancellationToken);
             LogSignedOut(logger, id);
         }
@@ -222,7 +222,6 @@ public sealed partial class StaffSignIn(
         await context.SignOutAsync(PendingScheme);
     }
 
-    private static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
     /// Runs on every request with a staff cookie: ends sessions older than 12 hours, sessions of a

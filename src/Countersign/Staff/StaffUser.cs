@@ -32,6 +32,12 @@ public sealed class StaffUser : IdentityUser<int>
     public bool HasAuthenticator => AuthenticatorKey is not null;
 
     public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>
+    /// A new security stamp: written to an account, it ends every session and half-finished
+    /// sign-in of it, since each carries the stamp it began with (see <see cref="StaffSignIn.ValidateAsync"/>).
+    /// </summary>
+    public static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }
 
 /// <summary>A recovery code's keyed hash; the row is deleted when the code is used.</summary>
