@@ -66,13 +66,9 @@ public static class FloodLimiter
             return "";
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = NetworkAddresses.Unmapped(address);
         return address.AddressFamily == AddressFamily.InterNetworkV6
-            ? Convert.ToHexString(address.GetAddressBytes(), 0, 8) + "/64"
+            ? Convert.ToHexString(NetworkAddresses.NetworkOf(address)) + "/64"
             : address.ToString();
     }
 }

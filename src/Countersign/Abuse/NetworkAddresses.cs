@@ -34,11 +34,7 @@ public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataPr
             return null;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unmapped(address);
         var salt = await SaltAsync(cancellationToken);
         var bytes = address.GetAddressBytes();
         var network = Hash(salt, "ip-network", NetworkOf(address));
@@ -47,14 +43,13 @@ public sealed class NetworkAddresses(IServiceScopeFactory scopes, PersonalDataPr
             : new HashedSource(Hash(salt, "ip-address", bytes), network, Hash(salt, "ip-wide-network", bytes.AsSpan(0, 6)));
     }
 
+    /// <summary>An IPv4 address written as IPv6 (::ffff:a.b.c.d) as the IPv4 address it is; any other address as it is.</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     /// <summary>The bytes of the network an address belongs to: its IPv4 /24 or IPv6 /64.</summary>
     public static byte[] NetworkOf(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
+        address = Unmapped(address);
         var bytes = address.GetAddressBytes();
         return bytes[..(address.AddressFamily == AddressFamily.InterNetwork ? 3 : 8)];
     }
