@@ -116,8 +116,12 @@ public static class UpdateDeliveries
 /// </summary>
 public sealed record UpdateProgress(int Recipients, int Waiting, int Queued, int Failing, int Sent, int Skipped)
 {
-    /// <summary>The view data flag by which a page tells the figures that the sender gave up on the update, so they do not call it finished.</summary>
-    public const string StoppedKey = "UpdateSendingStopped";
+    /// <summary>Why the sender gave up on the update (<see cref="CampaignUpdate.SendingFailure"/>), if it did: then it is not finished, but stopped.</summary>
+    public string? SendingFailure { get; init; }
 
-    public bool IsFinished => Waiting == 0 && Queued == 0 && Failing == 0;
+    public bool IsFinished => SendingFailure is null && Waiting == 0 && Queued == 0 && Failing == 0;
+
+    /// <summary>An update's figures as they stand, with why its sending stopped, if it did.</summary>
+    public static UpdateProgress Of(CampaignUpdate update, UpdateProgress? figures) =>
+        (figures ?? new UpdateProgress(0, 0, 0, 0, 0, 0)) with { SendingFailure = update.SendingFailure };
 }
