@@ -251,11 +251,7 @@ public sealed class EditUpdateModel(
     public Task<IActionResult> OnPostRestoreAsync(int id, string update, CancellationToken cancellationToken) =>
         ChangeVisibilityAsync(id, update, hide: false, cancellationToken);
 
-    /// <summary>
-    /// Hides a published update or shows a hidden one, with a reason kept in the audit log. The move is a
-    /// conditional UPDATE, so of two people deciding at once one wins and the other is told; hiding skips
-    /// the update's emails not sent yet (and withdraws those waiting in the outbox) in the same transaction.
-    /// </summary>
+    /// <summary>Hides a published update or shows a hidden one (<see cref="UpdateVisibility"/>), with a reason for the audit log.</summary>
     private async Task<IActionResult> ChangeVisibilityAsync(int id, string update, bool hide, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, update, cancellationToken) || Update is null)
@@ -264,8 +260,7 @@ public sealed class EditUpdateModel(
         }
 
         Input = UpdateInput.From(Update);
-        var (from, to) = hide ? (UpdateState.Published, UpdateState.Hidden) : (UpdateState.Hidden, UpdateState.Published);
-        if (Update.State != from)
+        if (Update.State != UpdateVisibility.Move(hide).From)
         {
             return Refused(StatusCodes.Status409Conflict, hide ? t["Only a published update can be hidden."] : t["This update is not hidden."]);
         }
@@ -286,24 +281,11 @@ public sealed class EditUpdateModel(
             return Unprocessable();
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await db.CampaignUpdates.Where(u => u.Id == Update.Id && u.State == from)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.State, to), cancellationToken);
-        if (moved == 0)
+        if (!await UpdateVisibility.MoveAsync(db, User, Update, hide, reason, clock.GetUtcNow().UtcDateTime, cancellationToken))
         {
             return Refused(StatusCodes.Status409Conflict, t["Someone changed this update at the same moment. Reload the page to see where it stands."]);
         }
 
-        if (hide)
-        {
-            await UpdateDeliveries.SkipForUpdateAsync(db, Update.Id, cancellationToken);
-        }
-
-        db.Record(User, hide ? AuditAction.UpdateHidden : AuditAction.UpdateRestored, Campaign.Id, now,
-            string.Create(CultureInfo.InvariantCulture, $"Update {Update.Id}: {reason}"));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         campaigns.Forget(Campaign.Slug);
         Done = hide ? t["The update is hidden: it no longer shows on the campaign page, and its emails not sent yet will not be."] : t["The update shows on the campaign page again."];
         return Redirect($"{ListUrl}/{Update.Id}");
