@@ -101,9 +101,10 @@ public sealed class DataFolder
     {
         try
         {
-            if ((File.GetUnixFileMode(path) & ~wanted) != 0)
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & ~wanted) != 0)
             {
-                File.SetUnixFileMode(path, File.GetUnixFileMode(path) & wanted);
+                File.SetUnixFileMode(path, mode & wanted);
             }
         }
         catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)

@@ -33,7 +33,7 @@ public sealed class AuditModel(CountersignDb db) : PageModel
         if (Campaign is { } campaignId)
         {
             // Not even the title of a campaign the reader does not belong to.
-            if (!User.IsInRole(StaffRoles.Admin) && await CampaignRoleFilter.RoleInAsync(db, User, campaignId, cancellationToken) is null or StaffRoles.Moderator)
+            if (await CampaignRoleFilter.RoleInAsync(db, User, campaignId, cancellationToken) is null or StaffRoles.Moderator)
             {
                 return Forbid();
             }
