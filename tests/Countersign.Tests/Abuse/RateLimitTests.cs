@@ -48,16 +48,16 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.Single(stored.Select(s => Convert.ToHexString(s.NetworkHash!)).Distinct());
 
         var moderator = await SignedInAsync();
-        var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/review");
+        var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/trends");
         Assert.Contains("Counted: 1. Held for review: 2. Set aside: 0.", report, StringComparison.Ordinal);
         var network = Convert.ToHexStringLower(stored[0].NetworkHash!);
         Assert.Contains(network, report, StringComparison.Ordinal);
 
-        var released = await TestSite.PostFormAsync(moderator, $"/staff/campaigns/{campaign.Id}/review?handler=Release", [new("Group.Network", network)]);
+        var released = await TestSite.PostFormAsync(moderator, $"/staff/campaigns/{campaign.Id}/trends?handler=Release", [new("Group.Network", network)]);
         Assert.Equal(HttpStatusCode.Redirect, released.StatusCode);
         Assert.Equal(3, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
-        Assert.Contains("2 held signatures released", await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/review"), StringComparison.Ordinal);
+        Assert.Contains("2 held signatures released", await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/trends"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         await ConfirmAllAsync(4);
         Assert.Equal(4, await CountAsync(campaign));
         var moderator = await SignedInAsync();
-        var review = $"/staff/campaigns/{campaign.Id}/review";
+        var review = $"/staff/campaigns/{campaign.Id}/trends";
 
         var setAside = await TestSite.PostFormAsync(moderator, review + "?handler=Invalidate", [new("Group.Domain", "@Example.org ")]);
         Assert.Equal(HttpStatusCode.Redirect, setAside.StatusCode);
@@ -121,7 +121,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
     {
         var campaign = await Site.AddCampaignAsync();
         var moderator = await SignedInAsync();
-        var review = $"/staff/campaigns/{campaign.Id}/review";
+        var review = $"/staff/campaigns/{campaign.Id}/trends";
 
         var response = await TestSite.PostFormAsync(moderator, review + "?handler=Invalidate",
             [new("Group.Network", "not-a-code"), new("Group.Domain", "nodot"), new("Group.From", "2026-11-24T10:00"), new("Group.Until", "2026-11-24T09:00")]);
@@ -302,7 +302,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         // The moderators' report names the network (by its hash, as the app computes it today).
         var moderator = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };
         await site.SignInStaffAsync(moderator, "moderator@example.org", StaffRoles.Moderator);
-        var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/review");
+        var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/trends");
         var hash = await site.Services.GetRequiredService<NetworkAddresses>().HashAsync(IPAddress.Parse("203.0.113.99"));
         Assert.Contains(Convert.ToHexStringLower(hash!.Network), report, StringComparison.Ordinal);
         Assert.Contains($"Held for review: {attempts - counted:N0}.", report, StringComparison.Ordinal);

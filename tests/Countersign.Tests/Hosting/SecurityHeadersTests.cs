@@ -173,8 +173,8 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
             (await _site.EnrolAsync(browser, "/staff/login/enrol", "organiser@example.org")).Response,
 
             // A moderator's action leaves a notice in TempData for the page it redirects to.
-            await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}/review?handler=Invalidate", []),
-            await browser.GetAsync($"/staff/campaigns/{campaign.Id}/review"),
+            await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}/trends?handler=Invalidate", []),
+            await browser.GetAsync($"/staff/campaigns/{campaign.Id}/trends"),
         };
         var token = await TestSite.AntiforgeryTokenAsync(browser, "/staff/campaigns/new");
         responses.Add(await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", token)])));

@@ -145,7 +145,7 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
         var updateId = await SeedAsync(target, own);
         var organiser = await Site.SignedInStaffAsync("other.organiser@example.org");
         var pages = (await PageRoutes.AllAsync(Site.Services)).Where(page => page.Template.StartsWith("staff/campaigns/{id", StringComparison.Ordinal)
-            && !page.Template.EndsWith("/review", StringComparison.Ordinal) && !page.Template.Contains("/updates/", StringComparison.Ordinal));
+            && !page.Template.EndsWith("/trends", StringComparison.Ordinal) && !page.Template.Contains("/updates/", StringComparison.Ordinal));
         foreach (var page in pages)
         {
             var path = "/" + Path(page.Template, own.Id.ToString(CultureInfo.InvariantCulture), updateId);

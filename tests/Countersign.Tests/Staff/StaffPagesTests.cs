@@ -30,7 +30,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     [InlineData("/staff/outbox")]
     [InlineData("/staff/campaigns/new")]
     [InlineData("/staff/retention")]
-    [InlineData("/staff/campaigns/1/review?from=queue")]
+    [InlineData("/staff/campaigns/1/trends?from=queue")]
     public async Task Should_send_anonymous_visitors_to_the_sign_in_page(string path)
     {
         var response = await _site.Browser().GetAsync(path);

@@ -19,7 +19,7 @@ namespace Countersign.Pages.Staff;
 /// with unusual counts, held signatures to release, and bulk invalidations that can be undone.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Moderate)]
-public sealed class ReviewModel(
+public sealed class TrendsModel(
     CountersignDb db,
     SigningRates rates,
     CampaignKeys campaignKeys,
@@ -91,7 +91,7 @@ public sealed class ReviewModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var invalidation = await Moderation.InvalidateAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var invalidation = await SignatureModeration.InvalidateAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
         campaigns.Forget(Campaign.Slug);
         Done = t["{0} signatures set aside; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount];
         return RedirectToPage(new { id });
@@ -110,7 +110,7 @@ public sealed class ReviewModel(
             return NotFound();
         }
 
-        Done = await Moderation.UndoAsync(db, undone, User, clock.GetUtcNow().UtcDateTime, cancellationToken)
+        Done = await SignatureModeration.UndoAsync(db, undone, User, clock.GetUtcNow().UtcDateTime, cancellationToken)
             ? t["The invalidation is undone: its {0} signatures count again where they are confirmed.", undone.SignatureCount]
             : t["That invalidation was undone already."];
         campaigns.Forget(Campaign.Slug);
@@ -129,7 +129,7 @@ public sealed class ReviewModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var released = await Moderation.ReleaseAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        var released = await SignatureModeration.ReleaseAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
         campaigns.Forget(Campaign.Slug);
         Done = t["{0} held signatures released; those confirmed now count.", released];
         return RedirectToPage(new { id });

@@ -17,7 +17,7 @@ public sealed record SignatureGroup(int CampaignId, byte[]? NetworkHash = null, 
 /// is one UPDATE … RETURNING in a transaction with the counters, so the count follows exactly the
 /// rows that changed, even while signatures are being confirmed at the same moment.
 /// </summary>
-public static class Moderation
+public static class SignatureModeration
 {
     public static async Task<Invalidation> InvalidateAsync(CountersignDb db, SignatureGroup group, string description, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
     {
