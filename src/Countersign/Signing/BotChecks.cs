@@ -7,16 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Signing;
 
-/// <summary><c>Signing:*</c> settings of the checks against scripted signatures.</summary>
-public sealed class BotCheckOptions
-{
-    /// <summary>
-    /// A person needs more than this to read and fill in the form; a script posting it at once
-    /// does not. Submissions faster than this are stored as invalidated, never counted.
-    /// </summary>
-    public double MinimumSecondsToFill { get; set; } = 3;
-}
-
 /// <summary>
 /// Two quiet traps for scripts: a honeypot field that people never see (so never fill), and a
 /// sealed stamp of when the form was handed out. A submission caught by either gets exactly the
