@@ -63,7 +63,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     /// <summary>Every line the app logged, formatted with its arguments, for checks that no personal data leaks.</summary>
     public CapturedLogs Logs { get; } = new();
-    public const string PublicUrl = "https://countersign.test";
+    public const string PublicUrl = TestSettings.PublicUrl;
 
     /// <summary>Where a Kestrel-hosted site listens (browser tests); empty for in-memory test servers.</summary>
     public string Address { get; private set; } = "";
@@ -71,33 +71,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     public static async Task<TestSite> StartAsync(DatabaseProvider provider, Action<Dictionary<string, string?>>? configure = null, bool kestrel = false)
     {
         var dataFolder = Directory.CreateTempSubdirectory("countersign-test-").FullName;
-        var settings = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider.ToString(),
-            ["Data:Folder"] = dataFolder,
-            ["Site:PublicUrl"] = PublicUrl,
-            ["Privacy:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Privacy:HashingKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-
-            // The test clock stands still, so no form would ever be old enough; the bot check tests set their own.
-            ["Signing:MinimumSecondsToFill"] = "0",
-
-            // Real challenges, solved by the test client, just easy ones (the default is 100,000).
-            ["ProofOfWork:MaxNumber"] = "50",
-
-            // In-memory requests have no address, so they would all count as one flooding client.
-            ["RateLimits:FloodRequests"] = "1000000",
-
-            // The retention job's timer would fire whenever a test moves the clock by days; tests
-            // that want a pass run one themselves (RetentionJob.RunOnceAsync), when they choose.
-            ["Retention:CheckEveryMinutes"] = "0",
-        };
-        if (provider == DatabaseProvider.Postgres)
-        {
-            var server = await SharedPostgres.GetAsync();
-            settings["Database:ConnectionString"] = await server.CreateDatabaseAsync($"t{Guid.NewGuid():N}");
-        }
-
+        var settings = await TestSettings.ForAsync(provider, dataFolder);
         var port = 0;
         if (kestrel)
         {
@@ -207,22 +181,7 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
 
     public async Task<Campaign> AddCampaignAsync(string slug = "stop-the-cameras", string state = CampaignState.Open, int goal = 1000, params string[] hosts)
     {
-        var now = Clock.GetUtcNow().UtcDateTime;
-        var campaign = new Campaign
-        {
-            Slug = slug,
-            Title = "Stop the cameras at the station",
-            Summary = "The city wants to install face-recognition cameras at the central station. We say no.",
-            BodyMarkdown = "The **council** votes next month.\n\n<script>alert('x')</script>\n\n[Read the plan](https://example.org/plan)",
-            Demands = ["Cancel the contract", "Publish the impact assessment"],
-            Targets = ["City council"],
-            Hosts = (hosts.Length == 0 ? ["Station Watch", "Digital Rights Group"] : hosts)
-                .Select((name, position) => new CampaignHost { Name = name, Position = position }).ToList(),
-            Goal = goal,
-            Deadline = DateOnly.FromDateTime(now.AddDays(30)),
-            CreatedAt = now,
-            UpdatedAt = now,
-        }.WalkTo(state, now);
+        var campaign = TestCampaigns.Make(Clock.GetUtcNow().UtcDateTime, slug, state, goal, hosts);
         await QueryAsync(async db =>
         {
             db.Campaigns.Add(campaign);
