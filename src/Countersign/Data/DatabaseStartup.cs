@@ -26,15 +26,11 @@ public sealed partial class DatabaseStartup(IServiceProvider services, IOptions<
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         if (options.Value.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await Schema.MigrateAsync(db, cancellationToken);
         }
-        else
+        else if ((await Schema.PendingAsync(db, cancellationToken)).Count is > 0 and var pending)
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            if (pending.Count > 0)
-            {
-                throw new SchemaBehindException(pending.Count);
-            }
+            throw new SchemaBehindException(pending);
         }
 
         if (configuration.GetValue<bool>("Demo:Load"))
@@ -48,7 +44,3 @@ public sealed partial class DatabaseStartup(IServiceProvider services, IOptions<
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} file(s) or folder(s) of the data folder could not be made readable by this account alone (first: {Path}); other accounts on this machine may read personal data: change their owner or mode")]
     private static partial void LogNotOwnerOnly(ILogger logger, int count, string path);
 }
-
-public sealed class SchemaBehindException(int pendingMigrations) : Exception(
-    $"The PostgreSQL schema is behind this version of Countersign ({pendingMigrations} migration(s) pending). " +
-    "Back up the database, then run `countersign migrate` with the same configuration, and start again.");

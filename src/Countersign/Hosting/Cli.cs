@@ -39,7 +39,7 @@ public static class Cli
     }
 
     private static bool IsOperatorMistake(Exception exception) =>
-        exception is SchemaBehindException or OptionsValidationException or ArgumentException or System.Data.Common.DbException
+        exception is SchemaBehindException or UnknownSchemaHistoryException or OptionsValidationException or ArgumentException or System.Data.Common.DbException
             or InvalidOperationException { Source: "countersign" or "Microsoft.Data.Sqlite" or "Npgsql" };
 
     private static Command ServeCommand()
@@ -91,8 +91,7 @@ public static class Cli
             await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            await db.Database.MigrateAsync(cancellationToken);
+            var pending = await Schema.MigrateAsync(db, cancellationToken);
             Console.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}.");
             return 0;
         });
@@ -145,11 +144,11 @@ public static class Cli
         var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
         if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await Schema.MigrateAsync(db, cancellationToken);
             return true;
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        var pending = (await Schema.PendingAsync(db, cancellationToken)).Count;
         if (pending > 0)
         {
             await Console.Error.WriteLineAsync(new SchemaBehindException(pending).Message);

@@ -225,4 +225,38 @@ public sealed class CommandLineTests
         await using var db = new PostgresCountersignDb(options);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
+
+    [Fact]
+    public async Task Should_refuse_a_database_made_by_a_development_build_before_the_migrations_were_squashed()
+    {
+        // A SQLite database as a development build left it: an old migration in its history, its data in place.
+        var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
+        var file = Path.Combine(folder, "countersign.db");
+        var options = new DbContextOptionsBuilder<SqliteCountersignDb>().UseSqlite($"Data Source={file}").Options;
+        await using (var db = new SqliteCountersignDb(options))
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                CREATE TABLE "__EFMigrationsHistory" ("MigrationId" TEXT PRIMARY KEY, "ProductVersion" TEXT NOT NULL);
+                INSERT INTO "__EFMigrationsHistory" VALUES ('20261124063538_Initial', '10.0.0');
+                CREATE TABLE "Campaigns" ("Id" INTEGER PRIMARY KEY, "Slug" TEXT NOT NULL);
+                INSERT INTO "Campaigns" VALUES (1, 'kept');
+                """);
+        }
+
+        foreach (var command in new[] { new[] { "migrate" }, ["serve", "--urls", "http://127.0.0.1:0"] })
+        {
+            var refused = await CountersignAsync(SqliteEnvironment(folder), null, command);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("development build", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("20261124063538_Initial", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        }
+
+        // Nothing was applied over it: the same two tables, the same history, the data kept.
+        await using var after = new SqliteCountersignDb(options);
+        Assert.Equal(["Campaigns", "__EFMigrationsHistory"],
+            await after.Database.SqlQueryRaw<string>("""SELECT "name" AS "Value" FROM sqlite_master WHERE "type" = 'table' ORDER BY "name" """).ToListAsync());
+        Assert.Equal(["20261124063538_Initial"], await after.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["kept"], await after.Database.SqlQueryRaw<string>("""SELECT "Slug" AS "Value" FROM "Campaigns" """).ToListAsync());
+    }
 }

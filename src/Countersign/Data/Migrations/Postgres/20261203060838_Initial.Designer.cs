@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Countersign.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCountersignDb))]
-    [Migration("20261202201835_RepeatEmails")]
-    partial class RepeatEmails
+    [Migration("20261203060838_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -700,6 +700,25 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("CampaignMembers");
                 });
 
+            modelBuilder.Entity("Countersign.Staff.SignInAttempts", b =>
+                {
+                    b.Property<byte[]>("Key")
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastAt");
+
+                    b.ToTable("SignInAttempts");
+                });
+
             modelBuilder.Entity("Countersign.Staff.StaffInvitation", b =>
                 {
                     b.Property<int>("Id")
@@ -790,6 +809,9 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DisabledAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Email")
@@ -885,6 +907,10 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.Property<int>("RecipientCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("SendingFailure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
