@@ -23,6 +23,33 @@ public sealed class CampaignReview
     public int? DecidedBy { get; set; }
 
     public CampaignContent Submitted => CampaignContent.FromJson(Content);
+
+    /// <summary>The campaign put before the moderators to launch, as it reads now, which is what they decide on.</summary>
+    public static CampaignReview ForLaunch(Campaign campaign, DateTime now, int? submittedBy) => new()
+    {
+        CampaignId = campaign.Id,
+        Kind = ReviewKind.Launch,
+        Content = CampaignContent.Of(campaign).ToJson(),
+        SubmittedAt = now,
+        SubmittedBy = submittedBy,
+    };
+
+    /// <summary>A change an open campaign's organisers propose to its asks, with the whole page it would make.</summary>
+    public static CampaignReview ForChange(Campaign campaign, CampaignContent proposal, DateTime now, int? submittedBy) => new()
+    {
+        CampaignId = campaign.Id,
+        Kind = ReviewKind.Change,
+        Content = proposal.ToJson(),
+        SubmittedAt = now,
+        SubmittedBy = submittedBy,
+    };
+
+    /// <summary>The proposed change is left undecided for good: its campaign stopped taking signatures.</summary>
+    public void Drop(DateTime now)
+    {
+        Decision = ReviewDecision.Dropped;
+        DecidedAt = now;
+    }
 }
 
 public static class ReviewKind
