@@ -148,6 +148,26 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
     }
 
     [Fact]
+    public async Task Should_move_each_campaign_with_enough_supporters_once_however_many_passes_race()
+    {
+        await Database.DisposeAsync();
+        await StartAsync(settings => settings["Campaigns:SponsorSignatures"] = SponsorsNeeded.ToString(CultureInfo.InvariantCulture));
+        var ready = await Database.AddCampaignAsync("drop-the-stake", CampaignState.Sponsoring);
+        var short1 = await Database.AddCampaignAsync("not-yet", CampaignState.Sponsoring);
+        await SetSignatureCountAsync(ready.Id, SponsorsNeeded);
+        await SetSignatureCountAsync(short1.Id, SponsorsNeeded - 1);
+        var job = Database.Get<SponsorJob>();
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => job.SendToReviewAsync(campaignId: null))));
+
+        Assert.Equal(1, moved.Sum());
+        Assert.Equal(CampaignState.InReview, (await StoredAsync(ready.Id)).State);
+        Assert.Equal(CampaignState.Sponsoring, (await StoredAsync(short1.Id)).State);
+        Assert.Equal(1, await Database.WithDbAsync(db => db.CampaignReviews.CountAsync()));
+        Assert.Equal([AuditAction.CampaignSubmitted], (await AuditAsync(ready.Id)).Select(e => e.Action));
+    }
+
+    [Fact]
     public async Task Should_close_a_campaign_at_its_deadline_as_Countersign_and_stamp_it_updated()
     {
         var campaign = await Database.AddCampaignAsync("drop-the-stake");
