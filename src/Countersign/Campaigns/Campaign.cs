@@ -32,6 +32,8 @@ public sealed class Campaign
     public string State { get; private set; } = CampaignState.Draft;
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When anyone last edited or moved the campaign: every method that does stamps it, so no caller has to.</summary>
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>When a moderator first opened the campaign to signatures.</summary>
@@ -84,7 +86,7 @@ public sealed class Campaign
     /// confirmed signatures than that, it goes to its supporters instead; signatures confirmed before a rejection
     /// still count, so a mended campaign with enough of them goes straight to the moderators.
     /// </summary>
-    public void SubmitForReview(int sponsorsNeeded = 0)
+    public void SubmitForReview(DateTime now, int sponsorsNeeded = 0)
     {
         if (State is not (CampaignState.Draft or CampaignState.Rejected))
         {
@@ -94,18 +96,18 @@ public sealed class Campaign
 
         if (HasSponsors(sponsorsNeeded))
         {
-            MoveTo(CampaignState.InReview);
+            ChangeState(CampaignState.InReview, now);
         }
         else
         {
-            SeekSponsors();
+            SeekSponsors(now);
         }
     }
 
     /// <summary>The campaign waits, unseen by the public, for supporting signatures through its sponsor link.</summary>
-    public void SeekSponsors()
+    public void SeekSponsors(DateTime now)
     {
-        MoveTo(CampaignState.Sponsoring);
+        ChangeState(CampaignState.Sponsoring, now);
         SponsorToken ??= Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
     }
 
@@ -113,7 +115,7 @@ public sealed class Campaign
     public bool HasSponsors(int sponsorsNeeded) => SignatureCount >= sponsorsNeeded;
 
     /// <summary>Countersign sends a campaign whose supporting signatures are in to the moderators.</summary>
-    public void EndSponsoring(int sponsorsNeeded)
+    public void EndSponsoring(DateTime now, int sponsorsNeeded)
     {
         if (State != CampaignState.Sponsoring)
         {
@@ -125,7 +127,7 @@ public sealed class Campaign
             throw new InvalidOperationException($"The campaign has {SignatureCount} of the {sponsorsNeeded} supporting signatures it needs.");
         }
 
-        MoveTo(CampaignState.InReview);
+        ChangeState(CampaignState.InReview, now);
     }
 
     /// <summary>Whether <paramref name="token"/> is this campaign's sponsor link (compared in constant time: it is a secret).</summary>
@@ -143,32 +145,32 @@ public sealed class Campaign
     /// <summary>A moderator approves the campaign: it opens for signatures.</summary>
     public void Approve(DateTime now)
     {
-        MoveTo(CampaignState.Open);
+        ChangeState(CampaignState.Open, now);
         OpenedAt ??= now;
         RejectionReason = null;
     }
 
-    public void Reject(string reason)
+    public void Reject(string reason, DateTime now)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ArgumentException("A rejection needs a reason for the organisers.", nameof(reason));
         }
 
-        MoveTo(CampaignState.Rejected);
+        ChangeState(CampaignState.Rejected, now);
         RejectionReason = reason.Trim();
     }
 
     /// <summary>Stops taking signatures, by hand or at the deadline.</summary>
     public void Close(DateTime now)
     {
-        MoveTo(CampaignState.Closed);
+        ChangeState(CampaignState.Closed, now);
         ClosedAt ??= now;
     }
 
     public void Deliver(DateTime now)
     {
-        MoveTo(CampaignState.Delivered);
+        ChangeState(CampaignState.Delivered, now);
         DeliveredAt ??= now;
     }
 
@@ -178,7 +180,7 @@ public sealed class Campaign
     /// </summary>
     public void Withdraw(DateTime now)
     {
-        MoveTo(CampaignState.Withdrawn);
+        ChangeState(CampaignState.Withdrawn, now);
         if (OpenedAt is not null || SponsorToken is not null)
         {
             ClosedAt ??= now;
@@ -191,11 +193,11 @@ public sealed class Campaign
         switch (state)
         {
             // Walking a campaign through its states (demo data, tests) needs no supporters.
-            case CampaignState.InReview when State == CampaignState.Sponsoring: EndSponsoring(sponsorsNeeded: 0); break;
-            case CampaignState.InReview: SubmitForReview(); break;
-            case CampaignState.Sponsoring: SeekSponsors(); break;
+            case CampaignState.InReview when State == CampaignState.Sponsoring: EndSponsoring(now, sponsorsNeeded: 0); break;
+            case CampaignState.InReview: SubmitForReview(now); break;
+            case CampaignState.Sponsoring: SeekSponsors(now); break;
             case CampaignState.Open: Approve(now); break;
-            case CampaignState.Rejected: Reject(reason ?? ""); break;
+            case CampaignState.Rejected: Reject(reason ?? "", now); break;
             case CampaignState.Closed: Close(now); break;
             case CampaignState.Delivered: Deliver(now); break;
             case CampaignState.Withdrawn: Withdraw(now); break;
@@ -214,7 +216,7 @@ public sealed class Campaign
         return this;
     }
 
-    public void RecordOutcome(string outcome, DateOnly? on, string? text)
+    public void RecordOutcome(string outcome, DateOnly? on, string? text, DateTime now)
     {
         if (!CampaignOutcome.All.Contains(outcome))
         {
@@ -229,9 +231,58 @@ public sealed class Campaign
         Outcome = outcome;
         OutcomeOn = on;
         OutcomeText = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        UpdatedAt = now;
     }
 
-    private void MoveTo(string state)
+    /// <summary>A new draft, as its first organiser typed it.</summary>
+    public static Campaign Draft(string slug, CampaignContent content, List<int> milestones, string commentMode, DateTime now)
+    {
+        var campaign = new Campaign { Slug = slug, Title = "", Summary = "", CreatedAt = now, UpdatedAt = now, CommentMode = commentMode };
+        content.ApplyTo(campaign);
+        campaign.Milestones = milestones;
+        return campaign;
+    }
+
+    /// <summary>A draft or a rejected campaign: nobody has signed it, so everything may change.</summary>
+    public void Edit(string slug, CampaignContent content, List<int> milestones, DateTime now)
+    {
+        Slug = slug;
+        content.ApplyTo(this);
+        Milestones = milestones;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// A published campaign's wording and settings (goal, deadline, milestones), which apply at once; what it asks
+    /// of whom changes only through review (<see cref="DecideChange"/>), and its address never.
+    /// </summary>
+    public void EditPublished(CampaignContent content, List<int> milestones, DateTime now)
+    {
+        content.ApplyWordingTo(this);
+        content.ApplySettingsTo(this);
+        Milestones = milestones;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Comments are a setting: they change nothing a signer signed, so they apply at once.</summary>
+    public void SwitchComments(string mode, DateTime now)
+    {
+        CommentMode = mode;
+        UpdatedAt = now;
+    }
+
+    /// <summary>A moderator's decision on a proposed change to the asks: approved, the campaign asks what it proposed.</summary>
+    public void DecideChange(CampaignContent proposed, bool approved, DateTime now)
+    {
+        if (approved)
+        {
+            proposed.ApplyAsksTo(this);
+        }
+
+        UpdatedAt = now;
+    }
+
+    private void ChangeState(string state, DateTime now)
     {
         if (!CampaignState.CanMove(State, state))
         {
@@ -239,6 +290,7 @@ public sealed class Campaign
         }
 
         State = state;
+        UpdatedAt = now;
     }
 
     /// <summary>A shallow copy showing another count (the definition is shared, the count is current).</summary>
@@ -251,120 +303,4 @@ public sealed class Campaign
 
     /// <summary>Progress towards the goal as a whole percentage, capped at 100 for the bar.</summary>
     public int ProgressPercent => Goal <= 0 ? 0 : (int)Math.Min(100, (long)SignatureCount * 100 / Goal);
-}
-
-/// <summary>An organisation hosting a campaign; signers choose per host whether to hear from it.</summary>
-public sealed class CampaignHost
-{
-    public const int NameMaxLength = 120;
-    public const int WebsiteMaxLength = 300;
-
-    public int Id { get; set; }
-    public int CampaignId { get; set; }
-    public required string Name { get; set; }
-    public string? Website { get; set; }
-    public int Position { get; set; }
-}
-
-/// <summary>Campaign states as named constants, the moves between them, and the groups pages ask about.</summary>
-public static class CampaignState
-{
-    public const string Draft = "draft";
-    public const string Sponsoring = "sponsoring";
-    public const string InReview = "in-review";
-    public const string Rejected = "rejected";
-    public const string Open = "open";
-    public const string Closed = "closed";
-    public const string Delivered = "delivered";
-    public const string Withdrawn = "withdrawn";
-
-    public const int MaxLength = 16;
-    public const int ReasonMaxLength = 1_000;
-
-    public static readonly IReadOnlyList<string> All = [Draft, Sponsoring, InReview, Rejected, Open, Closed, Delivered, Withdrawn];
-
-    /// <summary>States in which the campaign page and its JSON are visible to everyone.</summary>
-    public static readonly IReadOnlyList<string> Public = [Open, Closed, Delivered];
-
-    /// <summary>States in which no more signatures come: the clock of signers' data retention runs.</summary>
-    public static readonly IReadOnlyList<string> Ended = [Closed, Delivered, Withdrawn];
-
-    private static readonly Dictionary<string, string[]> Moves = new()
-    {
-        [Draft] = [InReview, Sponsoring, Withdrawn],
-        [Rejected] = [InReview, Sponsoring, Withdrawn],
-
-        // Countersign moves it on by itself once enough supporters have confirmed (EndSponsoring).
-        [Sponsoring] = [InReview, Withdrawn],
-        [InReview] = [Open, Rejected, Withdrawn],
-        [Open] = [Closed, Withdrawn],
-        [Closed] = [Delivered],
-        [Delivered] = [],
-        [Withdrawn] = [],
-    };
-
-    public static bool CanMove(string from, string to) => Moves.TryGetValue(from, out var next) && next.Contains(to);
-
-    /// <summary>The shortest walk of moves from a new draft to the state, for demo data and tests.</summary>
-    public static IReadOnlyList<string> PathFromDraft(string state)
-    {
-        var cameFrom = new Dictionary<string, string> { [Draft] = Draft };
-        var queue = new Queue<string>([Draft]);
-        while (queue.TryDequeue(out var current) && !cameFrom.ContainsKey(state))
-        {
-            foreach (var next in NextFrom(current).Where(next => cameFrom.TryAdd(next, current)))
-            {
-                queue.Enqueue(next);
-            }
-        }
-
-        var path = new List<string>();
-        for (var step = state; step != Draft; step = cameFrom[step])
-        {
-            path.Insert(0, step);
-        }
-
-        return path;
-    }
-
-    /// <summary>The states a campaign may move to from here, in the order forms offer them.</summary>
-    public static IReadOnlyList<string> NextFrom(string from) => Moves.TryGetValue(from, out var next) ? next : [];
-}
-
-/// <summary>What came of a campaign, recorded by its organisers.</summary>
-public static class CampaignOutcome
-{
-    public const string Ongoing = "ongoing";
-    public const string Won = "won";
-    public const string PartlyWon = "partly-won";
-    public const string Lost = "lost";
-
-    public const int MaxLength = 16;
-    public const int TextMaxLength = 500;
-
-    public static readonly IReadOnlyList<string> All = [Ongoing, Won, PartlyWon, Lost];
-}
-
-/// <summary>A move the campaign's state does not allow, such as delivering a draft.</summary>
-public sealed class IllegalTransitionException(string from, string to)
-    : InvalidOperationException($"A campaign that is {from} cannot become {to}.")
-{
-    public string From { get; } = from;
-    public string To { get; } = to;
-}
-
-/// <summary>Confirmed signatures per country, one row per campaign and country.</summary>
-public sealed class CountryCount
-{
-    public int CampaignId { get; set; }
-    public required string CountryCode { get; set; }
-    public int Count { get; set; }
-}
-
-/// <summary>Confirmed signatures per UTC day of confirmation.</summary>
-public sealed class DayCount
-{
-    public int CampaignId { get; set; }
-    public DateOnly Day { get; set; }
-    public int Count { get; set; }
 }

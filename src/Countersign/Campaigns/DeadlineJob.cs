@@ -1,7 +1,4 @@
-using Countersign.Data;
 using Countersign.Hosting;
-using Countersign.Staff;
-using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Campaigns;
 
@@ -9,7 +6,7 @@ namespace Countersign.Campaigns;
 /// Closes open campaigns once their deadline day is over (UTC), checking every few minutes on
 /// <see cref="TimeProvider"/>. Other servers see the closing within the campaign cache's 10 seconds.
 /// </summary>
-public sealed partial class DeadlineJob(IServiceScopeFactory scopes, CampaignCache cache, TimeProvider clock, ILogger<DeadlineJob> logger)
+public sealed partial class DeadlineJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineJob> logger)
     : PeriodicJob(clock, logger)
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(5);
@@ -22,29 +19,13 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, CampaignCac
     public async Task<int> CloseDueAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
-        var now = Clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
-        var due = await db.SaveMovesAsync(async () =>
+        var closed = await scope.ServiceProvider.GetRequiredService<CampaignLifecycle>().CloseAtDeadlineAsync(cancellationToken);
+        foreach (var campaign in closed)
         {
-            var passed = await db.Campaigns.Where(c => c.State == CampaignState.Open && c.Deadline < today).ToListAsync(cancellationToken);
-            foreach (var campaign in passed)
-            {
-                campaign.Close(now);
-                campaign.UpdatedAt = now;
-                db.Record(staff: null, AuditAction.CampaignClosed, campaign.Id, now, "Deadline passed");
-            }
-
-            return passed;
-        }, cancellationToken);
-
-        foreach (var campaign in due)
-        {
-            cache.Forget(campaign.Slug);
             LogClosed(logger, campaign.Id);
         }
 
-        return due.Count;
+        return closed.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} closed: its deadline has passed")]

@@ -32,6 +32,13 @@ internal static class DemoCampaigns
 
     private static DateOnly DayOffset(DateTime utcNow, int days) => DateOnly.FromDateTime(utcNow.AddDays(days));
 
+    /// <summary>A made-up history: the demo campaign was edited at another time than the walk through its states, which stamped it.</summary>
+    private static Campaign LastEditedAt(this Campaign campaign, DateTime at)
+    {
+        campaign.UpdatedAt = at;
+        return campaign;
+    }
+
     private static Campaign DropTheFaceRecognitionStake(DateTime utcNow) => new Campaign
     {
         Slug = "drop-the-face-recognition-stake",
@@ -86,8 +93,7 @@ internal static class DemoCampaigns
         Deadline = DayOffset(utcNow, 60),
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-40),
-        UpdatedAt = utcNow.AddDays(-2),
-    }.WalkTo(CampaignState.Open, utcNow.AddDays(-39));
+    }.WalkTo(CampaignState.Open, utcNow.AddDays(-39)).LastEditedAt(utcNow.AddDays(-2));
 
     private static Campaign NoSurveillanceSponsorsAtEccv(DateTime utcNow) => new Campaign
     {
@@ -151,8 +157,7 @@ internal static class DemoCampaigns
         CommentMode = Countersign.Comments.CommentMode.PostModerated,
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-10),
-        UpdatedAt = utcNow.AddDays(-1),
-    }.WalkTo(CampaignState.Open, utcNow.AddDays(-9));
+    }.WalkTo(CampaignState.Open, utcNow.AddDays(-9)).LastEditedAt(utcNow.AddDays(-1));
 
     private static Campaign EndPartnershipsWithUyghurSurveillance(DateTime utcNow) => new Campaign
     {
@@ -202,6 +207,5 @@ internal static class DemoCampaigns
         Deadline = DayOffset(utcNow, -5),
         IsDemo = true,
         CreatedAt = utcNow.AddDays(-120),
-        UpdatedAt = utcNow.AddDays(-5),
-    }.WalkTo(CampaignState.Closed, utcNow.AddDays(-4));
+    }.WalkTo(CampaignState.Closed, utcNow.AddDays(-4)).LastEditedAt(utcNow.AddDays(-5));
 }

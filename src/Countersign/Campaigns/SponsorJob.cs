@@ -1,9 +1,6 @@
 using System.Data.Common;
-using Countersign.Data;
 using Countersign.Hosting;
-using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Countersign.Campaigns;
 
@@ -12,7 +9,7 @@ namespace Countersign.Campaigns;
 /// page calls it as soon as a supporter confirms; a pass every few minutes catches what that missed: a server
 /// stopping between the two, held signatures a moderator released, a lowered <see cref="CampaignOptions.SponsorSignatures"/>.
 /// </summary>
-public sealed partial class SponsorJob(IServiceScopeFactory scopes, CampaignCache cache, IOptions<CampaignOptions> options, TimeProvider clock, ILogger<SponsorJob> logger)
+public sealed partial class SponsorJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SponsorJob> logger)
     : PeriodicJob(clock, logger)
 {
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMinutes(5);
@@ -43,40 +40,10 @@ public sealed partial class SponsorJob(IServiceScopeFactory scopes, CampaignCach
     /// </summary>
     public async Task<int> SendToReviewAsync(int? campaignId, CancellationToken cancellationToken = default)
     {
-        var needed = options.Value.SponsorSignatures;
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CountersignDb>();
-        var now = Clock.GetUtcNow().UtcDateTime;
-        var ready = await db.SaveMovesAsync(async () =>
-        {
-            var supported = await db.Campaigns.Include(c => c.Hosts)
-                .Where(c => c.State == CampaignState.Sponsoring && c.SignatureCount >= needed && (campaignId == null || c.Id == campaignId))
-                .ToListAsync(cancellationToken);
-            foreach (var campaign in supported)
-            {
-                campaign.EndSponsoring(needed);
-                campaign.UpdatedAt = now;
-
-                // The queue names whoever sent the campaign to its supporters as its submitter.
-                var submitter = await db.AuditEntries.Where(e => e.CampaignId == campaign.Id && e.Action == AuditAction.CampaignSentToSponsors)
-                    .OrderByDescending(e => e.Id).Select(e => e.StaffUserId).FirstOrDefaultAsync(cancellationToken);
-                db.CampaignReviews.Add(new CampaignReview
-                {
-                    CampaignId = campaign.Id,
-                    Kind = ReviewKind.Launch,
-                    Content = CampaignContent.Of(campaign).ToJson(),
-                    SubmittedAt = now,
-                    SubmittedBy = submitter,
-                });
-                db.Record(staff: null, AuditAction.CampaignSubmitted, campaign.Id, now, $"{campaign.SignatureCount} supporting signatures of {needed} needed");
-            }
-
-            return supported;
-        }, cancellationToken);
-
+        var ready = await scope.ServiceProvider.GetRequiredService<CampaignLifecycle>().EndSponsoringAsync(campaignId, cancellationToken);
         foreach (var campaign in ready)
         {
-            cache.Forget(campaign.Slug);
             LogSentToReview(logger, campaign.Id);
         }
 

@@ -131,6 +131,7 @@ public static class CountersignApp
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
         services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<CampaignLifecycle>();
         services.AddSingleton<SponsorJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
         services.AddSingleton<DeadlineJob>();

@@ -2,7 +2,6 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
 using Countersign.Hosting;
-using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +36,7 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         }
 
         var endedBefore = now.AddMonths(-options.Value.EndedCampaignMonths);
-        var leftRejected = await WithdrawLeftRejectedAsync(db, endedBefore, now, cancellationToken);
+        var leftRejected = await WithdrawLeftRejectedAsync(scope.ServiceProvider, endedBefore, cancellationToken);
         var due = await db.Campaigns.AsNoTracking()
             .Where(c => c.PersonalDataErasedAt == null
                 && ((CampaignState.Ended.Contains(c.State) && (c.DeliveredAt ?? c.ClosedAt) < endedBefore) || leftRejected.Contains(c.Id)))
@@ -67,35 +66,13 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
     }
 
     /// <summary>
-    /// A campaign the moderators sent back after it had gathered supporting signatures, and that its organisers then
-    /// left untouched for as long as an ended campaign's data is kept, has taken no signatures all that time and
-    /// is not coming back: Countersign withdraws it, so its supporters' data goes like any ended campaign's, and the
-    /// organisers see in the audit log why. Returns the campaigns withdrawn.
+    /// Campaigns the moderators sent back after they gathered supporting signatures, left so for as long as an ended
+    /// campaign's data is kept, are withdrawn (<see cref="CampaignLifecycle.WithdrawLeftRejectedAsync"/>), so their
+    /// supporters' data goes like any ended campaign's. Returns the campaigns withdrawn.
     /// </summary>
-    private async Task<List<int>> WithdrawLeftRejectedAsync(CountersignDb db, DateTime leftBefore, DateTime now, CancellationToken cancellationToken)
+    private async Task<List<int>> WithdrawLeftRejectedAsync(IServiceProvider services, DateTime leftBefore, CancellationToken cancellationToken)
     {
-        var left = await db.Campaigns
-            .Where(c => c.State == CampaignState.Rejected && c.SponsorToken != null && c.UpdatedAt < leftBefore)
-            .ToListAsync(cancellationToken);
-        foreach (var campaign in left)
-        {
-            db.Record(staff: null, AuditAction.CampaignWithdrawn, campaign.Id, now,
-                $"Left as the moderators sent it back since {campaign.UpdatedAt:yyyy-MM-dd}: its supporters' personal data is erased");
-            campaign.Withdraw(now);
-            campaign.UpdatedAt = now;
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // An organiser sent one of them again (or withdrew it) meanwhile: the next pass looks again.
-            db.ChangeTracker.Clear();
-            return [];
-        }
-
+        var left = await services.GetRequiredService<CampaignLifecycle>().WithdrawLeftRejectedAsync(leftBefore, cancellationToken);
         foreach (var campaign in left)
         {
             LogWithdrawn(logger, campaign.Id);

@@ -79,12 +79,12 @@ public sealed class CampaignStateTests
     {
         var campaign = NewCampaign().WalkTo(CampaignState.InReview, Now);
 
-        Assert.Throws<ArgumentException>(() => campaign.Reject("   "));
+        Assert.Throws<ArgumentException>(() => campaign.Reject("   ", Now));
         Assert.Equal(CampaignState.InReview, campaign.State);
 
-        campaign.Reject("  The second demand names a person; target the company.  ");
+        campaign.Reject("  The second demand names a person; target the company.  ", Now);
         Assert.Equal("The second demand names a person; target the company.", campaign.RejectionReason);
-        campaign.SubmitForReview();
+        campaign.SubmitForReview(Now);
         campaign.Approve(Now);
         Assert.Null(campaign.RejectionReason);
     }
@@ -93,7 +93,7 @@ public sealed class CampaignStateTests
     public void Should_send_a_campaign_to_its_supporters_first_until_it_has_enough_confirmed_signatures()
     {
         var campaign = NewCampaign();
-        campaign.SubmitForReview(sponsorsNeeded: 2);
+        campaign.SubmitForReview(Now, sponsorsNeeded: 2);
         Assert.Equal(CampaignState.Sponsoring, campaign.State);
         Assert.False(campaign.IsPublic);
         Assert.False(campaign.AcceptsSignatures);
@@ -106,26 +106,26 @@ public sealed class CampaignStateTests
         Assert.Equal($"c/drop-the-stake/sponsor/{token}", campaign.SponsorPath);
 
         // Only Countersign moves it on, and only with enough supporters.
-        Assert.Throws<IllegalTransitionException>(() => campaign.SubmitForReview(sponsorsNeeded: 2));
+        Assert.Throws<IllegalTransitionException>(() => campaign.SubmitForReview(Now, sponsorsNeeded: 2));
         campaign.SignatureCount = 1;
-        Assert.Throws<InvalidOperationException>(() => campaign.EndSponsoring(sponsorsNeeded: 2));
+        Assert.Throws<InvalidOperationException>(() => campaign.EndSponsoring(Now, sponsorsNeeded: 2));
         Assert.Equal(CampaignState.Sponsoring, campaign.State);
         campaign.SignatureCount = 2;
-        campaign.EndSponsoring(sponsorsNeeded: 2);
+        campaign.EndSponsoring(Now, sponsorsNeeded: 2);
         Assert.Equal(CampaignState.InReview, campaign.State);
-        Assert.Throws<IllegalTransitionException>(() => campaign.EndSponsoring(sponsorsNeeded: 2));
+        Assert.Throws<IllegalTransitionException>(() => campaign.EndSponsoring(Now, sponsorsNeeded: 2));
 
         // Sent back and mended, its confirmed supporters still count: straight to the moderators, same link kept.
-        campaign.Reject("Cite a source.");
-        campaign.SubmitForReview(sponsorsNeeded: 2);
+        campaign.Reject("Cite a source.", Now);
+        campaign.SubmitForReview(Now, sponsorsNeeded: 2);
         Assert.Equal(CampaignState.InReview, campaign.State);
-        campaign.Reject("Cite another source.");
-        campaign.SubmitForReview(sponsorsNeeded: 3);
+        campaign.Reject("Cite another source.", Now);
+        campaign.SubmitForReview(Now, sponsorsNeeded: 3);
         Assert.Equal(CampaignState.Sponsoring, campaign.State);
         Assert.Equal(token, campaign.SponsorToken);
 
         var withoutSponsors = NewCampaign();
-        withoutSponsors.SubmitForReview(sponsorsNeeded: 0);
+        withoutSponsors.SubmitForReview(Now, sponsorsNeeded: 0);
         Assert.Equal(CampaignState.InReview, withoutSponsors.State);
         Assert.Null(withoutSponsors.SponsorToken);
         Assert.False(withoutSponsors.AcceptsConfirmations);
@@ -156,13 +156,37 @@ public sealed class CampaignStateTests
     public void Should_record_an_outcome_only_once_published_and_only_a_known_one()
     {
         var draft = NewCampaign();
-        Assert.Throws<IllegalTransitionException>(() => draft.RecordOutcome(CampaignOutcome.Won, null, null));
+        Assert.Throws<IllegalTransitionException>(() => draft.RecordOutcome(CampaignOutcome.Won, null, null, Now));
 
         var delivered = NewCampaign().WalkTo(CampaignState.Delivered, Now);
-        Assert.Throws<ArgumentException>(() => delivered.RecordOutcome("victorious", null, null));
-        delivered.RecordOutcome(CampaignOutcome.Won, new DateOnly(2020, 3, 27), " The fund sold its stake. ");
+        Assert.Throws<ArgumentException>(() => delivered.RecordOutcome("victorious", null, null, Now));
+        delivered.RecordOutcome(CampaignOutcome.Won, new DateOnly(2020, 3, 27), " The fund sold its stake. ", Now);
         Assert.Equal(CampaignOutcome.Won, delivered.Outcome);
         Assert.Equal("The fund sold its stake.", delivered.OutcomeText);
+    }
+
+    [Fact]
+    public void Should_stamp_the_campaign_as_updated_with_every_move_and_edit()
+    {
+        var campaign = NewCampaign();
+        campaign.SubmitForReview(Now.AddHours(1));
+        Assert.Equal(Now.AddHours(1), campaign.UpdatedAt);
+        campaign.Reject("Cite a source.", Now.AddHours(2));
+        Assert.Equal(Now.AddHours(2), campaign.UpdatedAt);
+        campaign.Edit("drop-the-stake", CampaignContent.Of(campaign) with { Demands = ["Sell the stake"] }, [1_000], Now.AddHours(3));
+        Assert.Equal((Now.AddHours(3), "Sell the stake"), (campaign.UpdatedAt, Assert.Single(campaign.Demands)));
+        campaign.MoveTo(CampaignState.InReview, Now.AddHours(4));
+        campaign.MoveTo(CampaignState.Open, Now.AddHours(5));
+        Assert.Equal(Now.AddHours(5), campaign.UpdatedAt);
+        campaign.EditPublished(CampaignContent.Of(campaign) with { Goal = 5_000 }, [], Now.AddHours(6));
+        Assert.Equal((Now.AddHours(6), 5_000), (campaign.UpdatedAt, campaign.Goal));
+        campaign.DecideChange(CampaignContent.Of(campaign) with { Demands = ["Divest"] }, approved: false, Now.AddHours(7));
+        Assert.Equal((Now.AddHours(7), "Sell the stake"), (campaign.UpdatedAt, Assert.Single(campaign.Demands)));
+        campaign.SwitchComments(Countersign.Comments.CommentMode.PreModerated, Now.AddHours(8));
+        Assert.Equal(Now.AddHours(8), campaign.UpdatedAt);
+        campaign.Close(Now.AddHours(9));
+        campaign.RecordOutcome(CampaignOutcome.Won, null, null, Now.AddHours(10));
+        Assert.Equal(Now.AddHours(10), campaign.UpdatedAt);
     }
 
     private static Campaign NewCampaign() => new() { Slug = "drop-the-stake", Title = "Drop the stake", Summary = "Sell it.", CreatedAt = Now };

@@ -223,25 +223,6 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
     }
 
     [Fact]
-    public async Task Should_move_each_campaign_with_enough_supporters_once_however_many_passes_race()
-    {
-        await StartAsync(sponsorSignatures: 2);
-        var ready = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Sponsoring);
-        var short1 = await Site.AddCampaignAsync("not-yet", CampaignState.Sponsoring);
-        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == ready.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, 2)));
-        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == short1.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.SignatureCount, 1)));
-        var job = Site.Services.GetRequiredService<SponsorJob>();
-
-        var moved = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => job.SendToReviewAsync(campaignId: null))));
-
-        Assert.Equal(1, moved.Sum());
-        Assert.Equal(CampaignState.InReview, await StateAsync(ready.Id));
-        Assert.Equal(CampaignState.Sponsoring, await StateAsync(short1.Id));
-        Assert.Equal(1, await Site.QueryAsync(db => db.CampaignReviews.CountAsync()));
-        Assert.Equal([AuditAction.CampaignSubmitted], await ActionsAsync(ready.Id));
-    }
-
-    [Fact]
     public async Task Should_withdraw_a_campaign_left_as_the_moderators_sent_it_back_and_erase_its_supporters_data_after_the_retention_period()
     {
         await StartAsync(sponsorSignatures: 1);

@@ -10,12 +10,11 @@ using Microsoft.Extensions.Localization;
 namespace Countersign.Pages.Staff;
 
 /// <summary>
-/// One item of the review queue: what changed since the campaign's last review, and the decision.
-/// A decision is taken once: the review row is claimed with a conditional update, so two moderators
-/// deciding at the same moment cannot both succeed.
+/// One item of the review queue: what changed since the campaign's last review, and the decision,
+/// which <see cref="CampaignLifecycle.DecideAsync"/> takes once however many moderators press at the same moment.
 /// </summary>
 [Authorize(Policy = StaffPolicies.Moderate)]
-public sealed class ReviewDecisionModel(CountersignDb db, CampaignCache campaigns, MarkdownRenderer markdown, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ReviewDecisionModel(CampaignLifecycle lifecycle, CountersignDb db, MarkdownRenderer markdown, IStringLocalizer<SharedResource> t) : PageModel
 {
     public CampaignReview Review { get; private set; } = null!;
     public Campaign Campaign { get; private set; } = null!;
@@ -38,95 +37,46 @@ public sealed class ReviewDecisionModel(CountersignDb db, CampaignCache campaign
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostApproveAsync(long id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ? await DecideAsync(id, ReviewDecision.Approved, cancellationToken) : NotFound();
+    public Task<IActionResult> OnPostApproveAsync(long id, CancellationToken cancellationToken) => DecideAsync(id, ReviewDecision.Approved, cancellationToken);
 
-    public async Task<IActionResult> OnPostRejectAsync(long id, CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostRejectAsync(long id, CancellationToken cancellationToken) => DecideAsync(id, ReviewDecision.Rejected, cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(long id, string decision, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(id, cancellationToken))
         {
             return NotFound();
         }
 
-        ModelState.Clear();
-        if (string.IsNullOrWhiteSpace(Reason))
+        var result = await lifecycle.DecideAsync(new ReviewedCampaign(Review, Campaign), decision, Reason, User, cancellationToken);
+        switch (result.Outcome)
         {
-            ModelState.AddModelError(nameof(Reason), t["Tell the organisers what to change: they will read this reason."]);
-        }
-        else if (Reason.Trim().Length > CampaignState.ReasonMaxLength)
-        {
-            ModelState.AddModelError(nameof(Reason), t["This text is too long."]);
-        }
+            case MoveOutcome.Moved:
+                Done = decision == ReviewDecision.Approved
+                    ? (Review.Kind == ReviewKind.Launch ? t["Approved: the campaign is open for signatures."] : t["Approved: the campaign page shows the change."])
+                    : t["Rejected: the organisers will see your reason."];
+                return RedirectToPage("/Staff/Reviews");
+            case MoveOutcome.Invalid:
+                ModelState.Clear();
+                foreach (var problem in result.Problems.Values)
+                {
+                    ModelState.AddModelError(nameof(Reason), t[problem]);
+                }
 
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                return Page();
+            case MoveOutcome.Conflict:
+                return Refused(t["The campaign's status changed while you were deciding. Reload the page to see where it stands."]);
+            default:
+                return Refused(result.Refusal == MoveRefusal.AlreadyDecided
+                    ? t["This has been decided already, perhaps by another moderator a moment ago."]
+                    : t["The campaign is no longer waiting for review: its organisers have withdrawn it."]);
         }
-
-        return await DecideAsync(id, ReviewDecision.Rejected, cancellationToken);
-    }
-
-    private async Task<IActionResult> DecideAsync(long id, string decision, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var reason = decision == ReviewDecision.Rejected ? Reason!.Trim() : null;
-        var staffId = AuditLog.StaffIdOf(User);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.CampaignReviews.Where(r => r.Id == id && r.Decision == null).ExecuteUpdateAsync(r => r
-            .SetProperty(x => x.Decision, decision)
-            .SetProperty(x => x.Reason, reason)
-            .SetProperty(x => x.DecidedAt, now)
-            .SetProperty(x => x.DecidedBy, staffId), cancellationToken);
-        if (claimed == 0)
-        {
-            return Refused(t["This has been decided already, perhaps by another moderator a moment ago."]);
-        }
-
-        if (Review.Kind == ReviewKind.Launch)
-        {
-            var moveTo = decision == ReviewDecision.Approved ? CampaignState.Open : CampaignState.Rejected;
-            if (!CampaignState.CanMove(Campaign.State, moveTo))
-            {
-                return Refused(t["The campaign is no longer waiting for review: its organisers have withdrawn it."]);
-            }
-
-            Campaign.MoveTo(moveTo, now, reason);
-            db.Record(User, AuditAction.ForMoveTo(moveTo), Campaign.Id, now, reason);
-        }
-        else
-        {
-            if (decision == ReviewDecision.Approved)
-            {
-                Review.Submitted.ApplyAsksTo(Campaign);
-            }
-
-            db.Record(User, decision == ReviewDecision.Approved ? AuditAction.ChangeApproved : AuditAction.ChangeRejected, Campaign.Id, now, reason);
-        }
-
-        Campaign.UpdatedAt = now;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Refused(t["The campaign's status changed while you were deciding. Reload the page to see where it stands."]);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        campaigns.Forget(Campaign.Slug);
-        Done = decision == ReviewDecision.Approved
-            ? (Review.Kind == ReviewKind.Launch ? t["Approved: the campaign is open for signatures."] : t["Approved: the campaign page shows the change."])
-            : t["Rejected: the organisers will see your reason."];
-        return Redirect("/staff/reviews");
     }
 
     private async Task<bool> LoadAsync(long id, CancellationToken cancellationToken)
     {
-        var review = await db.CampaignReviews.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        var campaign = review is null ? null : await db.Campaigns.Include(c => c.Hosts).FirstOrDefaultAsync(c => c.Id == review.CampaignId, cancellationToken);
-        if (review is null || campaign is null)
+        if (await lifecycle.FindReviewAsync(id, cancellationToken) is not (var review, var campaign))
         {
             return false;
         }

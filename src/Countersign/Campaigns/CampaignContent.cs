@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+
+namespace Countersign.Campaigns;
+
+/// <summary>What a moderator reads and approves: everything a signer sees of a campaign.</summary>
+public sealed record CampaignContent(
+    string Title, string Summary, string Body, IReadOnlyList<string> Demands, IReadOnlyList<string> Targets,
+    IReadOnlyList<string> Hosts, int Goal, DateOnly? Deadline)
+{
+    public static CampaignContent Of(Campaign campaign) => new(
+        campaign.Title, campaign.Summary, campaign.BodyMarkdown, campaign.Demands, campaign.Targets,
+        campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
+        campaign.Goal, campaign.Deadline);
+
+    /// <summary>Nothing at all: what a first submission is compared with.</summary>
+    public static CampaignContent Empty { get; } = new("", "", "", [], [], [], 0, null);
+
+    /// <summary>Host lines as typed, "Name | https://website", each name once.</summary>
+    public static IEnumerable<(string Name, string? Website)> ParseHosts(IEnumerable<string> lines) =>
+        lines.Select(line => line.Split('|', 2, StringSplitOptions.TrimEntries) is [var name, var website]
+            ? (name, website.Length == 0 ? null : website)
+            : (line, (string?)null)).DistinctBy(h => h.Item1);
+
+    /// <summary>The public wording: title, summary and text.</summary>
+    public void ApplyWordingTo(Campaign campaign)
+    {
+        campaign.Title = Title;
+        campaign.Summary = Summary;
+        campaign.BodyMarkdown = Body;
+    }
+
+    /// <summary>What the campaign asks of whom, on whose behalf.</summary>
+    public void ApplyAsksTo(Campaign campaign)
+    {
+        campaign.Demands = Demands.ToList();
+        campaign.Targets = Targets.ToList();
+
+        // Hosts are matched by name so that signers' consents, which point at host ids, survive edits.
+        var wanted = ParseHosts(Hosts).ToList();
+        campaign.Hosts.RemoveAll(h => wanted.All(w => w.Name != h.Name));
+        for (var position = 0; position < wanted.Count; position++)
+        {
+            var (name, website) = wanted[position];
+            var host = campaign.Hosts.FirstOrDefault(h => h.Name == name);
+            if (host is null)
+            {
+                host = new CampaignHost { Name = name };
+                campaign.Hosts.Add(host);
+            }
+
+            host.Website = website;
+            host.Position = position;
+        }
+    }
+
+    public void ApplySettingsTo(Campaign campaign)
+    {
+        campaign.Goal = Goal;
+        campaign.Deadline = Deadline;
+    }
+
+    public void ApplyTo(Campaign campaign)
+    {
+        ApplyWordingTo(campaign);
+        ApplyAsksTo(campaign);
+        ApplySettingsTo(campaign);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    public static CampaignContent FromJson(string json) => JsonSerializer.Deserialize<CampaignContent>(json)!;
+
+    /// <summary>What an open campaign may not change without review: what it asks, of whom, on whose behalf.</summary>
+    public bool AsksDifferentlyFrom(CampaignContent other) =>
+        !Demands.SequenceEqual(other.Demands) || !Targets.SequenceEqual(other.Targets) || !Hosts.SequenceEqual(other.Hosts);
+
+    /// <summary>The public wording: a change to it on a published campaign needs a stated reason.</summary>
+    public bool ReadsDifferentlyFrom(CampaignContent other) =>
+        Title != other.Title || Summary != other.Summary || Body != other.Body;
+
+    /// <summary>Field by field, the lines removed and added since <paramref name="before"/>; unchanged fields are left out.</summary>
+    public IReadOnlyList<FieldDiff> DiffSince(CampaignContent before)
+    {
+        var fields = new (string Name, string Before, string After)[]
+        {
+            ("Title", before.Title, Title),
+            ("Summary", before.Summary, Summary),
+            ("Text", before.Body, Body),
+            ("Demands", string.Join('\n', before.Demands), string.Join('\n', Demands)),
+            ("Targets", string.Join('\n', before.Targets), string.Join('\n', Targets)),
+            ("Host organisations", string.Join('\n', before.Hosts), string.Join('\n', Hosts)),
+            ("Signature goal", before.Goal == 0 ? "" : before.Goal.ToString(CultureInfo.InvariantCulture), Goal.ToString(CultureInfo.InvariantCulture)),
+            ("Deadline", Format(before.Deadline), Format(Deadline)),
+        };
+        return fields.Where(f => f.Before != f.After)
+            .Select(f => new FieldDiff(f.Name, InlineDiffBuilder.Diff(f.Before, f.After, ignoreWhiteSpace: false).Lines
+                .Where(line => line.Type != ChangeType.Imaginary)
+                .Select(line => new DiffLine(line.Type switch
+                {
+                    ChangeType.Inserted => DiffLineKind.Added,
+                    ChangeType.Deleted => DiffLineKind.Removed,
+                    _ => DiffLineKind.Kept,
+                }, line.Text ?? "")).ToList()))
+            .ToList();
+    }
+
+    private static string Format(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+}
