@@ -8,12 +8,6 @@ using Microsoft.EntityFrameworkCore;
 namespace Countersign.Abuse;
 
 /// <summary>
-/// Where a signature came from: keyed hashes of the IP address and of its network, never the address
-/// (the two are stored with it); and for IPv6, of its wider /48, counted by the rate limits only.
-/// </summary>
-public sealed record HashedSource(byte[] Address, byte[] Network, byte[]? WideNetwork = null);
-
-/// <summary>
 /// Turns a client's IP address into keyed hashes salted with the day's random salt, so that rate
 /// limits and the moderators' report can tell sources apart while no stored value leads back to an
 /// address. The network is the IPv4 /24 or IPv6 /64 an address belongs to: what one household,

@@ -46,12 +46,3 @@ public sealed class RateLimitOptions
     /// <summary>Signatures from one network or email domain in an hour above which the moderators' report marks it as unusual.</summary>
     public int UnusualPerHour { get; set; } = 50;
 }
-
-/// <summary>At most <see cref="Burst"/> signatures in <see cref="BurstSeconds"/>, and <see cref="Sustained"/> in <see cref="SustainedSeconds"/>.</summary>
-public sealed class SignatureLimit
-{
-    public int Burst { get; set; }
-    public int BurstSeconds { get; set; } = 60;
-    public int Sustained { get; set; }
-    public int SustainedSeconds { get; set; } = 300;
-}

@@ -9,9 +9,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Countersign.Abuse;
 
-/// <summary>A group of one campaign's signatures a moderator picks out: any mix of network, email domain and time window.</summary>
-public sealed record SignatureGroup(int CampaignId, byte[]? NetworkHash = null, byte[]? EmailDomainKey = null, DateTime? From = null, DateTime? Until = null);
-
 /// <summary>
 /// What moderators do to groups of signatures: set them aside, undo that, release held ones. Each
 /// is one UPDATE … RETURNING in a transaction with the counters, so the count follows exactly the
@@ -36,8 +33,10 @@ public static class SignatureModeration
         // Before this statement the rows had no invalidation, so they counted if confirmed and not held.
         var changed = await UpdateAsync(db, transaction,
             """SET "InvalidationId" = @invalidation""",
-            """ "InvalidationId" IS NULL AND "State" IN ('pending', 'confirmed') """,
-            """("State" = 'confirmed' AND "HeldBecause" IS NULL)""",
+            $"""
+            "InvalidationId" IS NULL AND {SignatureSql.IsIn(SignatureState.Pending, SignatureState.Confirmed)}
+            """,
+            SignatureSql.CountedBeforeSettingAside,
             group, ("@invalidation", invalidation.Id), cancellationToken);
         invalidation.SignatureCount = changed.Count;
         invalidation.CountedCount = changed.Count(row => row.Counted);
@@ -62,7 +61,7 @@ public static class SignatureModeration
         }
 
         var changed = await UpdateAsync(db, transaction,
-            """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureState.CountsSql,
+            """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureSql.Counts,
             new SignatureGroup(invalidation.CampaignId), ("@invalidation", invalidation.Id), cancellationToken);
         await CountAsync(db, invalidation.CampaignId, changed, +1);
         db.Record(staff, AuditAction.SetAsideUndone, invalidation.CampaignId, now,
@@ -77,7 +76,7 @@ public static class SignatureModeration
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var changed = await UpdateAsync(db, transaction,
-            """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureState.CountsSql, group, null, cancellationToken);
+            """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureSql.Counts, group, null, cancellationToken);
         await CountAsync(db, group.CampaignId, changed, +1);
         db.Record(staff, AuditAction.SignaturesReleased, group.CampaignId, now,
             string.Create(CultureInfo.InvariantCulture, $"{description}: {changed.Count} released"));

@@ -128,13 +128,3 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
         }
     }
 }
-
-/// <summary>What a rate limit counts: signatures, or comments (each in its own windows).</summary>
-public enum RatedAct
-{
-    Signature,
-    Comment,
-}
-
-/// <summary>An email domain as typed (lower-case), its registrable domain, and its keyed hash.</summary>
-public sealed record EmailDomain(string Typed, string Registrable, byte[] Key);

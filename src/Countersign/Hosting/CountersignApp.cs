@@ -139,6 +139,7 @@ public static class CountersignApp
         services.AddSingleton<MilestoneJob>();
         services.AddHostedService(provider => provider.GetRequiredService<MilestoneJob>());
         services.AddScoped<DemoData>();
+        services.AddScoped<SignatureTrends>();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(options =>

@@ -2,10 +2,8 @@ using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Email;
-using Countersign.Signing;
 using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Countersign.Privacy;
 
@@ -27,11 +25,10 @@ public static class Erasure
     public static async Task<bool> EraseAsync(CountersignDb db, OutboxFolder outboxFolder, int campaignId, byte[] emailKey, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var erased = await EraseWhereAsync(db, transaction, """ "CampaignId" = @campaign AND "EmailKey" = @key AND "State" <> 'erased' """, cancellationToken,
-            ("@campaign", campaignId), ("@key", emailKey));
+        var erased = await UncountAsync(db, await ErasureStatements.EraseSignatureAsync(db, transaction, campaignId, emailKey, cancellationToken), cancellationToken);
         await db.Comments.Where(c => c.CampaignId == campaignId && c.EmailKey == emailKey).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await TruncateSqliteLogAsync(db, cancellationToken);
+        await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
         outboxFolder.DeleteWrittenTo(emailKey);
         return erased > 0;
     }
@@ -57,7 +54,7 @@ public static class Erasure
 
             await CampaignKeys.ShredAsync(db, campaignId, cancellationToken);
             await UpdateDeliveries.SkipForCampaignAsync(db, campaignId, cancellationToken);
-            await WipeWhereAsync(db, transaction, """ "CampaignId" = @campaign """, campaignId, cancellationToken);
+            await ErasureStatements.WipeCampaignAsync(db, transaction, campaignId, cancellationToken);
 
             // A comment is nothing but a person's words under their name: with the key gone it is
             // unreadable anyway, and the row goes too.
@@ -66,7 +63,7 @@ public static class Erasure
         }
 
         keys.Forget(campaignId);
-        await TruncateSqliteLogAsync(db, cancellationToken);
+        await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
         return true;
     }
 
@@ -74,9 +71,9 @@ public static class Erasure
     public static async Task<int> ErasePendingAsync(CountersignDb db, DateTime before, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var erased = await EraseWhereAsync(db, transaction, """ "State" = 'pending' AND "CreatedAt" < @before """, cancellationToken, ("@before", before));
+        var erased = await UncountAsync(db, await ErasureStatements.ErasePendingAsync(db, transaction, before, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await TruncateSqliteLogAsync(db, cancellationToken);
+        await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
         return erased;
     }
 
@@ -86,90 +83,20 @@ public static class Erasure
         var erased = await db.Comments.Where(c => c.State == CommentState.Pending && c.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
         if (erased > 0)
         {
-            await TruncateSqliteLogAsync(db, cancellationToken);
+            await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
         }
 
         return erased;
     }
 
     /// <summary>
-    /// SQLite keeps recent pages, erased values included, in its write-ahead log until a
-    /// checkpoint; this one copies them into the database (where secure_delete has zeroed what was
-    /// removed) and empties the log file. When readers hold it busy, the next erasure tries again.
+    /// Takes the erased rows that counted off the counters. Confirmed signers may have update emails
+    /// still to go: those are called off in the same transaction. Returns how many rows were erased.
     /// </summary>
-    private static async Task TruncateSqliteLogAsync(CountersignDb db, CancellationToken cancellationToken)
+    private static async Task<int> UncountAsync(CountersignDb db, List<ErasedSignature> erased, CancellationToken cancellationToken)
     {
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
-        }
-    }
-
-    /// <summary>Deletes the personal fields of the matching signatures, leaving their state and counting as they are.</summary>
-    private static async Task<int> WipeWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, int campaignId, CancellationToken cancellationToken)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
-        command.CommandText = $"""UPDATE "Signatures" SET {PersonalFieldsGone(db)} WHERE {where}""";
-        command.AddParameter("@empty", Array.Empty<byte>());
-        command.AddParameter("@campaign", campaignId);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The SET list that deletes a signature's personal fields; the email key becomes random bytes, unique per row.</summary>
-    private static string PersonalFieldsGone(CountersignDb db) =>
-        $"""
-        "NameCiphertext" = @empty, "EmailCiphertext" = @empty, "EmailKey" = {(db.Database.IsNpgsql() ? "sha256(uuid_send(gen_random_uuid()))" : "randomblob(32)")},
-            "PostcodeCiphertext" = NULL, "ShowNamePublicly" = FALSE, "ConfirmationTokenHash" = NULL,
-            "ConfirmationTokenExpiresAt" = NULL, "AddressHash" = NULL, "NetworkHash" = NULL, "EmailDomainKey" = NULL
-        """;
-
-    /// <summary>
-    /// Runs the erasing UPDATE on the rows matching <paramref name="where"/> and takes the counted
-    /// ones off the counters. Only a confirmation sets ConfirmedAt, and the erasure leaves it, so
-    /// RETURNING tells which rows counted, read after any row lock: a confirmation committing at
-    /// the same moment is either seen here or finds the row erased. Confirmed signers may have
-    /// update emails still to go: those are called off in the same transaction.
-    /// </summary>
-    private static async Task<int> EraseWhereAsync(CountersignDb db, IDbContextTransaction transaction, string where, CancellationToken cancellationToken,
-        params (string Name, object Value)[] parameters)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
-        command.CommandText =
-            $"""
-            UPDATE "Signatures" SET "State" = 'erased', {PersonalFieldsGone(db)}
-            WHERE {where}
-            RETURNING "CampaignId", "CountryCode", "ConfirmedAt", "ConfirmedAt" IS NOT NULL AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL, "Id"
-            """;
-        command.AddParameter("@empty", Array.Empty<byte>());
-        foreach (var (name, value) in parameters)
-        {
-            command.AddParameter(name, value);
-        }
-
-        var uncounted = new List<(int CampaignId, string CountryCode, DateOnly Day)>();
-        var confirmed = new List<long>();
-        var erased = 0;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                erased++;
-                if (!await reader.IsDBNullAsync(2, cancellationToken))
-                {
-                    confirmed.Add(reader.GetInt64(4));
-                }
-
-                if (reader.GetBoolean(3))
-                {
-                    uncounted.Add((reader.GetInt32(0), reader.GetString(1), DateOnly.FromDateTime(reader.GetDateTime(2))));
-                }
-            }
-        }
-
-        await Counters.ChangeAsync(db, uncounted, -1);
-        await UpdateDeliveries.SkipForSignaturesAsync(db, confirmed, cancellationToken);
-        return erased;
+        await Counters.ChangeAsync(db, erased.Where(row => row.Counted).Select(row => (row.CampaignId, row.CountryCode, DateOnly.FromDateTime(row.ConfirmedAt!.Value))), -1);
+        await UpdateDeliveries.SkipForSignaturesAsync(db, erased.Where(row => row.ConfirmedAt is not null).Select(row => row.Id).ToList(), cancellationToken);
+        return erased.Count;
     }
 }

@@ -9,25 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Signing;
 
-/// <summary>What checking a proof-of-work payload found.</summary>
-public enum ProofOfWorkResult
-{
-    Solved,
-    Missing,
-    Invalid,
-    Expired,
-
-    /// <summary>A genuine solution used before: a script resubmitting, or a double click.</summary>
-    Replayed,
-}
-
-/// <summary>Which form a challenge is for: a solution is good only for the form and campaign its challenge was made for.</summary>
-public enum ProofOfWorkPurpose
-{
-    Signing,
-    Comment,
-}
-
 /// <summary>
 /// Server side of the ALTCHA widget (npm package altcha, protocol v2, SHA-256): challenges signed
 /// with a keyed hash, solutions checked, and spent challenges remembered until they expire so a
@@ -288,51 +269,5 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
                 return total;
             }
         }
-    }
-}
-
-/// <summary>
-/// The signing form's widget fetches its challenge from <c>/c/{slug}/altcha</c>: one per form, never cached. The form
-/// behind a sponsor link fetches it from <c>/c/{slug}/sponsor/{token}/altcha</c>, which answers only for the campaign's
-/// own link; the comment form, from <c>/c/{slug}/comments/altcha</c>.
-/// </summary>
-public static class ProofOfWorkEndpoint
-{
-    public static IEndpointRouteBuilder MapProofOfWorkChallenges(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/c/{slug}/altcha", GetAsync).WithName("ProofOfWorkChallenge");
-        endpoints.MapGet("/c/{slug}/sponsor/{sponsorToken}/altcha", GetAsync).WithName("SponsorProofOfWorkChallenge");
-        endpoints.MapGet("/c/{slug}/comments/altcha", GetForCommentAsync).WithName("CommentProofOfWorkChallenge");
-        return endpoints;
-    }
-
-    private static async Task<IResult> GetForCommentAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
-        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
-    {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
-        if (cached?.Campaign.TakesComments != true || !proofOfWork.Enabled)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address takes comments.");
-        }
-
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(proofOfWork.CreateChallenge(cached.Campaign.Id, ProofOfWorkPurpose.Comment), "application/json");
-    }
-
-    private static async Task<IResult> GetAsync(string slug, string? sponsorToken, HttpContext context, Countersign.Data.CountersignDb db,
-        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
-    {
-        var cached = sponsorToken is null
-            ? await campaigns.FindPublicAsync(db, slug, cancellationToken)
-            : await campaigns.FindBySponsorLinkAsync(db, slug, sponsorToken, cancellationToken);
-        var takesSignatures = cached is not null && (cached.Campaign.AcceptsSignatures
-            || (sponsorToken is not null && cached.Campaign.State == Countersign.Campaigns.CampaignState.Sponsoring));
-        if (!takesSignatures || !proofOfWork.Enabled)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address takes signatures.");
-        }
-
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(proofOfWork.CreateChallenge(cached!.Campaign.Id, ProofOfWorkPurpose.Signing), "application/json");
     }
 }

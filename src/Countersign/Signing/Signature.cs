@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Countersign.Signing;
 
 /// <summary>
@@ -9,6 +11,14 @@ public sealed class Signature
     public const int NameMaxLength = 100;
     public const int EmailMaxLength = 254;
     public const int PostcodeMaxLength = 16;
+
+    /// <summary>
+    /// A signature counts when it is confirmed, not held and not set aside by a moderator. Queries
+    /// use this expression; SQL that counts or uncounts rows uses <see cref="SignatureSql.Counts"/>,
+    /// written from the same constants.
+    /// </summary>
+    public static readonly Expression<Func<Signature, bool>> Counts =
+        s => s.State == SignatureState.Confirmed && s.HeldBecause == null && s.InvalidationId == null;
 
     public long Id { get; set; }
     public int CampaignId { get; set; }
@@ -60,18 +70,4 @@ public sealed class Signature
     /// <summary>SHA-256 of the confirmation token; the token itself exists only in the email.</summary>
     public byte[]? ConfirmationTokenHash { get; set; }
     public DateTime? ConfirmationTokenExpiresAt { get; set; }
-}
-
-public static class SignatureState
-{
-    /// <summary>
-    /// A signature counts when it is confirmed, not held and not set aside by a moderator; SQL that
-    /// counts or uncounts signatures uses this condition.
-    /// </summary>
-    public const string CountsSql = """("State" = 'confirmed' AND "HeldBecause" IS NULL AND "InvalidationId" IS NULL)""";
-
-    public const string Pending = "pending";
-    public const string Confirmed = "confirmed";
-    public const string Invalidated = "invalidated";
-    public const string Erased = "erased";
 }

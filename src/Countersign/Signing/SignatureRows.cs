@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Countersign.Data;
 using Countersign.Email;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,17 +14,52 @@ namespace Countersign.Signing;
 /// so nothing is parsed or compiled per batch: SQLite reuses one prepared statement per row (it
 /// runs in-process, so a row costs microseconds), PostgreSQL gets binary COPY and array
 /// parameters (one round trip whatever the batch size). Both run inside the caller's transaction.
+/// Every signature statement that differs between the providers is here, unsubscribing included.
 /// </summary>
 public sealed class SignatureRows(DbConnection connection, DbTransaction transaction)
 {
-    private static readonly string[] SignatureColumns =
+    /// <summary>
+    /// The signature columns the intake writes, each with its PostgreSQL type (for COPY) and its
+    /// value: every column but the generated id and the moderators' invalidation. A test holds this
+    /// list to the EF model on both providers.
+    /// </summary>
+    internal static readonly Column<Signature>[] SignatureColumns =
     [
-        "CampaignId", "NameCiphertext", "EmailCiphertext", "EmailKey", "PostcodeCiphertext", "CountryCode", "ShowNamePublicly",
-        "UpdatesFromHostIds", "Locale", "State", "IsDemo", "CreatedAt", "ConfirmedAt", "ConfirmationTokenHash", "ConfirmationTokenExpiresAt", "InvalidatedBecause",
-        "HeldBecause", "AddressHash", "NetworkHash", "EmailDomainKey", "RepeatEmailAt",
+        new("CampaignId", NpgsqlDbType.Integer, s => s.CampaignId),
+        new("NameCiphertext", NpgsqlDbType.Bytea, s => s.NameCiphertext),
+        new("EmailCiphertext", NpgsqlDbType.Bytea, s => s.EmailCiphertext),
+        new("EmailKey", NpgsqlDbType.Bytea, s => s.EmailKey),
+        new("PostcodeCiphertext", NpgsqlDbType.Bytea, s => s.PostcodeCiphertext),
+        new("CountryCode", NpgsqlDbType.Varchar, s => s.CountryCode),
+        new("ShowNamePublicly", NpgsqlDbType.Boolean, s => s.ShowNamePublicly),
+        new("UpdatesFromHostIds", NpgsqlDbType.Array | NpgsqlDbType.Integer, s => s.UpdatesFromHostIds.ToArray()),
+        new("Locale", NpgsqlDbType.Varchar, s => s.Locale),
+        new("State", NpgsqlDbType.Varchar, s => s.State),
+        new("IsDemo", NpgsqlDbType.Boolean, s => s.IsDemo),
+        new("CreatedAt", NpgsqlDbType.TimestampTz, s => s.CreatedAt),
+        new("ConfirmedAt", NpgsqlDbType.TimestampTz, s => s.ConfirmedAt),
+        new("ConfirmationTokenHash", NpgsqlDbType.Bytea, s => s.ConfirmationTokenHash),
+        new("ConfirmationTokenExpiresAt", NpgsqlDbType.TimestampTz, s => s.ConfirmationTokenExpiresAt),
+        new("InvalidatedBecause", NpgsqlDbType.Varchar, s => s.InvalidatedBecause),
+        new("HeldBecause", NpgsqlDbType.Varchar, s => s.HeldBecause),
+        new("AddressHash", NpgsqlDbType.Bytea, s => s.AddressHash),
+        new("NetworkHash", NpgsqlDbType.Bytea, s => s.NetworkHash),
+        new("EmailDomainKey", NpgsqlDbType.Bytea, s => s.EmailDomainKey),
+        new("RepeatEmailAt", NpgsqlDbType.TimestampTz, s => s.RepeatEmailAt),
     ];
 
-    private static readonly string[] OutboxColumns = ["Kind", "MessageCiphertext", "CreatedAt", "NextAttemptAt", "Attempts"];
+    /// <summary>The outbox columns the intake writes: every one but the id and what sending sets later.</summary>
+    internal static readonly Column<OutboxMessage>[] OutboxColumns =
+    [
+        new("Kind", NpgsqlDbType.Varchar, m => m.Kind),
+        new("MessageCiphertext", NpgsqlDbType.Bytea, m => m.MessageCiphertext),
+        new("CreatedAt", NpgsqlDbType.TimestampTz, m => m.CreatedAt),
+        new("NextAttemptAt", NpgsqlDbType.TimestampTz, m => m.NextAttemptAt),
+        new("Attempts", NpgsqlDbType.Integer, m => m.Attempts),
+    ];
+
+    /// <summary>A column written by name, with its PostgreSQL type and where its value comes from.</summary>
+    internal sealed record Column<T>(string Name, NpgsqlDbType Type, Func<T, object?> Value);
 
     private bool IsPostgres => connection is NpgsqlConnection;
 
@@ -68,97 +104,11 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         }
     }
 
-    public async Task InsertAsync(IReadOnlyCollection<Signature> signatures, CancellationToken cancellationToken = default)
-    {
-        if (signatures.Count == 0)
-        {
-            return;
-        }
+    public Task InsertAsync(IReadOnlyCollection<Signature> signatures, CancellationToken cancellationToken = default) =>
+        InsertAsync("Signatures", SignatureColumns, signatures, cancellationToken);
 
-        if (IsPostgres)
-        {
-            await using var importer = await BeginCopyAsync("Signatures", SignatureColumns, cancellationToken);
-            foreach (var signature in signatures)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(signature.CampaignId, NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(signature.NameCiphertext, NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(signature.EmailCiphertext, NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(signature.EmailKey, NpgsqlDbType.Bytea, cancellationToken);
-                await WriteNullableAsync(importer, signature.PostcodeCiphertext, NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(signature.CountryCode, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(signature.ShowNamePublicly, NpgsqlDbType.Boolean, cancellationToken);
-                await importer.WriteAsync(signature.UpdatesFromHostIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
-                await importer.WriteAsync(signature.Locale, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(signature.State, NpgsqlDbType.Varchar, cancellationToken);
-                await importer.WriteAsync(signature.IsDemo, NpgsqlDbType.Boolean, cancellationToken);
-                await importer.WriteAsync(signature.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-                await WriteNullableAsync(importer, signature.ConfirmedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-                await WriteNullableAsync(importer, signature.ConfirmationTokenHash, NpgsqlDbType.Bytea, cancellationToken);
-                await WriteNullableAsync(importer, signature.ConfirmationTokenExpiresAt, NpgsqlDbType.TimestampTz, cancellationToken);
-                await WriteNullableAsync(importer, signature.InvalidatedBecause, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteNullableAsync(importer, signature.HeldBecause, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteNullableAsync(importer, signature.AddressHash, NpgsqlDbType.Bytea, cancellationToken);
-                await WriteNullableAsync(importer, signature.NetworkHash, NpgsqlDbType.Bytea, cancellationToken);
-                await WriteNullableAsync(importer, signature.EmailDomainKey, NpgsqlDbType.Bytea, cancellationToken);
-                await WriteNullableAsync(importer, signature.RepeatEmailAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-            return;
-        }
-
-        await using var command = InsertCommand("Signatures", SignatureColumns);
-        await command.PrepareAsync(cancellationToken);
-        foreach (var signature in signatures)
-        {
-            var values = ColumnValues(signature);
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i];
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    public async Task InsertAsync(IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken = default)
-    {
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        if (IsPostgres)
-        {
-            await using var importer = await BeginCopyAsync("OutboxMessages", OutboxColumns, cancellationToken);
-            foreach (var message in messages)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(message.Kind, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteNullableAsync(importer, message.MessageCiphertext, NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(message.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-                await importer.WriteAsync(message.NextAttemptAt, NpgsqlDbType.TimestampTz, cancellationToken);
-                await importer.WriteAsync(message.Attempts, NpgsqlDbType.Integer, cancellationToken);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-            return;
-        }
-
-        await using var command = InsertCommand("OutboxMessages", OutboxColumns);
-        var values = command.Parameters;
-        await command.PrepareAsync(cancellationToken);
-        foreach (var message in messages)
-        {
-            values["@Kind"].Value = message.Kind;
-            values["@MessageCiphertext"].Value = (object?)message.MessageCiphertext ?? DBNull.Value;
-            values["@CreatedAt"].Value = message.CreatedAt;
-            values["@NextAttemptAt"].Value = message.NextAttemptAt;
-            values["@Attempts"].Value = message.Attempts;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    public Task InsertAsync(IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken = default) =>
+        InsertAsync("OutboxMessages", OutboxColumns, messages, cancellationToken);
 
     /// <summary>
     /// Puts a new signature in the place of a stored one (same id, same email key): a person signing
@@ -167,14 +117,13 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     public async Task ReplaceAsync(long signatureId, Signature signature, CancellationToken cancellationToken = default)
     {
         // The campaign and the email key stay: they are what made this the same signature.
-        var replaced = SignatureColumns.Index().Where(column => column.Item is not ("CampaignId" or "EmailKey")).ToList();
+        var replaced = SignatureColumns.Where(column => column.Name is not ("CampaignId" or "EmailKey")).ToList();
         await using var command = Command(
-            $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c.Item}\" = @{c.Item}"))} WHERE "Id" = @id""");
+            $"""UPDATE "Signatures" SET {string.Join(", ", replaced.Select(c => $"\"{c.Name}\" = @{c.Name}"))} WHERE "Id" = @id""");
         command.AddParameter("@id", signatureId);
-        var values = ColumnValues(signature);
-        foreach (var (index, column) in replaced)
+        foreach (var column in replaced)
         {
-            command.AddParameter("@" + column, values[index]);
+            command.AddParameter("@" + column.Name, ParameterValue(column, signature));
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -277,8 +226,8 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
     /// </summary>
     public async Task<List<(int CampaignId, string CountryCode)>> ConfirmAsync(IReadOnlyCollection<long> signatureIds, DateTime now, CancellationToken cancellationToken = default)
     {
-        const string update = """UPDATE "Signatures" SET "State" = 'confirmed', "ConfirmedAt" = @now WHERE "State" = 'pending'""";
-        const string returning = $"""RETURNING "CampaignId", "CountryCode", {SignatureState.CountsSql}""";
+        var update = $"""UPDATE "Signatures" SET "State" = {SignatureSql.Literal(SignatureState.Confirmed)}, "ConfirmedAt" = @now WHERE {SignatureSql.Is(SignatureState.Pending)}""";
+        var returning = $"""RETURNING "CampaignId", "CountryCode", {SignatureSql.Counts}""";
         await using var command = Command(IsPostgres
             ? $"""{update} AND "Id" = ANY(@ids) {returning}"""
             : $"""{update} AND "Id" IN (SELECT value FROM json_each(@ids)) {returning}""");
@@ -298,33 +247,76 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         return confirmed;
     }
 
-    /// <summary>A signature's values in the order of <see cref="SignatureColumns"/>, as parameters take them.</summary>
-    private object[] ColumnValues(Signature signature) =>
-    [
-        signature.CampaignId,
-        signature.NameCiphertext,
-        signature.EmailCiphertext,
-        signature.EmailKey,
-        (object?)signature.PostcodeCiphertext ?? DBNull.Value,
-        signature.CountryCode,
-        signature.ShowNamePublicly,
+    /// <summary>
+    /// Inserts the rows in one binary COPY on PostgreSQL, and with one prepared statement run per row
+    /// on SQLite; both write exactly <paramref name="columns"/>.
+    /// </summary>
+    private async Task InsertAsync<T>(string table, Column<T>[] columns, IReadOnlyCollection<T> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var columnList = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+        if (IsPostgres)
+        {
+            await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+                $"""COPY "{table}" ({columnList}) FROM STDIN (FORMAT BINARY)""", cancellationToken);
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                foreach (var column in columns)
+                {
+                    await (column.Value(row) is { } value
+                        ? importer.WriteAsync(value, column.Type, cancellationToken)
+                        : importer.WriteNullAsync(cancellationToken));
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+            return;
+        }
+
+        await using var command = Command($"""INSERT INTO "{table}" ({columnList}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.Name))})""");
+        var parameters = columns.Select(column => command.AddParameter("@" + column.Name, DBNull.Value)).ToArray();
+        await command.PrepareAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                parameters[i].Value = ParameterValue(columns[i], row);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes the host out of the signature's consents in one statement, so two unsubscribes at once
+    /// (from two hosts' emails) cannot undo each other. A signature without that consent is left as it is.
+    /// </summary>
+    public static Task<int> RemoveConsentAsync(CountersignDb db, long signatureId, int hostId, CancellationToken cancellationToken = default) =>
+        db.Database.IsNpgsql()
+            ? db.Database.ExecuteSqlAsync(
+                $"""UPDATE "Signatures" SET "UpdatesFromHostIds" = array_remove("UpdatesFromHostIds", {hostId}) WHERE "Id" = {signatureId} AND {hostId} = ANY("UpdatesFromHostIds")""",
+                cancellationToken)
+            : db.Database.ExecuteSqlAsync(
+                $"""
+                UPDATE "Signatures" SET "UpdatesFromHostIds" = (SELECT json_group_array(value) FROM json_each("UpdatesFromHostIds") WHERE value <> {hostId})
+                WHERE "Id" = {signatureId} AND EXISTS (SELECT 1 FROM json_each("UpdatesFromHostIds") WHERE value = {hostId})
+                """,
+                cancellationToken);
+
+    /// <summary>A column's value as a command parameter takes it.</summary>
+    private object ParameterValue<T>(Column<T> column, T row) => column.Value(row) switch
+    {
+        null => DBNull.Value,
 
         // EF Core keeps SQLite's primitive collections as JSON arrays, PostgreSQL's as arrays.
-        IsPostgres ? signature.UpdatesFromHostIds.ToArray() : JsonSerializer.Serialize(signature.UpdatesFromHostIds),
-        signature.Locale,
-        signature.State,
-        signature.IsDemo,
-        signature.CreatedAt,
-        (object?)signature.ConfirmedAt ?? DBNull.Value,
-        (object?)signature.ConfirmationTokenHash ?? DBNull.Value,
-        (object?)signature.ConfirmationTokenExpiresAt ?? DBNull.Value,
-        (object?)signature.InvalidatedBecause ?? DBNull.Value,
-        (object?)signature.HeldBecause ?? DBNull.Value,
-        (object?)signature.AddressHash ?? DBNull.Value,
-        (object?)signature.NetworkHash ?? DBNull.Value,
-        (object?)signature.EmailDomainKey ?? DBNull.Value,
-        (object?)signature.RepeatEmailAt ?? DBNull.Value,
-    ];
+        int[] ids when !IsPostgres => JsonSerializer.Serialize(ids),
+        var value => value,
+    };
 
     private DbCommand Command(string sql)
     {
@@ -333,28 +325,4 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         command.CommandText = sql;
         return command;
     }
-
-    private DbCommand InsertCommand(string table, string[] columns)
-    {
-        var command = Command($"""INSERT INTO "{table}" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})""");
-        foreach (var column in columns)
-        {
-            command.AddParameter("@" + column, DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private Task<NpgsqlBinaryImporter> BeginCopyAsync(string table, string[] columns, CancellationToken cancellationToken) =>
-        ((NpgsqlConnection)connection).BeginBinaryImportAsync(
-            $"""COPY "{table}" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)""", cancellationToken);
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 }
-
-/// <summary>
-/// What the intake needs to know of a signature already in the table, or (<paramref name="Added"/>)
-/// of one its current batch is about to insert.
-/// </summary>
-public sealed record StoredSignature(long Id, string State, DateTime? ConfirmationTokenExpiresAt, string? HeldBecause, DateTime? RepeatEmailAt, Signature? Added = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Countersign.Data;
+using Countersign.Signing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Updates;
@@ -23,15 +24,15 @@ public static class UpdateDeliveries
             ? db.Database.ExecuteSqlAsync(
                 $"""
                 INSERT INTO "UpdateDeliveries" ("UpdateId", "SignatureId", "State")
-                SELECT {update.Id}, "Id", 'waiting' FROM "Signatures"
-                WHERE "CampaignId" = {update.CampaignId} AND "State" = 'confirmed' AND "InvalidationId" IS NULL
+                SELECT {update.Id}, "Id", {DeliveryState.Waiting} FROM "Signatures"
+                WHERE "CampaignId" = {update.CampaignId} AND "State" = {SignatureState.Confirmed} AND "InvalidationId" IS NULL
                     AND {update.HostId} = ANY("UpdatesFromHostIds")
                 """, cancellationToken)
             : db.Database.ExecuteSqlAsync(
                 $"""
                 INSERT INTO "UpdateDeliveries" ("UpdateId", "SignatureId", "State")
-                SELECT {update.Id}, "Id", 'waiting' FROM "Signatures"
-                WHERE "CampaignId" = {update.CampaignId} AND "State" = 'confirmed' AND "InvalidationId" IS NULL
+                SELECT {update.Id}, "Id", {DeliveryState.Waiting} FROM "Signatures"
+                WHERE "CampaignId" = {update.CampaignId} AND "State" = {SignatureState.Confirmed} AND "InvalidationId" IS NULL
                     AND EXISTS (SELECT 1 FROM json_each("UpdatesFromHostIds") WHERE value = {update.HostId})
                 """, cancellationToken);
 
@@ -70,18 +71,18 @@ public static class UpdateDeliveries
     /// </summary>
     private static async Task SkipAsync(CountersignDb db, string whose, object parameter, CancellationToken cancellationToken)
     {
-        // whose is one of this class's constants; the values travel as parameters.
-        var skip = $"""
-            UPDATE "UpdateDeliveries" SET "State" = 'skipped'
-            WHERE {whose} AND "State" IN ('waiting', 'queued')
+        // whose is one of this class's constants; the values, states included, travel as parameters.
+        var skip = $$"""
+            UPDATE "UpdateDeliveries" SET "State" = {1}
+            WHERE {{whose}} AND "State" IN ({2}, {3})
                 AND NOT EXISTS (SELECT 1 FROM "OutboxMessages" m WHERE m."Id" = "UpdateDeliveries"."OutboxMessageId" AND m."SentAt" IS NOT NULL)
             """;
-        var withdraw = $"""
+        var withdraw = $$"""
             DELETE FROM "OutboxMessages" WHERE "SentAt" IS NULL
-                AND "Id" IN (SELECT "OutboxMessageId" FROM "UpdateDeliveries" WHERE {whose} AND "State" = 'skipped')
+                AND "Id" IN (SELECT "OutboxMessageId" FROM "UpdateDeliveries" WHERE {{whose}} AND "State" = {1})
             """;
-        await db.Database.ExecuteSqlRawAsync(skip, [parameter], cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(withdraw, [parameter], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(skip, [parameter, DeliveryState.Skipped, DeliveryState.Waiting, DeliveryState.Queued], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(withdraw, [parameter, DeliveryState.Skipped], cancellationToken);
     }
 
     /// <summary>Where each of these updates' emails stand, by update id; updates never sent have no entry.</summary>

@@ -1,5 +1,6 @@
 using Countersign.Data;
 using Countersign.Privacy;
+using Countersign.Signing;
 using Countersign.Updates;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -32,26 +33,10 @@ public sealed class UnsubscribeModel(CountersignDb db, PersonalDataProtector pro
             return NotFound();
         }
 
-        await RemoveConsentAsync(named.SignatureId, named.HostId, cancellationToken);
+        await SignatureRows.RemoveConsentAsync(db, named.SignatureId, named.HostId, cancellationToken);
         Unsubscribed = true;
         return Page();
     }
-
-    /// <summary>
-    /// Takes the host out of the signature's consents in one statement, so two unsubscribes at once
-    /// (from two hosts' emails) cannot undo each other. A signature without that consent is left as it is.
-    /// </summary>
-    private Task<int> RemoveConsentAsync(long signatureId, int hostId, CancellationToken cancellationToken) =>
-        db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlAsync(
-                $"""UPDATE "Signatures" SET "UpdatesFromHostIds" = array_remove("UpdatesFromHostIds", {hostId}) WHERE "Id" = {signatureId} AND {hostId} = ANY("UpdatesFromHostIds")""",
-                cancellationToken)
-            : db.Database.ExecuteSqlAsync(
-                $"""
-                UPDATE "Signatures" SET "UpdatesFromHostIds" = (SELECT json_group_array(value) FROM json_each("UpdatesFromHostIds") WHERE value <> {hostId})
-                WHERE "Id" = {signatureId} AND EXISTS (SELECT 1 FROM json_each("UpdatesFromHostIds") WHERE value = {hostId})
-                """,
-                cancellationToken);
 
     /// <summary>The signature and host a genuine link names, with the names the page shows; null for a link we did not issue.</summary>
     private async Task<(long SignatureId, int HostId)?> InspectAsync(string token, CancellationToken cancellationToken)

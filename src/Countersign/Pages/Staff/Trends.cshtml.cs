@@ -2,8 +2,6 @@ using System.Globalization;
 using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
-using Countersign.Privacy;
-using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -22,24 +20,24 @@ namespace Countersign.Pages.Staff;
 public sealed class TrendsModel(
     CountersignDb db,
     SigningRates rates,
-    CampaignKeys campaignKeys,
+    SignatureTrends trends,
     CampaignCache campaigns,
     IOptions<RateLimitOptions> limits,
     TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>How far back the report looks.</summary>
-    public const int HoursShown = 48;
+    public const int HoursShown = SignatureTrends.HoursShown;
 
     /// <summary>Sources listed per hour, the busiest first.</summary>
-    public const int SourcesPerHour = 10;
+    public const int SourcesPerHour = SignatureTrends.SourcesPerHour;
 
     public Campaign Campaign { get; private set; } = null!;
     public int UnusualPerHour => limits.Value.UnusualPerHour;
     public int Held { get; private set; }
     public int SetAside { get; private set; }
-    public IReadOnlyList<HourRow> Hours { get; private set; } = [];
-    public IReadOnlyList<SourceRow> Sources { get; private set; } = [];
+    public IReadOnlyList<TrendsHour> Hours { get; private set; } = [];
+    public IReadOnlyList<TrendsSource> Sources { get; private set; } = [];
     public IReadOnlyList<Invalidation> Invalidations { get; private set; } = [];
 
     /// <summary>What the last action did, shown above the report.</summary>
@@ -48,14 +46,6 @@ public sealed class TrendsModel(
 
     [BindProperty]
     public GroupForm Group { get; set; } = new();
-
-    public sealed record HourRow(DateTime Hour, int Signatures, int Held, int SetAside);
-
-    /// <summary>A network (by its hash, in hex) or an email domain (by name) in one hour.</summary>
-    public sealed record SourceRow(DateTime Hour, bool IsNetwork, string Key, int Signatures, int Held)
-    {
-        public bool IsUnusual(int threshold) => Signatures > threshold;
-    }
 
     /// <summary>The moderator's choice of signatures; every field is optional, an empty form means the whole campaign.</summary>
     public sealed class GroupForm
@@ -134,7 +124,6 @@ public sealed class TrendsModel(
         Done = t["{0} held signatures released; those confirmed now count.", released];
         return RedirectToPage(new { id });
     }
-
 
     /// <summary>The form as a group of signatures, or null with the problems in ModelState.</summary>
     private SignatureGroup? ReadGroup()
@@ -216,61 +205,7 @@ public sealed class TrendsModel(
 
     private async Task LoadReportAsync(CancellationToken cancellationToken)
     {
-        var campaign = db.Signatures.Where(s => s.CampaignId == Campaign.Id);
-        Held = await campaign.CountAsync(s => s.HeldBecause != null && s.InvalidationId == null && s.State != SignatureState.Erased, cancellationToken);
-        SetAside = await campaign.CountAsync(s => s.InvalidationId != null || s.State == SignatureState.Invalidated, cancellationToken);
-        Invalidations = await db.Invalidations.AsNoTracking().Where(i => i.CampaignId == Campaign.Id)
-            .OrderByDescending(i => i.InvalidatedAt).ToListAsync(cancellationToken);
-
-        var since = clock.GetUtcNow().UtcDateTime.AddHours(-HoursShown);
-        var recent = campaign.Where(s => s.CreatedAt >= since);
-        Hours = (await recent
-                .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour })
-                .Select(g => new
-                {
-                    g.Key.Date,
-                    g.Key.Hour,
-                    Signatures = g.Count(),
-                    Held = g.Count(s => s.HeldBecause != null),
-                    SetAside = g.Count(s => s.InvalidationId != null || s.State == SignatureState.Invalidated),
-                })
-                .ToListAsync(cancellationToken))
-            .Select(h => new HourRow(Hour(h.Date, h.Hour), h.Signatures, h.Held, h.SetAside))
-            .OrderByDescending(h => h.Hour)
-            .ToList();
-
-        // Only sources worth a look leave the database: unusually many signatures, or any held.
-        var threshold = UnusualPerHour;
-        var networks = await recent.Where(s => s.NetworkHash != null)
-            .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour, s.NetworkHash })
-            .Where(g => g.Count() > threshold || g.Any(s => s.HeldBecause != null))
-            .Select(g => new { g.Key.Date, g.Key.Hour, Key = g.Key.NetworkHash!, Signatures = g.Count(), Held = g.Count(s => s.HeldBecause != null) })
-            .ToListAsync(cancellationToken);
-        var domains = await recent.Where(s => s.EmailDomainKey != null)
-            .GroupBy(s => new { s.CreatedAt.Date, s.CreatedAt.Hour, s.EmailDomainKey })
-            .Where(g => g.Count() > threshold || g.Any(s => s.HeldBecause != null))
-            .Select(g => new { g.Key.Date, g.Key.Hour, Key = g.Key.EmailDomainKey!, Signatures = g.Count(), Held = g.Count(s => s.HeldBecause != null), Sample = g.Max(s => s.Id) })
-            .ToListAsync(cancellationToken);
-
-        // A domain is shown by name, read from one of its signatures; networks only ever by their
-        // hash. The campaign key is asked for only then, so a shredded campaign does not get a new one.
-        var samples = domains.Select(d => d.Sample).ToList();
-        var domainNames = new Dictionary<long, string>();
-        if (samples.Count > 0)
-        {
-            var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
-            domainNames = (await db.Signatures.AsNoTracking().Where(s => samples.Contains(s.Id)).Select(s => new { s.Id, s.EmailCiphertext }).ToListAsync(cancellationToken))
-                .ToDictionary(s => s.Id, s => rates.DomainOf(cipher.DecryptString(s.EmailCiphertext)).Registrable);
-        }
-
-        Sources = networks
-            .Select(n => new SourceRow(Hour(n.Date, n.Hour), true, Convert.ToHexStringLower(n.Key), n.Signatures, n.Held))
-            .Concat(domains.Select(d => new SourceRow(Hour(d.Date, d.Hour), false, domainNames.GetValueOrDefault(d.Sample, "?"), d.Signatures, d.Held)))
-            .GroupBy(s => s.Hour)
-            .OrderByDescending(g => g.Key)
-            .SelectMany(g => g.OrderByDescending(s => s.Signatures).Take(SourcesPerHour))
-            .ToList();
+        var report = await trends.ReportAsync(Campaign.Id, cancellationToken);
+        (Held, SetAside, Hours, Sources, Invalidations) = (report.Held, report.SetAside, report.Hours, report.Sources, report.Invalidations);
     }
-
-    private static DateTime Hour(DateTime date, int hour) => DateTime.SpecifyKind(date.AddHours(hour), DateTimeKind.Utc);
 }
