@@ -117,6 +117,8 @@ public static class CountersignApp
         services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UpdateSender>();
         services.AddHostedService(provider => provider.GetRequiredService<UpdateSender>());
+        services.AddScoped<UpdatePublishing>();
+        services.AddScoped<UpdateVisibility>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddOptions<BotCheckOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<BotChecks>();
