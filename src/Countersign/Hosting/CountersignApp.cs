@@ -1,6 +1,7 @@
 using System.Globalization;
 using Countersign.Abuse;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Email;
 using Countersign.Privacy;
@@ -116,6 +117,8 @@ public static class CountersignApp
         services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UpdateSender>();
         services.AddHostedService(provider => provider.GetRequiredService<UpdateSender>());
+        services.AddScoped<UpdatePublishing>();
+        services.AddScoped<UpdateVisibility>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddOptions<BotCheckOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<BotChecks>();
@@ -127,6 +130,10 @@ public static class CountersignApp
         services.AddFloodLimiter();
         services.AddSingleton<SignatureIntake>();
         services.AddHostedService(provider => provider.GetRequiredService<SignatureIntake>());
+        services.AddSingleton<FormChecks>();
+        services.AddSingleton<SignatureSubmission>();
+        services.AddScoped<CommentIntake>();
+        services.AddScoped<CommentModeration>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());

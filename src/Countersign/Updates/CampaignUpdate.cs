@@ -1,7 +1,3 @@
-using Countersign.Campaigns;
-using Countersign.Email;
-using Microsoft.Extensions.Localization;
-
 namespace Countersign.Updates;
 
 /// <summary>
@@ -75,74 +71,4 @@ public sealed class CampaignUpdate
         SendingFailure = failure;
         QueuedAllAt = now;
     }
-}
-
-/// <summary>Why the sender gave up on an update, as stored in <see cref="CampaignUpdate.SendingFailure"/>.</summary>
-public static class UpdateFailure
-{
-    /// <summary>Its text is nested deeper than the Markdown renderer allows (saved before the form checked it).</summary>
-    public const string TextTooDeep = "text-too-deep";
-
-    /// <summary>Its text cannot be rendered for another reason.</summary>
-    public const string TextUnreadable = "text-unreadable";
-
-    public const int MaxLength = 32;
-
-    public static string For(MarkdownProblem problem) => problem == MarkdownProblem.TooDeep ? TextTooDeep : TextUnreadable;
-
-    /// <summary>The failure in its organisers' language, as the end of a sentence.</summary>
-    public static string Explain(string failure, IStringLocalizer t) => failure switch
-    {
-        TextTooDeep => t["its text is nested too deeply to be turned into an email (lists, quotes, links or emphasis inside one another)."],
-        TextUnreadable => t["its text could not be turned into an email."],
-        _ => failure,
-    };
-}
-
-public static class UpdateState
-{
-    public const string Draft = "draft";
-    public const string Published = "published";
-
-    /// <summary>
-    /// Published, then taken off the public pages by its organisers (a mistake, a text that cannot be
-    /// shown): staff still see it, and it can be shown again. Its emails not yet sent never will be.
-    /// </summary>
-    public const string Hidden = "hidden";
-
-    public const int MaxLength = 16;
-}
-
-/// <summary>
-/// One recipient of one emailed update. The primary key (update, signature) is what makes a second
-/// email to the same person impossible, whatever crashes or restarts happen while sending. The
-/// message itself is written only when the sender reaches the row, from the signature as it is then.
-/// </summary>
-public sealed class UpdateDelivery
-{
-    public int UpdateId { get; set; }
-    public long SignatureId { get; set; }
-    public string State { get; set; } = DeliveryState.Waiting;
-
-    /// <summary>The email in the outbox once written; its sent time and last error are this delivery's progress.</summary>
-    public long? OutboxMessageId { get; set; }
-    public OutboxMessage? OutboxMessage { get; set; }
-}
-
-public static class DeliveryState
-{
-    /// <summary>Addressed, but its email is not written yet: the sender works through these in batches.</summary>
-    public const string Waiting = "waiting";
-
-    /// <summary>Its email is in the outbox (sent or not: see the outbox row).</summary>
-    public const string Queued = "queued";
-
-    /// <summary>
-    /// Not to be sent after all: before its email went out the signer unsubscribed from the host,
-    /// erased their signature, was set aside by a moderator, the campaign's personal data was erased,
-    /// or the update was hidden.
-    /// </summary>
-    public const string Skipped = "skipped";
-
-    public const int MaxLength = 16;
 }

@@ -1,17 +1,10 @@
-using System.Data.Common;
 using System.Globalization;
-using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
-using Countersign.Email;
-using Countersign.Privacy;
 using Countersign.Signing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Campaigns;
@@ -23,19 +16,11 @@ namespace Countersign.Pages.Campaigns;
 /// </summary>
 public sealed class ShowModel(
     CountersignDb db,
-    SignatureIntake intake,
     CampaignCache campaigns,
-    PersonalDataProtector protector,
-    CampaignKeys campaignKeys,
-    SignerEmails emails,
-    Outbox outbox,
-    BotChecks bots,
-    ProofOfWork proofOfWork,
-    NetworkAddresses networks,
-    SigningRates rates,
-    TimeProvider clock,
-    IOptions<CampaignOptions> campaignOptions,
-    IStringLocalizer<SharedResource> t) : PageModel
+    SignatureSubmission signatures,
+    CommentIntake comments,
+    FormChecks checks,
+    IOptions<CampaignOptions> campaignOptions) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
 
@@ -87,7 +72,7 @@ public sealed class ShowModel(
     public const string CommentProofOfWorkField = "CommentProofOfWork";
 
     /// <summary>Whether the form carries the proof-of-work widget.</summary>
-    public bool AsksForProofOfWork => proofOfWork.Enabled;
+    public bool AsksForProofOfWork => checks.AsksForProofOfWork;
 
     /// <summary>The form field of the proof-of-work's problem, if any (not part of <see cref="Input"/>).</summary>
     public const string ProofOfWorkField = "ProofOfWork";
@@ -101,9 +86,7 @@ public sealed class ShowModel(
 
         if (TakesSignatures)
         {
-            // The campaign's data key is made (once) when its form is first handed out, so that
-            // signing, even at its busiest, only ever reads it.
-            await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
+            await signatures.HandOutFormAsync(Campaign.Id, cancellationToken);
         }
 
         return await ShowPageAsync(cancellationToken);
@@ -124,44 +107,15 @@ public sealed class ShowModel(
 
         // Our own validation decides; binding errors (a host id that is not a number, say) are just bad input.
         ModelState.Clear();
-        foreach (var (field, problem) in Input.Validate(Campaign))
+        var outcome = await signatures.SubmitAsync(Campaign, Input, Request.Form[ProofOfWork.FormField], HttpContext.Connection.RemoteIpAddress, cancellationToken);
+        switch (outcome.Result)
         {
-            ModelState.AddModelError($"{nameof(Input)}.{field}", t[problem]);
+            case FormResult.Invalid:
+                return await ProblemsAsync(nameof(Input), ProofOfWorkField, outcome.Problems, cancellationToken);
+            case FormResult.Busy:
+                Busy = true;
+                return await BusyAsync(cancellationToken);
         }
-
-        if (bots.IsOutOfDate(Input.Started))
-        {
-            ModelState.AddModelError($"{nameof(Input)}.{nameof(Input.Started)}", OpenTooLong(ProofOfWorkField));
-            Input.Started = null;
-        }
-
-        // Checked only once the rest is right: checking spends the challenge, and a person
-        // correcting a field should not have to wait for a new one.
-        SpentChallenge? spent = null;
-        var suspicion = ModelState.IsValid ? CheckProofOfWork(ProofOfWorkField, out spent) : null;
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return await ShowPageAsync(cancellationToken);
-        }
-
-        try
-        {
-            var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
-            var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
-            await intake.SignAsync(PrepareSignature(suspicion ?? bots.Suspicion(Input), source, cipher, spent));
-        }
-        catch (Exception exception) when (exception is IntakeBusyException or DbException)
-        {
-            // The queue is full or the database cannot be reached just now: the form comes back as
-            // typed, with a request to press Sign again shortly.
-            Busy = true;
-            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return await ShowPageAsync(cancellationToken);
-        }
-
-        outbox.WakeSender();
 
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
         // so nobody can learn from it whether an address has signed; the email tells the owner.
@@ -169,12 +123,7 @@ public sealed class ShowModel(
         return Redirect(SponsorToken is null ? $"/c/{Campaign.Slug}/check-email" : $"/{Campaign.SponsorPath}/check-email");
     }
 
-    /// <summary>
-    /// A comment goes through the signing form's checks: the flood limiter (it is on every request),
-    /// the proof of work, the honeypot and form stamp, and the per-source rate limits, which hold a
-    /// comment for a moderator rather than refuse it. A comment a bot check catches is answered
-    /// like any other but not kept at all: nobody will ever confirm it, so there is nothing to hold.
-    /// </summary>
+    /// <summary>The comment form, handed to <see cref="CommentIntake"/>; whatever happened to the comment, the same next page.</summary>
     public async Task<IActionResult> OnPostCommentAsync(string slug, CancellationToken cancellationToken)
     {
         if (await LoadAsync(slug, sponsorToken: null, cancellationToken) is { } elsewhere)
@@ -183,179 +132,41 @@ public sealed class ShowModel(
         }
 
         ModelState.Clear();
-        if (!Campaign.TakesComments)
+        var outcome = await comments.TakeAsync(Campaign, Comment, Request.Form[ProofOfWork.FormField], HttpContext.Connection.RemoteIpAddress, cancellationToken);
+        switch (outcome.Result)
         {
-            CommentRefusal = Campaign.AcceptsSignatures ? t["This campaign does not take comments."] : t["This campaign is closed and no longer takes comments."];
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return await ShowPageAsync(cancellationToken);
+            case FormResult.Refused:
+                CommentRefusal = outcome.Refusal;
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return await ShowPageAsync(cancellationToken);
+            case FormResult.Invalid:
+                return await ProblemsAsync(nameof(Comment), CommentProofOfWorkField, outcome.Problems, cancellationToken);
+            case FormResult.Busy:
+                CommentBusy = true;
+                return await BusyAsync(cancellationToken);
         }
 
-        foreach (var (field, problem) in Comment.Validate())
-        {
-            ModelState.AddModelError($"{nameof(Comment)}.{field}", t[problem]);
-        }
-
-        if (bots.IsOutOfDate(Comment.Started))
-        {
-            ModelState.AddModelError($"{nameof(Comment)}.{nameof(Comment.Started)}", OpenTooLong(CommentProofOfWorkField));
-            Comment.Started = null;
-        }
-
-        SpentChallenge? spent = null;
-        var suspicion = ModelState.IsValid ? CheckProofOfWork(CommentProofOfWorkField, out spent) : null;
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return await ShowPageAsync(cancellationToken);
-        }
-
-        try
-        {
-            await StoreCommentAsync(suspicion ?? bots.Suspicion(Comment.Website, Comment.Started), spent, cancellationToken);
-        }
-        catch (DbException)
-        {
-            CommentBusy = true;
-            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return await ShowPageAsync(cancellationToken);
-        }
-
-        outbox.WakeSender();
         return RedirectToPage("/Comments/CheckEmail", new { slug = Campaign.Slug });
     }
 
-    /// <summary>
-    /// Stores the comment, encrypted with the campaign's key, and its confirmation email in one
-    /// transaction, with the proof of work recorded as spent (on every server of the database).
-    /// </summary>
-    private async Task StoreCommentAsync(string? suspicion, SpentChallenge? spent, CancellationToken cancellationToken)
+    /// <summary>The form comes back as typed, each problem with its field (the proof of work's with the widget).</summary>
+    private Task<PageResult> ProblemsAsync(string form, string proofOfWorkField, IEnumerable<FormProblem> problems, CancellationToken cancellationToken)
     {
-        var source = await networks.HashAsync(HttpContext.Connection.RemoteIpAddress, cancellationToken);
-        var heldBecause = rates.Count(Campaign.Id, source, rates.DomainOf(Comment.TrimmedEmail), RatedAct.Comment);
-        var cipher = await campaignKeys.ForCampaignAsync(Campaign.Id, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (spent is not null)
+        foreach (var problem in problems)
         {
-            var rows = new SignatureRows(db.Database.GetDbConnection(), transaction.GetDbTransaction());
-            if ((await rows.SpendAsync([spent], now, purgeExpired: false, cancellationToken)).Count > 0)
-            {
-                suspicion = BotChecks.ReplayedReason;
-            }
+            ModelState.AddModelError(problem.Field is null ? proofOfWorkField : $"{form}.{problem.Field}", problem.Message);
         }
 
-        if (suspicion is null)
-        {
-            var token = ConfirmationToken.NewRandom();
-            var locale = CultureInfo.CurrentUICulture.Name;
-            var emailKey = protector.EmailKey(EmailAddress.Normalise(Comment.TrimmedEmail));
-            db.Comments.Add(new Countersign.Comments.Comment
-            {
-                CampaignId = Campaign.Id,
-                NameCiphertext = cipher.Encrypt(Comment.TrimmedName),
-                EmailCiphertext = cipher.Encrypt(Comment.TrimmedEmail),
-                EmailKey = emailKey,
-                TextCiphertext = cipher.Encrypt(Comment.TrimmedText),
-                Locale = locale,
-                HeldBecause = heldBecause,
-                CreatedAt = now,
-                ConfirmationTokenHash = ConfirmationToken.Hash(token),
-                ConfirmationTokenExpiresAt = ConfirmationToken.ExpiryFrom(now),
-            });
-            outbox.Add(db, SignerEmails.CommentConfirmationKind, emails.CommentConfirmation(Campaign, Comment.TrimmedName, Comment.TrimmedEmail, emailKey, token, locale));
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return ShowPageAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// A missing, forged or expired proof of work is a problem the person can fix (their browser
-    /// solves a new challenge); a solution used before is a script's, or a double click, and is
-    /// answered like any signature but stored invalidated.
-    /// </summary>
-    private string? CheckProofOfWork(string field, out SpentChallenge? spent)
+    /// <summary>The form comes back as typed, with a request to press the button again shortly.</summary>
+    private Task<PageResult> BusyAsync(CancellationToken cancellationToken)
     {
-        var button = ButtonOf(field);
-        spent = null;
-        if (!proofOfWork.Enabled)
-        {
-            return null;
-        }
-
-        var purpose = field == ProofOfWorkField ? ProofOfWorkPurpose.Signing : ProofOfWorkPurpose.Comment;
-        switch (proofOfWork.Check(Request.Form[ProofOfWork.FormField], Campaign.Id, purpose, out spent))
-        {
-            case ProofOfWorkResult.Solved:
-                return null;
-            case ProofOfWorkResult.Replayed:
-                return BotChecks.ReplayedReason;
-            case ProofOfWorkResult.Expired:
-                ModelState.AddModelError(field, t["The anti-spam check expired while the page was open. It has started again: press {0} once it shows as done.", button]);
-                return null;
-            default:
-                ModelState.AddModelError(field, t["Wait a moment for the anti-spam check to finish (it runs in your browser, no data leaves it), then press {0} again.", button]);
-                return null;
-        }
-    }
-
-    /// <summary>
-    /// Why a form whose stamp is out of date (see <see cref="BotChecks.IsOutOfDate"/>) comes back: the
-    /// page shows it again as typed, with a fresh stamp, so pressing the button once more is enough.
-    /// </summary>
-    private string OpenTooLong(string proofOfWorkField) =>
-        t["This page was open too long for us to take the form. Everything you typed is still here: press {0} again.", ButtonOf(proofOfWorkField)];
-
-    /// <summary>The button of the form whose proof-of-work field this is, as the page names it.</summary>
-    private string ButtonOf(string proofOfWorkField) => proofOfWorkField == ProofOfWorkField ? t["Sign"] : t["Post comment"];
-
-    /// <summary>
-    /// Encrypts and seals everything on this request's thread, leaving the writer only the decision
-    /// and the write. A submission caught by a bot check is stored invalidated, with no email; one
-    /// over a rate limit goes through confirmation as usual but is held, not counted.
-    /// </summary>
-    private SignRequest PrepareSignature(string? suspicion, HashedSource? source, CampaignCipher cipher, SpentChallenge? spent)
-    {
-        var emailDomain = rates.DomainOf(Input.TrimmedEmail);
-        var heldBecause = rates.Count(Campaign.Id, source, emailDomain);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var emailKey = protector.EmailKey(EmailAddress.Normalise(Input.TrimmedEmail));
-        var expiresAt = ConfirmationToken.ExpiryFrom(now);
-        var token = ConfirmationToken.Create(protector, Campaign.Id, emailKey, expiresAt);
-        var locale = CultureInfo.CurrentUICulture.Name;
-        var showName = Input.ShowName == SignatureForm.Yes;
-        return new SignRequest
-        {
-            Campaign = Campaign,
-            Signature = new Signature
-            {
-                CampaignId = Campaign.Id,
-                NameCiphertext = cipher.Encrypt(Input.TrimmedName),
-                EmailCiphertext = cipher.Encrypt(Input.TrimmedEmail),
-                EmailKey = emailKey,
-                PostcodeCiphertext = Input.TrimmedPostcode is { } postcode ? cipher.Encrypt(postcode) : null,
-                CountryCode = Input.CountryCode,
-                ShowNamePublicly = showName,
-                UpdatesFromHostIds = Input.HostsToHearFrom(Campaign).ToList(),
-                Locale = locale,
-                CreatedAt = now,
-                ConfirmationTokenHash = suspicion is null ? ConfirmationToken.Hash(token) : null,
-                ConfirmationTokenExpiresAt = suspicion is null ? expiresAt : null,
-                State = suspicion is null ? SignatureState.Pending : SignatureState.Invalidated,
-                InvalidatedBecause = suspicion,
-                HeldBecause = heldBecause,
-                AddressHash = source?.Address,
-                NetworkHash = source?.Network,
-                EmailDomainKey = emailDomain.Key,
-            },
-            ConfirmationEmail = suspicion is null
-                ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(Campaign, Input.TrimmedName, Input.TrimmedEmail, emailKey, token, locale))
-                : null,
-            Proof = spent,
-            Email = Input.TrimmedEmail,
-            Locale = locale,
-        };
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        Response.Headers.RetryAfter = IntakeBusyException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return ShowPageAsync(cancellationToken);
     }
 
     /// <summary>Finds the campaign the address shows; null when the page goes on, otherwise what to answer instead.</summary>
@@ -422,24 +233,9 @@ public sealed class ShowModel(
     private async Task<PageResult> ShowPageAsync(CancellationToken cancellationToken)
     {
         // A form shown again keeps the time it was first handed out, like the rest of what was typed.
-        Input.Started ??= bots.IssueStamp();
-        Comment.Started ??= bots.IssueStamp();
+        Input.Started ??= checks.IssueStamp();
+        Comment.Started ??= checks.IssueStamp();
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
         return Page();
     }
-}
-
-/// <summary>Why a sponsor link shows no campaign.</summary>
-public enum SponsorLinkProblem
-{
-    /// <summary>No campaign has this link: mistyped, cut short, or made up.</summary>
-    Unknown,
-
-    /// <summary>The campaign has its supporting signatures and waits for a moderator.</summary>
-    WaitingForReview,
-
-    /// <summary>A moderator sent it back: its organisers are mending it, and the link works again once they send it on.</summary>
-    BeingChanged,
-
-    Withdrawn,
 }

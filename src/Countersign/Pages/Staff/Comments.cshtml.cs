@@ -1,4 +1,3 @@
-using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
@@ -7,7 +6,6 @@ using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 
 namespace Countersign.Pages.Staff;
 
@@ -19,7 +17,7 @@ namespace Countersign.Pages.Staff;
 /// hiding criticism of itself is what independent moderation is there to prevent.
 /// </summary>
 [CampaignRole(StaffRoles.Organiser, Moderators = true)]
-public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, CampaignCache campaigns, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, CommentModeration moderation) : PageModel
 {
     /// <summary>Decided comments listed under the waiting ones, the most recently shown or decided first.</summary>
     public const int RecentShown = 100;
@@ -51,20 +49,16 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostPublishAsync(int id, long commentId, CancellationToken cancellationToken) =>
-        DecideAsync(id, commentId, [CommentState.Waiting], CommentState.Published, AuditAction.CommentPublished, needsReason: false, cancellationToken);
+        DecideAsync(id, commentId, CommentDecision.Publish, cancellationToken);
 
     public Task<IActionResult> OnPostHideAsync(int id, long commentId, CancellationToken cancellationToken) =>
-        DecideAsync(id, commentId, [CommentState.Waiting, CommentState.Published], CommentState.Hidden, AuditAction.CommentHidden, needsReason: true, cancellationToken);
+        DecideAsync(id, commentId, CommentDecision.Hide, cancellationToken);
 
     public Task<IActionResult> OnPostRestoreAsync(int id, long commentId, CancellationToken cancellationToken) =>
-        DecideAsync(id, commentId, [CommentState.Hidden], CommentState.Published, AuditAction.CommentRestored, needsReason: true, cancellationToken);
+        DecideAsync(id, commentId, CommentDecision.Restore, cancellationToken);
 
-    /// <summary>
-    /// Moves one comment from one of <paramref name="from"/> to <paramref name="to"/>. The move is a
-    /// conditional update, so two moderators deciding the same comment at once cannot both succeed,
-    /// and it commits with its audit entry (the comment's number and the reason, never its author).
-    /// </summary>
-    private async Task<IActionResult> DecideAsync(int id, long commentId, string[] from, string to, string action, bool needsReason, CancellationToken cancellationToken)
+    /// <summary>Hands the decision to <see cref="CommentModeration"/>, then shows where the comments stand.</summary>
+    private async Task<IActionResult> DecideAsync(int id, long commentId, CommentDecision decision, CancellationToken cancellationToken)
     {
         if (!CanDecide)
         {
@@ -77,57 +71,24 @@ public sealed class CommentsModel(CountersignDb db, CampaignKeys campaignKeys, C
             return NotFound();
         }
 
-        var current = await db.Comments.AsNoTracking().Where(c => c.Id == commentId && c.CampaignId == id).Select(c => c.State).FirstOrDefaultAsync(cancellationToken);
-        if (current is null or CommentState.Pending)
-        {
-            return await RefusedAsync(StatusCodes.Status404NotFound, t["This campaign has no such comment."], cancellationToken);
-        }
-
         ModelState.Clear();
-        var reason = (Reason ?? "").Trim();
-        if (needsReason && reason.Length == 0)
+        var outcome = await moderation.DecideAsync(Campaign, commentId, decision, Reason, User, cancellationToken);
+        switch (outcome.Result)
         {
-            ModelState.AddModelError(nameof(Reason), t["Give a reason: it is kept in the audit log."]);
-        }
-        else if (reason.Length > Comment.ReasonMaxLength)
-        {
-            ModelState.AddModelError(nameof(Reason), t["The reason must be 500 characters or fewer."]);
-        }
-
-        if (!ModelState.IsValid)
-        {
-            FailedCommentId = commentId;
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            await ListCommentsAsync(id, cancellationToken);
-            return Page();
+            case ModerationResult.NoSuchComment:
+                return await RefusedAsync(StatusCodes.Status404NotFound, outcome.Message, cancellationToken);
+            case ModerationResult.Changed:
+                return await RefusedAsync(StatusCodes.Status409Conflict, outcome.Message, cancellationToken);
+            case ModerationResult.ReasonProblem:
+                ModelState.AddModelError(nameof(Reason), outcome.Message);
+                FailedCommentId = commentId;
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                await ListCommentsAsync(id, cancellationToken);
+                return Page();
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var staffId = AuditLog.StaffIdOf(User);
-        var kept = needsReason ? reason : null;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var moved = await db.Comments.Where(c => c.Id == commentId && c.CampaignId == id && from.Contains(c.State)).ExecuteUpdateAsync(c =>
-        {
-            c.SetProperty(x => x.State, to).SetProperty(x => x.ModeratedAt, now).SetProperty(x => x.ModeratedBy, staffId).SetProperty(x => x.ModerationReason, kept);
-            if (to == CommentState.Published)
-            {
-                // The date the page shows is when a comment first appeared: a restored one keeps its place.
-                c.SetProperty(x => x.PublishedAt, x => x.PublishedAt ?? now);
-            }
-        }, cancellationToken);
-        if (moved == 0)
-        {
-            return await RefusedAsync(StatusCodes.Status409Conflict, t["This comment changed while you were deciding (another moderator, perhaps). Here is where it stands now."], cancellationToken);
-        }
-
-        db.Record(User, action, id, now, kept is null
-            ? string.Create(CultureInfo.InvariantCulture, $"Comment {commentId}")
-            : string.Create(CultureInfo.InvariantCulture, $"Comment {commentId}: {kept}"));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        campaigns.Forget(Campaign.Slug);
-        Done = to == CommentState.Hidden ? t["The comment is hidden."] : t["The comment is published."];
-        return Redirect($"/staff/campaigns/{id}/comments");
+        Done = outcome.Message;
+        return RedirectToPage("/Staff/Comments", new { id });
     }
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)

@@ -14,19 +14,18 @@ namespace Countersign.Pages.Staff;
 /// <summary>
 /// Writing an update (<c>/staff/campaigns/ID/updates/new</c>), previewing it, editing it while it is
 /// a draft, publishing it on the campaign page and emailing it to the signers who agreed to hear
-/// from its host. Emailing is claimed once: a second click, or a second server, is refused.
+/// from its host (<see cref="UpdatePublishing"/>), and hiding it or showing it again (<see cref="UpdateVisibility"/>).
 /// </summary>
 [CampaignRole(StaffRoles.Organiser)]
 public sealed class EditUpdateModel(
     CountersignDb db,
-    CampaignCache campaigns,
     MarkdownRenderer markdown,
-    UpdateSender sender,
-    TimeProvider clock,
+    UpdatePublishing publishing,
+    UpdateVisibility visibility,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
-    public UpdateInput Input { get; set; } = new();
+    public UpdateForm Input { get; set; } = new();
 
     public Campaign Campaign { get; private set; } = null!;
 
@@ -64,7 +63,7 @@ public sealed class EditUpdateModel(
 
         if (Update is not null)
         {
-            Input = UpdateInput.From(Update);
+            Input = UpdateForm.From(Update);
         }
         else if (Campaign.Hosts.Count == 1)
         {
@@ -82,29 +81,8 @@ public sealed class EditUpdateModel(
             return NotFound();
         }
 
-        if (!CanEdit)
-        {
-            Input = UpdateInput.From(Update!);
-            return Refused(StatusCodes.Status409Conflict, t["This update is published: it can no longer be edited."]);
-        }
-
-        if (!IsValid())
-        {
-            return Unprocessable();
-        }
-
-        var draft = ApplyInput(clock.GetUtcNow().UtcDateTime);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Refused(StatusCodes.Status409Conflict, t["Someone published this update at the same moment. Reload the page to see where it stands."]);
-        }
-
-        Done = t["The draft is saved."];
-        return Redirect($"{ListUrl}/{draft.Id}");
+        var outcome = await publishing.SaveDraftAsync(Campaign, Update, ShownForm(), cancellationToken);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, $"{ListUrl}/{outcome.Update!.Id}") : Answer(outcome);
     }
 
     /// <summary>Shows the text as signers will read it, keeping the form as typed; saves nothing.</summary>
@@ -119,15 +97,14 @@ public sealed class EditUpdateModel(
         if (!CanEdit)
         {
             // Its text as published is already shown (FindAsync rendered it).
-            Input = UpdateInput.From(Update!);
+            Input = UpdateForm.From(Update!);
             return Page();
         }
 
         var problem = markdown.Render(Input.Body ?? "", out var html);
         if (problem != MarkdownProblem.None)
         {
-            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
-            return Unprocessable();
+            return Answer(UpdateOutcome.Invalid(new Dictionary<string, string> { [nameof(UpdateForm.Body)] = MarkdownRenderer.Explain(problem, t) }));
         }
 
         PreviewHtml = html;
@@ -141,12 +118,6 @@ public sealed class EditUpdateModel(
     public Task<IActionResult> OnPostSendAsync(int id, string update, CancellationToken cancellationToken) =>
         PublishAsync(id, update, email: true, cancellationToken);
 
-    /// <summary>
-    /// Publishes a draft (saving the form first) and, with <paramref name="email"/>, claims the update
-    /// for sending and addresses it, all in one transaction with the audit entries. The claim is a
-    /// conditional UPDATE (only while SentAt is unset), so of two clicks, or two servers, one sends
-    /// and the other is refused; the emails themselves are written later by <see cref="UpdateSender"/>.
-    /// </summary>
     private async Task<IActionResult> PublishAsync(int id, string update, bool email, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, update, cancellationToken))
@@ -154,93 +125,8 @@ public sealed class EditUpdateModel(
             return NotFound();
         }
 
-        if (Update is { IsDraft: false } published)
-        {
-            Input = UpdateInput.From(published);
-            if (published.IsHidden && email)
-            {
-                return Refused(StatusCodes.Status409Conflict, t["This update is hidden. Show it again before emailing it."]);
-            }
-
-            if (published.SentAt is not null)
-            {
-                return Refused(StatusCodes.Status409Conflict, AlreadySent(published));
-            }
-
-            if (!email)
-            {
-                return Refused(StatusCodes.Status409Conflict, t["This update is already published."]);
-            }
-
-            // Published before the form checked its text: no email of it could be built.
-            if (markdown.ProblemWith(published.BodyMarkdown) != MarkdownProblem.None)
-            {
-                return Refused(StatusCodes.Status422UnprocessableEntity, t["This update's text cannot be turned into an email, so it cannot be sent. Hide it and publish a corrected one."]);
-            }
-        }
-        else if (!IsValid())
-        {
-            return Unprocessable();
-        }
-
-        if (!Campaign.IsPublic)
-        {
-            return Refused(StatusCodes.Status409Conflict, t["Updates can be published once the campaign is public, after a moderator has approved it."]);
-        }
-
-        if (email && Campaign.PersonalDataErasedAt is not null)
-        {
-            return Refused(StatusCodes.Status409Conflict, t["This campaign's personal data has been erased: no signer can be emailed any more. You can still publish the update on the campaign page."]);
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var target = Update;
-        if (target is null || target.IsDraft)
-        {
-            target = ApplyInput(now);
-            target.Publish(now);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return Refused(StatusCodes.Status409Conflict, t["Someone published this update at the same moment. Reload the page to see where it stands."]);
-            }
-
-            db.Record(User, AuditAction.UpdatePublished, Campaign.Id, now, string.Create(CultureInfo.InvariantCulture, $"Update {target.Id}, from {target.HostName}"));
-        }
-
-        var recipients = 0;
-        if (email)
-        {
-            var claimed = await db.CampaignUpdates.Where(u => u.Id == target.Id && u.SentAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.SentAt, now), cancellationToken);
-            if (claimed == 0)
-            {
-                return Refused(StatusCodes.Status409Conflict, AlreadySent(target));
-            }
-
-            recipients = await UpdateDeliveries.AddRecipientsAsync(db, target, cancellationToken);
-            await db.CampaignUpdates.Where(u => u.Id == target.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.RecipientCount, recipients), cancellationToken);
-            db.Record(User, AuditAction.UpdateSent, Campaign.Id, now,
-                string.Create(CultureInfo.InvariantCulture, $"Update {target.Id}, from {target.HostName}: {recipients} recipients"));
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        campaigns.Forget(Campaign.Slug);
-        if (email)
-        {
-            sender.Wake();
-        }
-
-        Done = email
-            ? t["Published, and being emailed to {0} signers who agreed to hear from {1}. The figures below show how sending goes.", recipients, target.HostName]
-            : t["Published on the campaign page."];
-        return Redirect(ListUrl);
+        var outcome = await publishing.PublishAsync(Campaign, Update, ShownForm(), email, User, cancellationToken);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, ListUrl) : Answer(outcome);
     }
 
     /// <summary>Takes a published update off the campaign page and its JSON; its emails still to go are not sent.</summary>
@@ -251,7 +137,6 @@ public sealed class EditUpdateModel(
     public Task<IActionResult> OnPostRestoreAsync(int id, string update, CancellationToken cancellationToken) =>
         ChangeVisibilityAsync(id, update, hide: false, cancellationToken);
 
-    /// <summary>Hides a published update or shows a hidden one (<see cref="UpdateVisibility"/>), with a reason for the audit log.</summary>
     private async Task<IActionResult> ChangeVisibilityAsync(int id, string update, bool hide, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, update, cancellationToken) || Update is null)
@@ -259,97 +144,49 @@ public sealed class EditUpdateModel(
             return NotFound();
         }
 
-        Input = UpdateInput.From(Update);
-        if (Update.State != UpdateVisibility.Move(hide).From)
-        {
-            return Refused(StatusCodes.Status409Conflict, hide ? t["Only a published update can be hidden."] : t["This update is not hidden."]);
-        }
-
+        Input = UpdateForm.From(Update);
         ModelState.Clear();
-        var reason = (Reason ?? "").Trim();
-        if (reason.Length == 0)
+        var outcome = await visibility.ChangeAsync(Campaign, Update, hide, Reason, User, cancellationToken);
+        if (outcome.Result == UpdateResult.Invalid)
         {
-            ModelState.AddModelError(nameof(Reason), t["Give a reason: it is kept in the audit log."]);
-        }
-        else if (reason.Length > CampaignUpdate.ReasonMaxLength)
-        {
-            ModelState.AddModelError(nameof(Reason), t["The reason can be at most {0} characters long.", CampaignUpdate.ReasonMaxLength]);
+            ModelState.AddModelError(nameof(Reason), outcome.Message!);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
         }
 
-        if (!ModelState.IsValid)
-        {
-            return Unprocessable();
-        }
-
-        if (!await UpdateVisibility.MoveAsync(db, User, Update, hide, reason, clock.GetUtcNow().UtcDateTime, cancellationToken))
-        {
-            return Refused(StatusCodes.Status409Conflict, t["Someone changed this update at the same moment. Reload the page to see where it stands."]);
-        }
-
-        campaigns.Forget(Campaign.Slug);
-        Done = hide ? t["The update is hidden: it no longer shows on the campaign page, and its emails not sent yet will not be."] : t["The update shows on the campaign page again."];
-        return Redirect($"{ListUrl}/{Update.Id}");
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, $"{ListUrl}/{Update.Id}") : Answer(outcome);
     }
 
-    private string AlreadySent(CampaignUpdate update) =>
-        t["This update has already been emailed (on {0} UTC). An update is sent only once.",
-            update.SentAt?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "?"];
-
-    /// <summary>The form into the draft (a new one is added to the context); the caller saves.</summary>
-    private CampaignUpdate ApplyInput(DateTime now)
-    {
-        var host = Input.HostIn(Campaign)!;
-        var draft = Update;
-        if (draft is null)
-        {
-            draft = new CampaignUpdate { CampaignId = Campaign.Id, HostName = "", Title = "", BodyMarkdown = "", CreatedAt = now };
-            db.CampaignUpdates.Add(draft);
-            Update = draft;
-        }
-
-        draft.HostId = host.Id;
-        draft.HostName = host.Name;
-        draft.Title = Input.Title!.Trim();
-        draft.BodyMarkdown = Input.Body!.Trim();
-        draft.UpdatedAt = now;
-        return draft;
-    }
-
-    /// <summary>Checks the form, putting each problem with its field.</summary>
-    private bool IsValid()
+    /// <summary>The form the action takes: as typed for a draft, and, for a published update, the update as it stands (so the page shows it so).</summary>
+    private UpdateForm ShownForm()
     {
         ModelState.Clear();
-        var title = Input.Title?.Trim() ?? "";
-        if (title.Length == 0)
+        if (Update is { IsDraft: false } published)
         {
-            InputProblem(nameof(UpdateInput.Title), t["Give the update a title."]);
-        }
-        else if (title.Length > CampaignUpdate.TitleMaxLength)
-        {
-            InputProblem(nameof(UpdateInput.Title), t["The title can be at most {0} characters long.", CampaignUpdate.TitleMaxLength]);
+            Input = UpdateForm.From(published);
         }
 
-        if (Input.HostIn(Campaign) is null)
+        return Input;
+    }
+
+    private RedirectResult Redirected(UpdateOutcome outcome, string url)
+    {
+        Done = outcome.Message;
+        return Redirect(url);
+    }
+
+    /// <summary>The page again, with the form's problems by field or why the action was refused.</summary>
+    private PageResult Answer(UpdateOutcome outcome)
+    {
+        Update = outcome.Update ?? Update;
+        Refusal = outcome.Result is UpdateResult.Refused or UpdateResult.Unsendable ? outcome.Message : null;
+        foreach (var (field, problem) in outcome.Problems ?? new Dictionary<string, string>())
         {
-            InputProblem(nameof(UpdateInput.HostId), t["Choose the host organisation this update speaks for."]);
+            ModelState.AddModelError($"{nameof(Input)}.{field}", problem);
         }
 
-        var body = Input.Body?.Trim() ?? "";
-        if (body.Length == 0)
-        {
-            InputProblem(nameof(UpdateInput.Body), t["Write the text of the update."]);
-        }
-        else if (body.Length > CampaignUpdate.BodyMaxLength)
-        {
-            InputProblem(nameof(UpdateInput.Body), t["The text can be at most {0} characters long.", CampaignUpdate.BodyMaxLength]);
-        }
-        else if (markdown.ProblemWith(body) is var problem and not MarkdownProblem.None)
-        {
-            // Checked at save, so neither the campaign page nor the sender meets a text it cannot render.
-            InputProblem(nameof(UpdateInput.Body), MarkdownRenderer.Explain(problem, t));
-        }
-
-        return ModelState.IsValid;
+        Response.StatusCode = outcome.Result == UpdateResult.Refused ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     private async Task<bool> FindAsync(int campaignId, string update, CancellationToken cancellationToken)
@@ -384,41 +221,5 @@ public sealed class EditUpdateModel(
         }
 
         return Update is not null;
-    }
-
-    private void InputProblem(string field, string message) => ModelState.AddModelError($"{nameof(Input)}.{field}", message);
-
-    private PageResult Unprocessable()
-    {
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return Page();
-    }
-
-    private PageResult Refused(int status, string message)
-    {
-        Refusal = message;
-        Response.StatusCode = status;
-        return Page();
-    }
-
-    /// <summary>The update form, as typed.</summary>
-    public sealed class UpdateInput
-    {
-        public string? Title { get; set; }
-
-        /// <summary>The id of one of the campaign's hosts, as the select posts it.</summary>
-        public string? HostId { get; set; }
-        public string? Body { get; set; }
-
-        public static UpdateInput From(CampaignUpdate update) => new()
-        {
-            Title = update.Title,
-            HostId = update.HostId.ToString(CultureInfo.InvariantCulture),
-            Body = update.BodyMarkdown,
-        };
-
-        /// <summary>The chosen host, when it is one of the campaign's.</summary>
-        public CampaignHost? HostIn(Campaign campaign) =>
-            int.TryParse(HostId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? campaign.Hosts.FirstOrDefault(h => h.Id == id) : null;
     }
 }
