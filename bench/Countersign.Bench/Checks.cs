@@ -219,7 +219,7 @@ public static partial class Checks
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId);
         var held = await db.Signatures.CountAsync(s => s.CampaignId == campaignId && s.HeldBecause != null);
         var confirmedRows = await db.Signatures.AsNoTracking()
-            .Where(s => s.CampaignId == campaignId && s.State == SignatureState.Confirmed && s.HeldBecause == null && s.InvalidationId == null)
+            .Where(s => s.CampaignId == campaignId).Where(Signature.Counts)
             .Select(s => new { s.CountryCode, s.ConfirmedAt })
             .ToListAsync();
         var countries = await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaignId).ToListAsync();
