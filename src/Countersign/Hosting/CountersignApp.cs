@@ -19,6 +19,7 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
@@ -208,9 +209,9 @@ public static class CountersignApp
             options.Conventions.AuthorizePage("/Staff/StaffAccount", StaffRoles.AdminPolicy);
 
             // A campaign gathering supporting signatures shows, and takes them, only through its sponsor link.
-            options.Conventions.AddPageRoute("/Campaigns/Show", "c/{slug}/sponsor/{sponsorToken}");
-            options.Conventions.AddPageRoute("/Signing/CheckEmail", "c/{slug}/sponsor/{sponsorToken}/check-email");
-            options.Conventions.AddPageRoute("/Signing/Thanks", "c/{slug}/sponsor/{sponsorToken}/thanks");
+            AlsoAnswerAt(options.Conventions, "/Campaigns/Show", "c/{slug}/sponsor/{sponsorToken}");
+            AlsoAnswerAt(options.Conventions, "/Signing/CheckEmail", "c/{slug}/sponsor/{sponsorToken}/check-email");
+            AlsoAnswerAt(options.Conventions, "/Signing/Thanks", "c/{slug}/sponsor/{sponsorToken}/thanks");
 
             // Pages that show personal data (the staff pages, the confirmation steps) are never
             // kept by the browser or a proxy.
@@ -230,6 +231,16 @@ public static class CountersignApp
         });
         return builder;
     }
+
+    /// <summary>
+    /// A second address for a page. Not AddPageRoute: that one also stops links being built to the
+    /// page's own address, so asp-page could not name the campaign page (it rendered href="").
+    /// </summary>
+    private static void AlsoAnswerAt(PageConventionCollection conventions, string page, string template) =>
+        conventions.AddPageRouteModelConvention(page, model => model.Selectors.Add(new SelectorModel(model.Selectors[0])
+        {
+            AttributeRouteModel = new AttributeRouteModel { Template = template },
+        }));
 
     /// <summary>Loopback names: health checks and proxies on the machine itself.</summary>
     private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];

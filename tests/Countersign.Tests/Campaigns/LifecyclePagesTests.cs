@@ -76,7 +76,7 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
         var badOutcomePage = await TextAsync(badOutcome);
         Assert.Contains("Choose an outcome from the list.", badOutcomePage, StringComparison.Ordinal);
         Assert.Contains("Enter a date like 2027-03-31.", badOutcomePage, StringComparison.Ordinal);
-        Assert.Contains(">The fund sold its stake.</textarea>", badOutcomePage, StringComparison.Ordinal);
+        Assert.Contains("The fund sold its stake.</textarea>", badOutcomePage, StringComparison.Ordinal);
         var outcome = await TestSite.PostFormAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
             [new("Outcome.Outcome", CampaignOutcome.Won), new("Outcome.On", "2020-03-27"), new("Outcome.Text", "The fund sold its stake.")]);
         Assert.Equal(HttpStatusCode.Redirect, outcome.StatusCode);

@@ -99,7 +99,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Choose what happened from the list.", badPage, StringComparison.Ordinal);
         Assert.Contains("Enter a date like 2027-03-31.", badPage, StringComparison.Ordinal);
         Assert.Contains("Enter the web address of the source, starting with https://.", badPage, StringComparison.Ordinal);
-        Assert.Contains(">The fund wrote back.</textarea>", badPage, StringComparison.Ordinal);
+        Assert.Contains("The fund wrote back.</textarea>", badPage, StringComparison.Ordinal);
 
         var added = await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Add",
             [new("Input.Kind", CampaignEventKind.TargetResponded), new("Input.Day", "2020-03-27"), new("Input.Text", "The fund announced it will sell its stake."), new("Input.Source", "https://news.example.org/fund-sells")]);

@@ -480,10 +480,10 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
-    [GeneratedRegex("type=\"hidden\" name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
+    [GeneratedRegex("name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex FormStampField();
 
-    [GeneratedRegex("type=\"hidden\" name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"")]
+    [GeneratedRegex("name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex CommentStampField();
 
     [GeneratedRegex("data-testid=\"authenticator-key\">(?<key>[A-Z2-7 ]+)</code>")]

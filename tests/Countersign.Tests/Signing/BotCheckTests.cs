@@ -184,7 +184,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     private static string CommentStamp(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, "type=\"hidden\" name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"").Groups["stamp"].Value;
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"").Groups["stamp"].Value;
 
     private static async Task<(string Stamp, string Html)> FormAsync(HttpClient browser, Campaign campaign)
     {

@@ -99,7 +99,7 @@ public sealed class AccountModel(StaffSignIn signIn, StaffAuthenticator authenti
         });
 
     public Task<IActionResult> OnPostAuthenticatorAsync() =>
-        WithConfirmedUserAsync(_ => Task.FromResult<IActionResult>(LocalRedirect("/staff/account/authenticator")));
+        WithConfirmedUserAsync(_ => Task.FromResult<IActionResult>(RedirectToPage("/Staff/AccountAuthenticator")));
 
     public Task<IActionResult> OnPostRecoveryCodesAsync(CancellationToken cancellationToken) =>
         WithConfirmedUserAsync(async user =>
@@ -117,7 +117,7 @@ public sealed class AccountModel(StaffSignIn signIn, StaffAuthenticator authenti
             return Challenge();
         }
 
-        return signIn.RecentlyConfirmed(User) ? await action(user) : LocalRedirect("/staff/account/confirm?returnUrl=%2Fstaff%2Faccount");
+        return signIn.RecentlyConfirmed(User) ? await action(user) : RedirectToPage("/Staff/AccountConfirm", new { returnUrl = Url.Page("/Staff/Account") });
     }
 
     /// <summary>Saves the change with a new security stamp and keeps this session signed in.</summary>
@@ -143,7 +143,7 @@ public sealed class AccountModel(StaffSignIn signIn, StaffAuthenticator authenti
 
         await signIn.RefreshAsync(HttpContext, user, confirmedNow: false);
         Done = done;
-        return LocalRedirect("/staff/account");
+        return RedirectToPage();
     }
 
     private async Task<IActionResult> ShowAsync(StaffUser user, CancellationToken cancellationToken, int status = StatusCodes.Status200OK)

@@ -48,7 +48,7 @@ public sealed class AccountAuthenticatorModel(StaffSignIn signIn, StaffAuthentic
         {
             await signIn.RefreshAsync(HttpContext, user, confirmedNow: false);
             Done = t["Your new authenticator app is set up; the old one no longer works. Any other session of your account is signed out."];
-            return LocalRedirect("/staff/account");
+            return RedirectToPage("/Staff/Account");
         }
 
         if (key is null)
@@ -68,5 +68,5 @@ public sealed class AccountAuthenticatorModel(StaffSignIn signIn, StaffAuthentic
         return Page();
     }
 
-    private LocalRedirectResult Confirm() => LocalRedirect("/staff/account/confirm?returnUrl=%2Fstaff%2Faccount%2Fauthenticator");
+    private RedirectToPageResult Confirm() => RedirectToPage("/Staff/AccountConfirm", new { returnUrl = Url.Page("/Staff/AccountAuthenticator") });
 }

@@ -54,7 +54,7 @@ public sealed class AccountConfirmModel(StaffSignIn signIn, StaffAuthenticator a
         {
             await signIn.CodeAcceptedAsync(user, client, cancellationToken);
             await signIn.RefreshAsync(HttpContext, user, confirmedNow: true);
-            return LocalRedirect(ReturnUrl is "/staff" or null ? "/staff/account" : StaffSignIn.ReturnPath(ReturnUrl));
+            return ReturnUrl is "/staff" or null ? RedirectToPage("/Staff/Account") : LocalRedirect(StaffSignIn.ReturnPath(ReturnUrl));
         }
 
         Problem = !passwordRight ? t["That password is not right."]

@@ -59,7 +59,7 @@ public sealed class InvitationModel(StaffInvitations invitations, StaffSignIn si
         }
 
         await signIn.StartPendingAsync(HttpContext, user, cancellationToken);
-        return LocalRedirect("/staff/login/enrol?returnUrl=%2Fstaff");
+        return RedirectToPage("/Staff/LoginEnrol", new { returnUrl = Url.Page("/Staff/Index") });
     }
 
     private IActionResult Refuse(string problem)

@@ -54,14 +54,14 @@ public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResour
 
         var user = check.User!;
         await signIn.StartPendingAsync(HttpContext, user, cancellationToken);
-        var next = user.HasAuthenticator ? "/staff/login/code" : "/staff/login/enrol";
-        return LocalRedirect($"{next}?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
+        var next = user.HasAuthenticator ? "/Staff/LoginCode" : "/Staff/LoginEnrol";
+        return RedirectToPage(next, new { returnUrl = StaffSignIn.ReturnPath(ReturnUrl) });
     }
 
     public async Task<IActionResult> OnPostLogoutAsync(CancellationToken cancellationToken)
     {
         await signIn.SignOutAsync(HttpContext, cancellationToken);
         Done = t["You are signed out, here and on every other device where your account was signed in."];
-        return LocalRedirect("/staff/login");
+        return RedirectToPage();
     }
 }

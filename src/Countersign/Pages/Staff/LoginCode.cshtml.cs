@@ -27,7 +27,7 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
             return BackToSignIn();
         }
 
-        return user.HasAuthenticator ? Page() : LocalRedirect($"/staff/login/enrol?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
+        return user.HasAuthenticator ? Page() : RedirectToPage("/Staff/LoginEnrol", new { returnUrl = StaffSignIn.ReturnPath(ReturnUrl) });
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -62,5 +62,5 @@ public sealed class LoginCodeModel(StaffSignIn signIn, StaffAuthenticator authen
         return Page();
     }
 
-    private LocalRedirectResult BackToSignIn() => LocalRedirect($"/staff/login?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
+    private RedirectToPageResult BackToSignIn() => RedirectToPage("/Staff/Login", new { returnUrl = StaffSignIn.ReturnPath(ReturnUrl) });
 }

@@ -93,6 +93,6 @@ public sealed class LoginEnrolModel(StaffSignIn signIn, StaffAuthenticator authe
         return Page();
     }
 
-    private LocalRedirectResult Elsewhere(Countersign.Staff.StaffUser? user) => LocalRedirect(
-        $"{(user is null ? "/staff/login" : "/staff/login/code")}?returnUrl={Uri.EscapeDataString(StaffSignIn.ReturnPath(ReturnUrl))}");
+    private RedirectToPageResult Elsewhere(Countersign.Staff.StaffUser? user) =>
+        RedirectToPage(user is null ? "/Staff/Login" : "/Staff/LoginCode", new { returnUrl = StaffSignIn.ReturnPath(ReturnUrl) });
 }

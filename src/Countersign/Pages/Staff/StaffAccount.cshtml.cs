@@ -78,7 +78,7 @@ public sealed class StaffAccountModel(CountersignDb db, StaffAccounts accounts, 
                 return Forbid();
             case StaffAccounts.Refusal.None or StaffAccounts.Refusal.Unchanged:
                 Done = done(change);
-                return await db.StaffUsers.AnyAsync(u => u.Id == id, cancellationToken) ? LocalRedirect($"/staff/users/{id}") : LocalRedirect("/staff/users");
+                return await db.StaffUsers.AnyAsync(u => u.Id == id, cancellationToken) ? RedirectToPage(new { id }) : RedirectToPage("/Staff/Users");
         }
 
         Refusal = change.Refused switch
