@@ -7,11 +7,15 @@ namespace Countersign.Signing;
 /// </summary>
 public static class ProofOfWorkEndpoint
 {
+    public const string SigningChallenge = "ProofOfWorkChallenge";
+    public const string SponsorSigningChallenge = "SponsorProofOfWorkChallenge";
+    public const string CommentChallenge = "CommentProofOfWorkChallenge";
+
     public static IEndpointRouteBuilder MapProofOfWorkChallenges(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/c/{slug}/altcha", GetAsync).WithName("ProofOfWorkChallenge");
-        endpoints.MapGet("/c/{slug}/sponsor/{sponsorToken}/altcha", GetAsync).WithName("SponsorProofOfWorkChallenge");
-        endpoints.MapGet("/c/{slug}/comments/altcha", GetForCommentAsync).WithName("CommentProofOfWorkChallenge");
+        endpoints.MapGet("/c/{slug}/altcha", GetAsync).WithName(SigningChallenge);
+        endpoints.MapGet("/c/{slug}/sponsor/{sponsorToken}/altcha", GetAsync).WithName(SponsorSigningChallenge);
+        endpoints.MapGet("/c/{slug}/comments/altcha", GetForCommentAsync).WithName(CommentChallenge);
         return endpoints;
     }
 

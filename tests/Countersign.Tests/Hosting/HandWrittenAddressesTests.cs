@@ -16,22 +16,6 @@ public sealed partial class HandWrittenAddressesTests
         ("Shared/_Layout.cshtml", "<a href=\"/language/@code", "the language switch is an endpoint of its own (LanguageSwitch), not a page, and has no route name"),
     ];
 
-    /// <summary>
-    /// Page models whose redirects other work of the same change converts (issue 13): while a file
-    /// is listed its typed redirects are tolerated, and once it has none left the test asks for it
-    /// to be struck off, so the list can only shrink.
-    /// </summary>
-    private static readonly HashSet<string> PageModelsBeingConverted =
-    [
-        "Campaigns/Show.cshtml.cs",
-        "Comments/Confirm.cshtml.cs",
-        "Signing/CheckEmail.cshtml.cs",
-        "Signing/Thanks.cshtml.cs",
-        "Staff/Comments.cshtml.cs",
-        "Staff/EditCampaign.cshtml.cs",
-        "Staff/ReviewDecision.cshtml.cs",
-    ];
-
     [Fact]
     public void Should_build_every_address_and_field_name_in_the_views_from_the_pages()
     {
@@ -47,13 +31,9 @@ public sealed partial class HandWrittenAddressesTests
     [Fact]
     public void Should_redirect_by_page_name_in_the_page_models()
     {
-        var redirects = Lines("*.cshtml.cs").Where(line => TypedRedirect().IsMatch(line.Text)).ToList();
-
-        var offenders = redirects.Where(line => !PageModelsBeingConverted.Contains(line.File)).Select(line => $"{line.File}:{line.Number}: {line.Text.Trim()}").ToList();
-        Assert.True(offenders.Count == 0, "Typed redirects in page models (use RedirectToPage):\n" + string.Join("\n", offenders));
-
-        var converted = PageModelsBeingConverted.Where(file => !redirects.Any(line => line.File == file)).Order(StringComparer.Ordinal).ToList();
-        Assert.True(converted.Count == 0, "These page models redirect by page name now: strike them off PageModelsBeingConverted:\n" + string.Join("\n", converted));
+        var offenders = Lines("*.cshtml.cs").Where(line => TypedRedirect().IsMatch(line.Text) || TypedPagePath().IsMatch(line.Text))
+            .Select(line => $"{line.File}:{line.Number}: {line.Text.Trim()}").ToList();
+        Assert.True(offenders.Count == 0, "Typed redirects or page addresses in page models (use RedirectToPage, Url.Page):\n" + string.Join("\n", offenders));
     }
 
     /// <summary>Every line of the files under Pages matching <paramref name="pattern"/>, with the file's path from Pages.</summary>
@@ -91,4 +71,8 @@ public sealed partial class HandWrittenAddressesTests
     /// <summary>Redirect("/..."), Redirect($"/..."), LocalRedirect("/...") and the like.</summary>
     [GeneratedRegex("""Redirect\(\$?@?"/""")]
     private static partial Regex TypedRedirect();
+
+    /// <summary>An address of the site's own pages or endpoints written into a string, e.g. $"/c/{slug}/altcha".</summary>
+    [GeneratedRegex("""\$?@?"/(c|staff|comments|confirm|erase|unsubscribe)/""")]
+    private static partial Regex TypedPagePath();
 }

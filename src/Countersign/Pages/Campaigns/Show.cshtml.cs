@@ -37,10 +37,12 @@ public sealed class ShowModel(
     public bool TakesSignatures => Campaign.AcceptsSignatures || (SponsorToken is not null && Campaign.State == CampaignState.Sponsoring);
 
     /// <summary>Where the proof-of-work widget fetches its challenge: the sponsor link's own, so the challenge reveals nothing to others.</summary>
-    public string ChallengePath => SponsorToken is null ? $"/c/{Campaign.Slug}/altcha" : $"/{Campaign.SponsorPath}/altcha";
+    public string ChallengePath => SponsorToken is null
+        ? Url.RouteUrl(ProofOfWorkEndpoint.SigningChallenge, new { slug = Campaign.Slug })!
+        : Url.RouteUrl(ProofOfWorkEndpoint.SponsorSigningChallenge, new { slug = Campaign.Slug, sponsorToken = Campaign.SponsorToken })!;
 
     /// <summary>Where the comment form's widget fetches its challenge: its own, which the signing form does not take.</summary>
-    public string CommentChallengePath => $"/c/{Campaign.Slug}/comments/altcha";
+    public string CommentChallengePath => Url.RouteUrl(ProofOfWorkEndpoint.CommentChallenge, new { slug = Campaign.Slug })!;
     public string BodyHtml { get; private set; } = "";
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
@@ -119,8 +121,8 @@ public sealed class ShowModel(
 
         // Every outcome (first signature, pending, already confirmed) leads to the same page,
         // so nobody can learn from it whether an address has signed; the email tells the owner.
-        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
-        return Redirect(SponsorToken is null ? $"/c/{Campaign.Slug}/check-email" : $"/{Campaign.SponsorPath}/check-email");
+        // The page answers at two addresses: the sponsor link's when there is a token, the public one otherwise.
+        return RedirectToPage("/Signing/CheckEmail", new { slug = Campaign.Slug, sponsorToken = SponsorToken ?? "" });
     }
 
     /// <summary>The comment form, handed to <see cref="CommentIntake"/>; whatever happened to the comment, the same next page.</summary>
@@ -201,7 +203,7 @@ public sealed class ShowModel(
             // through it is taken there too if the campaign is open.
             if (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
             {
-                return Redirect($"/c/{sponsored.Campaign.Slug}");
+                return RedirectToPage("/Campaigns/Show", new { slug = sponsored.Campaign.Slug, sponsorToken = "" });
             }
 
             Show(sponsored);

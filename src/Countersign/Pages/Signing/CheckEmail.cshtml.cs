@@ -10,7 +10,7 @@ public sealed class CheckEmailModel(CountersignDb db, CampaignCache campaigns) :
     public Campaign Campaign { get; private set; } = null!;
 
     /// <summary>Where "back to the campaign" leads: its sponsor link while it is not public yet.</summary>
-    public string CampaignPath => Campaign.IsPublic ? $"/c/{Campaign.Slug}" : $"/{Campaign.SponsorPath}";
+    public string CampaignPath => Url.Page("/Campaigns/Show", new { slug = Campaign.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken })!;
 
     public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ public sealed class CheckEmailModel(CountersignDb db, CampaignCache campaigns) :
 
         if (sponsorToken is not null && cached.Campaign.IsPublic)
         {
-            return Redirect($"/c/{cached.Campaign.Slug}/check-email");
+            return RedirectToPage(new { slug = cached.Campaign.Slug, sponsorToken = "" });
         }
 
         Campaign = cached.Campaign;

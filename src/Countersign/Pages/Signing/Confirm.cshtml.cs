@@ -28,7 +28,7 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, Spons
     public Campaign? Campaign { get; private set; }
 
     /// <summary>Where "back to the campaign" leads: its sponsor link while it is not public yet.</summary>
-    public string CampaignPath => Campaign!.IsPublic || Campaign.SponsorPath is null ? $"/c/{Campaign.Slug}" : $"/{Campaign.SponsorPath}";
+    public string CampaignPath => Url.Page("/Campaigns/Show", new { slug = Campaign!.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken ?? "" })!;
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
@@ -62,8 +62,8 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, Spons
             await sponsors.SendToReviewSoonAsync(Campaign.Id);
         }
 
-        // A plain path: the page answers at two addresses, the public one and the sponsor link's.
-        return Redirect(Campaign.IsPublic ? $"/c/{Campaign.Slug}/thanks" : $"/{Campaign.SponsorPath}/thanks");
+        // The thanks page answers at two addresses: the public one, and the sponsor link's while the campaign is not public.
+        return RedirectToPage("/Signing/Thanks", new { slug = Campaign.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken });
     }
 
     private IActionResult Shown()

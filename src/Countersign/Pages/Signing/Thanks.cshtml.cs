@@ -26,7 +26,7 @@ public sealed class ThanksModel(CountersignDb db, CampaignCache campaigns, IOpti
 
         if (sponsorToken is not null && cached.Campaign.IsPublic)
         {
-            return Redirect($"/c/{cached.Campaign.Slug}/thanks");
+            return RedirectToPage(new { slug = cached.Campaign.Slug, sponsorToken = "" });
         }
 
         Campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);

@@ -52,7 +52,7 @@ public sealed class EditUpdateModel(
     /// <summary>Only drafts change: a published update stays as its readers (and recipients) saw it.</summary>
     public bool CanEdit => Update is null || Update.IsDraft;
 
-    public string ListUrl => $"/staff/campaigns/{Campaign.Id}/updates";
+    public string ListUrl => Url.Page("/Staff/Updates", new { id = Campaign.Id })!;
 
     public async Task<IActionResult> OnGetAsync(int id, string update, CancellationToken cancellationToken)
     {
@@ -82,7 +82,7 @@ public sealed class EditUpdateModel(
         }
 
         var outcome = await publishing.SaveDraftAsync(Campaign, Update, ShownForm(), cancellationToken);
-        return outcome.Result == UpdateResult.Done ? Redirected(outcome, $"{ListUrl}/{outcome.Update!.Id}") : Answer(outcome);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/EditUpdate", new { id = Campaign.Id, update = outcome.Update!.Id }) : Answer(outcome);
     }
 
     /// <summary>Shows the text as signers will read it, keeping the form as typed; saves nothing.</summary>
@@ -126,7 +126,7 @@ public sealed class EditUpdateModel(
         }
 
         var outcome = await publishing.PublishAsync(Campaign, Update, ShownForm(), email, User, cancellationToken);
-        return outcome.Result == UpdateResult.Done ? Redirected(outcome, ListUrl) : Answer(outcome);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/Updates", new { id = Campaign.Id }) : Answer(outcome);
     }
 
     /// <summary>Takes a published update off the campaign page and its JSON; its emails still to go are not sent.</summary>
@@ -154,7 +154,7 @@ public sealed class EditUpdateModel(
             return Page();
         }
 
-        return outcome.Result == UpdateResult.Done ? Redirected(outcome, $"{ListUrl}/{Update.Id}") : Answer(outcome);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/EditUpdate", new { id = Campaign.Id, update = Update.Id }) : Answer(outcome);
     }
 
     /// <summary>The form the action takes: as typed for a draft, and, for a published update, the update as it stands (so the page shows it so).</summary>
@@ -169,10 +169,10 @@ public sealed class EditUpdateModel(
         return Input;
     }
 
-    private RedirectResult Redirected(UpdateOutcome outcome, string url)
+    private RedirectToPageResult Redirected(UpdateOutcome outcome, string page, object routeValues)
     {
         Done = outcome.Message;
-        return Redirect(url);
+        return RedirectToPage(page, routeValues);
     }
 
     /// <summary>The page again, with the form's problems by field or why the action was refused.</summary>
