@@ -20,8 +20,8 @@ public sealed partial class ACampaignFromDraftToUpdate
     public async Task An_organiser_drafts_a_moderator_approves_a_person_signs_gets_an_update_and_unsubscribes()
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
-        await site.AddStaffAsync("amara@example.org");
-        await site.AddStaffAsync("malik@example.org", StaffRoles.Moderator);
+        await site.Staff.AddAsync("amara@example.org");
+        await site.Staff.AddAsync("malik@example.org", StaffRoles.Moderator);
         await using var browser = await Browser.LaunchAsync();
         var amara = await NewPageAsync(browser, site);
         var malik = await NewPageAsync(browser, site);
@@ -63,8 +63,8 @@ public sealed partial class ACampaignFromDraftToUpdate
         await ProofOfWorkDoneAsync(suzie);
         await suzie.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
         await suzie.GetByRole(AriaRole.Heading, new() { Name = "Check your email" }).WaitForAsync();
-        var confirmation = Assert.Single(await site.OutboxEmailsAsync(1));
-        await suzie.GotoAsync(TestSite.ConfirmationPath(confirmation));
+        var confirmation = Assert.Single(await site.Mailbox.EmailsAsync(1));
+        await suzie.GotoAsync(Mailbox.ConfirmationPath(confirmation));
         await suzie.GetByRole(AriaRole.Button, new() { Name = "Confirm my signature" }).ClickAsync();
         await suzie.GetByRole(AriaRole.Heading, new() { Name = "Thank you: your signature is confirmed" }).WaitForAsync();
 
@@ -78,7 +78,7 @@ public sealed partial class ACampaignFromDraftToUpdate
         await amara.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await amara.Locator(".preview strong", new() { HasText = "signatures" }).WaitForAsync();
         await amara.GetByRole(AriaRole.Button, new() { Name = "Publish and email" }).ClickAsync();
-        var update = (await site.OutboxEmailsAsync(2)).Single(email => email.Subject?.Contains("We met the fund", StringComparison.Ordinal) == true);
+        var update = (await site.Mailbox.EmailsAsync(2)).Single(email => email.Subject?.Contains("We met the fund", StringComparison.Ordinal) == true);
         await amara.GotoAsync(amara.Url);
         Assert.Equal("1", (await amara.Locator("[data-figure=sent]").InnerTextAsync()).Trim());
         await ExpectAccessibleAsync(amara);

@@ -22,7 +22,7 @@ public sealed class LeilaCommentsOnACampaign
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
         var campaign = await site.AddCampaignAsync("drop-the-stake");
         await site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.CommentMode, CommentMode.PostModerated)));
-        await site.AddStaffAsync("malik@example.org", StaffRoles.Moderator);
+        await site.Staff.AddAsync("malik@example.org", StaffRoles.Moderator);
         await using var browser = await Browser.LaunchAsync();
         var leila = await NewPageAsync(browser, site);
         var malik = await NewPageAsync(browser, site);
@@ -38,8 +38,8 @@ public sealed class LeilaCommentsOnACampaign
         await leila.GetByRole(AriaRole.Heading, new() { Name = "Check your email" }).WaitForAsync();
         await ExpectAccessibleAsync(leila);
 
-        var confirmation = Assert.Single(await site.OutboxEmailsAsync(1));
-        await leila.GotoAsync(TestSite.CommentConfirmationPath(confirmation));
+        var confirmation = Assert.Single(await site.Mailbox.EmailsAsync(1));
+        await leila.GotoAsync(Mailbox.CommentConfirmationPath(confirmation));
         await leila.GetByRole(AriaRole.Button, new() { Name = "Confirm my comment" }).ClickAsync();
         await leila.GetByText("Thank you: your comment on").WaitForAsync();
         await leila.GotoAsync("/c/drop-the-stake");

@@ -47,8 +47,8 @@ public sealed class SamSupportsACampaignBeforeItOpens
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Check your email" }).WaitForAsync();
 
-        var email = Assert.Single(await site.OutboxEmailsAsync(1));
-        await page.GotoAsync(TestSite.ConfirmationPath(email));
+        var email = Assert.Single(await site.Mailbox.EmailsAsync(1));
+        await page.GotoAsync(Mailbox.ConfirmationPath(email));
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my signature" }).ClickAsync();
         await page.GetByText("has the supporting signatures it needs and now waits for a moderator's review").WaitForAsync();
         Assert.Equal(CampaignState.InReview, await site.QueryAsync(db => db.Campaigns.Select(c => c.State).SingleAsync()));

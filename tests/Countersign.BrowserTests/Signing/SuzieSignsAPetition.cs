@@ -18,7 +18,7 @@ public sealed class SuzieSignsAPetition
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
         var campaign = await site.AddCampaignAsync(goal: 75_000);
-        await site.AddStaffAsync("organiser@example.org", StaffRoles.Admin);
+        await site.Staff.AddAsync("organiser@example.org", StaffRoles.Admin);
 
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.Chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
@@ -59,7 +59,7 @@ public sealed class SuzieSignsAPetition
         await ProofOfWorkDoneAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Check your email" }).WaitForAsync();
-        await site.OutboxEmailsAsync(1);
+        await site.Mailbox.EmailsAsync(1);
 
         // Running Countersign locally, her email lands in the outbox, which staff can read.
         await page.GotoAsync("/staff/outbox");

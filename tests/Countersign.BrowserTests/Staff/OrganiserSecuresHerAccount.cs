@@ -15,7 +15,7 @@ public sealed class OrganiserSecuresHerAccount
     public async Task Amara_sets_up_her_authenticator_sees_her_recovery_codes_and_reaches_the_staff_pages()
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, kestrel: true);
-        await site.AddStaffAsync("amara@example.org", StaffRoles.Moderator);
+        await site.Staff.AddAsync("amara@example.org", StaffRoles.Moderator);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.Chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = site.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var consoleErrors = new List<string>();
@@ -50,7 +50,7 @@ public sealed class OrganiserSecuresHerAccount
     internal static async Task SignInAsync(IPage page, TestSite site, string email)
     {
         await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(TestSite.StaffPassword);
+        await page.GetByLabel("Password").FillAsync(TestStaff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Set up your authenticator app" }).WaitForAsync();
         Assert.Equal(1, await page.Locator("svg.qr-code").CountAsync());
@@ -58,7 +58,7 @@ public sealed class OrganiserSecuresHerAccount
 
         await page.GetByText("Cannot scan it? Type this key instead").ClickAsync();
         var key = Base32Encoding.ToBytes((await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal));
-        await page.GetByLabel("Enter the 6-digit code the app shows").FillAsync(await site.StaffCodeAsync(email, key));
+        await page.GetByLabel("Enter the 6-digit code the app shows").FillAsync(await site.Staff.CodeAsync(email, key));
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Your authenticator app is set up" }).WaitForAsync();
     }

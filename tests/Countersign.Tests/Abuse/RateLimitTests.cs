@@ -32,7 +32,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var household = IPAddress.Parse("198.51.100.7");
         for (var i = 0; i < 3; i++)
         {
-            var response = await TestSite.PostFormAsync(Site.Browser(household), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@gmail.com"));
+            var response = await FormFiller.PostAsync(Site.Browser(household), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@gmail.com"));
 
             // The second and third get exactly the first one's answer.
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -53,7 +53,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var network = Convert.ToHexStringLower(stored[0].NetworkHash!);
         Assert.Contains(network, report, StringComparison.Ordinal);
 
-        var released = await TestSite.PostFormAsync(moderator, $"/staff/campaigns/{campaign.Id}/trends?handler=Release", [new("Group.Network", network)]);
+        var released = await FormFiller.PostAsync(moderator, $"/staff/campaigns/{campaign.Id}/trends?handler=Release", [new("Group.Network", network)]);
         Assert.Equal(HttpStatusCode.Redirect, released.StatusCode);
         Assert.Equal(3, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
@@ -67,8 +67,8 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var limit = new RateLimitOptions().PerEmailDomain.Burst;
         for (var i = 0; i < limit + 3; i++)
         {
-            await TestSite.PostFormAsync(Site.Browser(IPAddress.Parse($"198.18.{i}.1")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"user{i}@flood.example"));
-            await TestSite.PostFormAsync(Site.Browser(IPAddress.Parse($"2001:db8:{i + 1}::5")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"user{i}@gmail.com"));
+            await FormFiller.PostAsync(Site.Browser(IPAddress.Parse($"198.18.{i}.1")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"user{i}@flood.example"));
+            await FormFiller.PostAsync(Site.Browser(IPAddress.Parse($"2001:db8:{i + 1}::5")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"user{i}@gmail.com"));
         }
 
         var held = await Site.QueryAsync(db => db.Signatures.Where(s => s.HeldBecause != null).Select(s => s.HeldBecause).ToListAsync());
@@ -83,7 +83,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         for (var i = 0; i < 4; i++)
         {
             var domain = i % 2 == 0 ? "gmail.com" : "example.org";
-            await TestSite.PostFormAsync(Site.Browser(IPAddress.Parse($"203.0.113.{i + 1}")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@{domain}", country: i < 2 ? "FR" : "GB"));
+            await FormFiller.PostAsync(Site.Browser(IPAddress.Parse($"203.0.113.{i + 1}")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@{domain}", country: i < 2 ? "FR" : "GB"));
         }
 
         await ConfirmAllAsync(4);
@@ -91,7 +91,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var moderator = await SignedInAsync();
         var review = $"/staff/campaigns/{campaign.Id}/trends";
 
-        var setAside = await TestSite.PostFormAsync(moderator, review + "?handler=Invalidate", [new("Group.Domain", "@Example.org ")]);
+        var setAside = await FormFiller.PostAsync(moderator, review + "?handler=Invalidate", [new("Group.Domain", "@Example.org ")]);
         Assert.Equal(HttpStatusCode.Redirect, setAside.StatusCode);
         Assert.Equal(2, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
@@ -99,17 +99,17 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.Equal((2, 2, "moderator@example.org", "email domain example.org"), (invalidation.SignatureCount, invalidation.CountedCount, invalidation.InvalidatedBy, invalidation.Description));
 
         // The whole campaign, with the example.org ones already aside: only the other two move.
-        await TestSite.PostFormAsync(moderator, review + "?handler=Invalidate", []);
+        await FormFiller.PostAsync(moderator, review + "?handler=Invalidate", []);
         Assert.Equal(0, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
 
-        var undo = await TestSite.PostFormAsync(moderator, $"{review}?handler=Undo&invalidation={invalidation.Id}", []);
+        var undo = await FormFiller.PostAsync(moderator, $"{review}?handler=Undo&invalidation={invalidation.Id}", []);
         Assert.Equal(HttpStatusCode.Redirect, undo.StatusCode);
         Assert.Equal(2, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
 
         // Undoing twice changes nothing; the log keeps both acts.
-        await TestSite.PostFormAsync(moderator, $"{review}?handler=Undo&invalidation={invalidation.Id}", []);
+        await FormFiller.PostAsync(moderator, $"{review}?handler=Undo&invalidation={invalidation.Id}", []);
         Assert.Equal(2, await CountAsync(campaign));
         var page = await moderator.GetStringAsync(review);
         Assert.Contains("Undone by moderator@example.org", page, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var moderator = await SignedInAsync();
         var review = $"/staff/campaigns/{campaign.Id}/trends";
 
-        var response = await TestSite.PostFormAsync(moderator, review + "?handler=Invalidate",
+        var response = await FormFiller.PostAsync(moderator, review + "?handler=Invalidate",
             [new("Group.Network", "not-a-code"), new("Group.Domain", "nodot"), new("Group.From", "2026-11-24T10:00"), new("Group.Until", "2026-11-24T09:00")]);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -133,7 +133,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.Contains("The end of the time window must come after its start.", html, StringComparison.Ordinal);
         Assert.Contains("value=\"nodot\"", html, StringComparison.Ordinal);
         Assert.Equal(0, await Site.QueryAsync(db => db.Invalidations.CountAsync()));
-        Assert.Equal(HttpStatusCode.NotFound, (await TestSite.PostFormAsync(moderator, $"{review}?handler=Undo&invalidation=999", [])).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await FormFiller.PostAsync(moderator, $"{review}?handler=Undo&invalidation=999", [])).StatusCode);
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         for (var i = 0; i < limit + 3; i++)
         {
             // Each from its own /64 (under the per-network limit) at a common mail service (no domain limit).
-            var response = await TestSite.PostFormAsync(Site.Browser(IPAddress.Parse($"2001:db8:5:{i + 1:x}::9")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@gmail.com"));
+            var response = await FormFiller.PostAsync(Site.Browser(IPAddress.Parse($"2001:db8:5:{i + 1:x}::9")), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"person{i}@gmail.com"));
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.Equal($"/c/{campaign.Slug}/check-email", response.Headers.Location?.OriginalString);
         }
@@ -252,7 +252,7 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         var limits = new RateLimitOptions();
 
         using var attacker = new HttpClient(new LoopbackCookieJar(new SocketsHttpHandler { MaxConnectionsPerServer = 16 })) { BaseAddress = new Uri(site.Address) };
-        var form = await TestSite.CompleteFormAsync(attacker, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        var form = await FormFiller.CompleteAsync(attacker, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
         var started = DateTime.UtcNow;
         await Parallel.ForEachAsync(Enumerable.Range(0, attempts), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
@@ -301,20 +301,20 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
 
         // The moderators' report names the network (by its hash, as the app computes it today).
         var moderator = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(site.Address) };
-        await site.SignInStaffAsync(moderator, "moderator@example.org", StaffRoles.Moderator);
+        await site.Staff.SignInAsync(moderator, "moderator@example.org", StaffRoles.Moderator);
         var report = await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/trends");
         var hash = await site.Services.GetRequiredService<NetworkAddresses>().HashAsync(IPAddress.Parse("203.0.113.99"));
         Assert.Contains(Convert.ToHexStringLower(hash!.Network), report, StringComparison.Ordinal);
         Assert.Contains($"Held for review: {attempts - counted:N0}.", report, StringComparison.Ordinal);
     }
 
-    private Task<HttpClient> SignedInAsync() => Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+    private Task<HttpClient> SignedInAsync() => Site.Staff.SignedInAsync("moderator@example.org", StaffRoles.Moderator);
 
     private async Task ConfirmAllAsync(int count)
     {
-        foreach (var email in await Site.OutboxEmailsAsync(count))
+        foreach (var email in await Site.Mailbox.EmailsAsync(count))
         {
-            var confirmed = await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(email), []);
+            var confirmed = await FormFiller.PostAsync(Site.Browser(), Mailbox.ConfirmationPath(email), []);
             Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         }
     }

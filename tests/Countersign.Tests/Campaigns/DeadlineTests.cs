@@ -50,7 +50,7 @@ public abstract class DeadlineTests(DatabaseProvider provider) : IAsyncLifetime
         // campaign's page) is refused.
         var browser = Site.Browser();
         Assert.DoesNotContain("name=\"Input.Email\"", await browser.GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
-        var form = await TestSite.CompleteFormAsync(browser, $"/c/{undated.Slug}", SigningTests.Form(campaign));
+        var form = await FormFiller.CompleteAsync(browser, $"/c/{undated.Slug}", SigningTests.Form(campaign));
         var response = await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0, await Site.QueryAsync(db => db.Signatures.CountAsync()));

@@ -70,14 +70,14 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
 
         await LifecycleSteps.MoveAsync(organiser, campaign.Id, CampaignState.Closed);
         await LifecycleSteps.MoveAsync(organiser, campaign.Id, CampaignState.Delivered);
-        var badOutcome = await TestSite.PostFormAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
+        var badOutcome = await FormFiller.PostAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
             [new("Outcome.Outcome", "victorious"), new("Outcome.On", "27 March"), new("Outcome.Text", "The fund sold its stake.")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badOutcome.StatusCode);
         var badOutcomePage = await TextAsync(badOutcome);
         Assert.Contains("Choose an outcome from the list.", badOutcomePage, StringComparison.Ordinal);
         Assert.Contains("Enter a date like 2027-03-31.", badOutcomePage, StringComparison.Ordinal);
         Assert.Contains("The fund sold its stake.</textarea>", badOutcomePage, StringComparison.Ordinal);
-        var outcome = await TestSite.PostFormAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
+        var outcome = await FormFiller.PostAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
             [new("Outcome.Outcome", CampaignOutcome.Won), new("Outcome.On", "2020-03-27"), new("Outcome.Text", "The fund sold its stake.")]);
         Assert.Equal(HttpStatusCode.Redirect, outcome.StatusCode);
 
@@ -172,7 +172,7 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
         Assert.DoesNotContain("/staff/reviews", await organiser.GetStringAsync("/staff"), StringComparison.Ordinal);
 
         var page = await organiser.GetStringAsync("/staff/audit");
-        var approval = await organiser.PostAsync($"/staff/reviews/{review}?handler=Approve", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        var approval = await organiser.PostAsync($"/staff/reviews/{review}?handler=Approve", new FormUrlEncodedContent([new("__RequestVerificationToken", FormFiller.AntiforgeryToken(page))]));
         Assert.Equal(HttpStatusCode.Forbidden, approval.StatusCode);
         Assert.Equal(CampaignState.InReview, await StateAsync(campaign.Id));
     }
@@ -197,7 +197,7 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
     }
 
     private Task<HttpClient> StaffAsync(string email, bool isAdmin) =>
-        Site.SignedInStaffAsync(email, isAdmin ? [StaffRoles.Admin] : []);
+        Site.Staff.SignedInAsync(email, isAdmin ? [StaffRoles.Admin] : []);
 
     private async Task<string> StateAsync(int campaignId) => await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).SingleAsync());
 

@@ -11,7 +11,7 @@ public static class LifecycleSteps
     /// <summary>Saves the campaign form with the campaign's own values except those given.</summary>
     public static async Task<HttpResponseMessage> SaveAsync(HttpClient staff, Campaign campaign, string? demands = null, string? body = null, string? slug = null,
         string? reason = null, string? milestones = null, string? commentMode = null) =>
-        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaign.Id}",
+        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaign.Id}",
         [
             new("Input.Title", campaign.Title), new("Input.Slug", slug ?? campaign.Slug), new("Input.Summary", campaign.Summary),
             new("Input.Body", body ?? campaign.BodyMarkdown), new("Input.Demands", demands ?? string.Join('\n', campaign.Demands)),
@@ -23,7 +23,7 @@ public static class LifecycleSteps
         ]);
 
     public static async Task<HttpResponseMessage> PostMoveAsync(HttpClient staff, int campaignId, string to) =>
-        await TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
+        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
 
     public static async Task MoveAsync(HttpClient staff, int campaignId, string to)
     {
@@ -36,7 +36,7 @@ public static class LifecycleSteps
         await site.QueryAsync(db => db.CampaignReviews.Where(r => r.CampaignId == campaignId && r.Decision == null).Select(r => r.Id).SingleAsync());
 
     public static async Task<HttpResponseMessage> PostDecisionAsync(HttpClient moderator, long reviewId, bool approve, string reason = "") =>
-        await TestSite.PostFormAsync(moderator, $"/staff/reviews/{reviewId}?handler={(approve ? "Approve" : "Reject")}", approve ? [] : [new("Reason", reason)]);
+        await FormFiller.PostAsync(moderator, $"/staff/reviews/{reviewId}?handler={(approve ? "Approve" : "Reject")}", approve ? [] : [new("Reason", reason)]);
 
     public static async Task DecideAsync(HttpClient moderator, long reviewId, bool approve, string reason = "")
     {

@@ -38,7 +38,7 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
     {
         await StartAsync(sponsorSignatures: 0);
         var campaign = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Draft);
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
         Assert.DoesNotContain("supporting signatures", await TextAsync(await organiser.GetAsync($"/staff/campaigns/{campaign.Id}")), StringComparison.Ordinal);
 
         await LifecycleSteps.MoveAsync(organiser, campaign.Id, CampaignState.InReview);
@@ -56,8 +56,8 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
     {
         await StartAsync(sponsorSignatures: 2);
         var campaign = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Draft);
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
-        var moderator = await Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
+        var moderator = await Site.Staff.SignedInAsync("moderator@example.org", StaffRoles.Moderator);
         Assert.Contains("it needs 2 supporting signatures through its sponsor link", await TextAsync(await organiser.GetAsync($"/staff/campaigns/{campaign.Id}")), StringComparison.Ordinal);
 
         // Sent for review, it goes to its supporters: not in the queue, not public.
@@ -104,19 +104,19 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
 
         // Signing without the link is refused as for any campaign that is not open.
         var withoutLink = await visitor.PostAsync("/c/drop-the-stake", new FormUrlEncodedContent(
-            await TestSite.CompleteFormAsync(visitor, sponsorPath, SigningTests.Form(campaign, email: "outsider@example.org"))));
+            await FormFiller.CompleteAsync(visitor, sponsorPath, SigningTests.Form(campaign, email: "outsider@example.org"))));
         Assert.Equal(HttpStatusCode.NotFound, withoutLink.StatusCode);
 
         // Two supporters sign through the link and confirm.
-        var first = await TestSite.PostFormAsync(visitor, sponsorPath, SigningTests.Form(campaign, name: "Amal Haddad", email: "amal.haddad@example.org"));
+        var first = await FormFiller.PostAsync(visitor, sponsorPath, SigningTests.Form(campaign, name: "Amal Haddad", email: "amal.haddad@example.org"));
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         Assert.Equal($"{sponsorPath}/check-email", first.Headers.Location?.OriginalString);
         Assert.Contains("Check your email", await TextAsync(await visitor.GetAsync($"{sponsorPath}/check-email")), StringComparison.Ordinal);
-        await TestSite.PostFormAsync(Site.Browser(), sponsorPath, SigningTests.Form(campaign, name: "Jonas Weber", email: "jonas.weber@example.org", country: "DE"));
-        var emails = await Site.OutboxEmailsAsync(2);
+        await FormFiller.PostAsync(Site.Browser(), sponsorPath, SigningTests.Form(campaign, name: "Jonas Weber", email: "jonas.weber@example.org", country: "DE"));
+        var emails = await Site.Mailbox.EmailsAsync(2);
         Assert.Equal(0, await CountAsync(campaign.Id));
 
-        var confirmed = await TestSite.PostFormAsync(visitor, ConfirmationFor(emails, "amal.haddad@example.org"), []);
+        var confirmed = await FormFiller.PostAsync(visitor, ConfirmationFor(emails, "amal.haddad@example.org"), []);
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         Assert.Equal($"{sponsorPath}/thanks", confirmed.Headers.Location?.OriginalString);
         Assert.Contains("It has 1 of the 2 supporting signatures it needs", await TextAsync(await visitor.GetAsync($"{sponsorPath}/thanks")), StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
         Assert.Contains("1 of 2 supporting signatures", await TextAsync(await organiser.GetAsync($"/staff/campaigns/{campaign.Id}")), StringComparison.Ordinal);
 
         var second = Site.Browser();
-        await TestSite.PostFormAsync(second, ConfirmationFor(emails, "jonas.weber@example.org"), []);
+        await FormFiller.PostAsync(second, ConfirmationFor(emails, "jonas.weber@example.org"), []);
 
         // The second confirmation sends it to the moderators, recorded as Countersign's own doing.
         Assert.Equal(CampaignState.InReview, await StateAsync(campaign.Id));
@@ -173,7 +173,7 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
     {
         await StartAsync(sponsorSignatures: 2);
         var campaign = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Draft);
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
         await LifecycleSteps.MoveAsync(organiser, campaign.Id, CampaignState.InReview);
 
         var skipSupporters = await LifecycleSteps.PostMoveAsync(organiser, campaign.Id, CampaignState.InReview);
@@ -207,13 +207,13 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
         var sponsorPath = "/" + campaign.SponsorPath;
         foreach (var (name, email) in new[] { ("Amal Haddad", "amal.haddad@example.org"), ("Jonas Weber", "jonas.weber@example.org"), ("Chloé Martin", "chloe.martin@example.org") })
         {
-            await TestSite.PostFormAsync(Site.Browser(), sponsorPath, SigningTests.Form(campaign, name: name, email: email));
+            await FormFiller.PostAsync(Site.Browser(), sponsorPath, SigningTests.Form(campaign, name: name, email: email));
         }
 
-        var emails = await Site.OutboxEmailsAsync(3);
+        var emails = await Site.Mailbox.EmailsAsync(3);
         var browsers = emails.Select(_ => Site.Browser()).ToList();
-        var forms = await Task.WhenAll(emails.Select((email, i) => TestSite.CompleteFormAsync(browsers[i], TestSite.ConfirmationPath(email), [])));
-        var answers = await Task.WhenAll(emails.Select((email, i) => browsers[i].PostAsync(TestSite.ConfirmationPath(email), new FormUrlEncodedContent(forms[i]))));
+        var forms = await Task.WhenAll(emails.Select((email, i) => FormFiller.CompleteAsync(browsers[i], Mailbox.ConfirmationPath(email), [])));
+        var answers = await Task.WhenAll(emails.Select((email, i) => browsers[i].PostAsync(Mailbox.ConfirmationPath(email), new FormUrlEncodedContent(forms[i]))));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode));
         Assert.Equal(CampaignState.InReview, await StateAsync(campaign.Id));
@@ -230,15 +230,15 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
         var mended = await Site.AddCampaignAsync("still-mending", CampaignState.Sponsoring);
         foreach (var (campaign, email) in new[] { (left, "amal.haddad@example.org"), (mended, "jonas.weber@example.org") })
         {
-            await TestSite.PostFormAsync(Site.Browser(), "/" + campaign.SponsorPath, SigningTests.Form(campaign, email: email));
+            await FormFiller.PostAsync(Site.Browser(), "/" + campaign.SponsorPath, SigningTests.Form(campaign, email: email));
         }
 
-        foreach (var email in await Site.OutboxEmailsAsync(2))
+        foreach (var email in await Site.Mailbox.EmailsAsync(2))
         {
-            await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(email), []);
+            await FormFiller.PostAsync(Site.Browser(), Mailbox.ConfirmationPath(email), []);
         }
 
-        var moderator = await Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        var moderator = await Site.Staff.SignedInAsync("moderator@example.org", StaffRoles.Moderator);
         foreach (var campaign in new[] { left, mended })
         {
             await LifecycleSteps.DecideAsync(moderator, await LifecycleSteps.WaitingReviewAsync(Site, campaign.Id), approve: false, reason: "Name the fund in the second demand.");
@@ -247,7 +247,7 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
         // Five months on, one campaign's organisers mend it; the other's never come back.
         var retention = Site.Services.GetRequiredService<RetentionJob>();
         Site.Clock.Advance(TimeSpan.FromDays(150));
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
         Assert.Equal(HttpStatusCode.Redirect, (await LifecycleSteps.SaveAsync(organiser, mended, demands: "Cancel the contract\nPublish the M12 fund's impact assessment")).StatusCode);
         Assert.Null(await retention.RunOnceAsync());
 
@@ -296,7 +296,7 @@ public abstract partial class SponsorStepTests(DatabaseProvider provider) : IAsy
     }
 
     private static string ConfirmationFor(IEnumerable<MimeKit.MimeMessage> emails, string address) =>
-        TestSite.ConfirmationPath(emails.Single(e => e.To.Mailboxes.Single().Address == address));
+        Mailbox.ConfirmationPath(emails.Single(e => e.To.Mailboxes.Single().Address == address));
 
     private async Task<string> StateAsync(int campaignId) => await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).SingleAsync());
 

@@ -38,9 +38,9 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         });
 
         // Its organisers hear of it by email, once each, unless they said no; its partner does not.
-        await Site.AddStaffAsync("second.organiser@example.org");
-        await Site.AddStaffAsync("quiet.organiser@example.org");
-        await Site.AddStaffAsync("partner@example.org");
+        await Site.Staff.AddAsync("second.organiser@example.org");
+        await Site.Staff.AddAsync("quiet.organiser@example.org");
+        await Site.Staff.AddAsync("partner@example.org");
         await Site.QueryAsync(async db =>
         {
             var ids = await db.StaffUsers.ToDictionaryAsync(u => u.Email!, u => u.Id);
@@ -52,10 +52,10 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
             return await db.SaveChangesAsync();
         });
 
-        var quiet = await Site.SignedInStaffAsync("quiet.organiser@example.org");
+        var quiet = await Site.Staff.SignedInAsync("quiet.organiser@example.org");
         var team = $"/staff/campaigns/{campaign.Id}/members";
         Assert.Contains("name=\"milestoneEmails\" value=\"true\" checked=\"checked\"", await quiet.GetStringAsync(team), StringComparison.Ordinal);
-        var saidNo = await TestSite.PostFormAsync(quiet, $"{team}?handler=MilestoneEmails", [new("milestoneEmails", "false")]);
+        var saidNo = await FormFiller.PostAsync(quiet, $"{team}?handler=MilestoneEmails", [new("milestoneEmails", "false")]);
         Assert.Equal(HttpStatusCode.Redirect, saidNo.StatusCode);
         var teamPage = WebUtility.HtmlDecode(await quiet.GetStringAsync(team));
         Assert.Contains("You will no longer get an email when this campaign passes a milestone", teamPage, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         await job.RecordCrossedAsync();
 
         await TestSite.WaitUntilAsync(() => Site.QueryAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "the milestone emails are sent");
-        var emails = await Site.OutboxEmailsAsync(2);
+        var emails = await Site.Mailbox.EmailsAsync(2);
         Assert.Equal(["organiser@example.org", "second.organiser@example.org"], emails.Select(e => e.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
         Assert.All(emails, e => Assert.Equal($"3 signatures: {campaign.Title}", e.Subject));
         Assert.All(emails, e => Assert.Contains($"/staff/campaigns/{campaign.Id}/timeline", e.TextBody, StringComparison.Ordinal));
@@ -80,7 +80,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain("5 signatures", page, StringComparison.Ordinal);
 
         // Countersign's record of the count is not the organisers' to take back.
-        var removal = await TestSite.PostFormAsync(organiser, $"/staff/campaigns/{campaign.Id}/timeline?handler=Remove", [new("eventId", milestone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var removal = await FormFiller.PostAsync(organiser, $"/staff/campaigns/{campaign.Id}/timeline?handler=Remove", [new("eventId", milestone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal(HttpStatusCode.NotFound, removal.StatusCode);
         Assert.Equal(1, await Site.QueryAsync(db => db.CampaignEvents.CountAsync()));
     }
@@ -92,7 +92,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         var organiser = await StaffAsync();
         var timelinePath = $"/staff/campaigns/{campaign.Id}/timeline";
 
-        var bad = await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Add",
+        var bad = await FormFiller.PostAsync(organiser, $"{timelinePath}?handler=Add",
             [new("Input.Kind", "gossip"), new("Input.Day", "last Tuesday"), new("Input.Text", "The fund wrote back."), new("Input.Source", "javascript:alert(1)")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         var badPage = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
@@ -101,7 +101,7 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Enter the web address of the source, starting with https://.", badPage, StringComparison.Ordinal);
         Assert.Contains("The fund wrote back.</textarea>", badPage, StringComparison.Ordinal);
 
-        var added = await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Add",
+        var added = await FormFiller.PostAsync(organiser, $"{timelinePath}?handler=Add",
             [new("Input.Kind", CampaignEventKind.TargetResponded), new("Input.Day", "2020-03-27"), new("Input.Text", "The fund announced it will sell its stake."), new("Input.Source", "https://news.example.org/fund-sells")]);
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
 
@@ -112,13 +112,13 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Launched", page, StringComparison.Ordinal);
 
         var added1 = await Site.QueryAsync(db => db.CampaignEvents.SingleAsync());
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{timelinePath}?handler=Remove", [new("eventId", added1.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(organiser, $"{timelinePath}?handler=Remove", [new("eventId", added1.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
         Assert.DoesNotContain("The fund announced it will sell its stake.", await Site.Browser().GetStringAsync("/c/drop-the-stake"), StringComparison.Ordinal);
         Assert.Equal([AuditAction.TimelineEventAdded, AuditAction.TimelineEventRemoved],
             await Site.QueryAsync(db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync()));
     }
 
-    private Task<HttpClient> StaffAsync() => Site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+    private Task<HttpClient> StaffAsync() => Site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
 }
 
 public sealed class TimelineOnSqlite() : TimelineTests(DatabaseProvider.Sqlite);

@@ -79,7 +79,7 @@ public abstract class UnrenderableMarkdownTests(DatabaseProvider provider) : IAs
     public async Task Should_refuse_a_campaign_text_that_cannot_be_rendered_and_keep_what_was_typed()
     {
         var campaign = await Site.AddCampaignAsync("drop-the-stake", CampaignState.Draft);
-        var admin = await Site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
+        var admin = await Site.Staff.SignedInAsync("admin@example.org", StaffRoles.Admin);
 
         var refused = await LifecycleSteps.SaveAsync(admin, campaign, body: "Why we campaign.\n\n" + Poison);
 

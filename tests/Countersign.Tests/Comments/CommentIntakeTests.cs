@@ -72,7 +72,7 @@ public abstract class CommentIntakeTests(DatabaseProvider provider) : IAsyncLife
     private async Task<string> TokenSentToAsync(string email)
     {
         var message = (await ConfirmationEmailsAsync()).Single(m => m.To.Mailboxes.Single().Address == email);
-        return TestSite.CommentConfirmationPath(message).Split('/').Last();
+        return Mailbox.CommentConfirmationPath(message).Split('/').Last();
     }
 
     private Task<Comment> CommentAsync(string email) =>

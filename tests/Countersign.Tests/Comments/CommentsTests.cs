@@ -43,7 +43,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     private static Task<HttpResponseMessage> PostCommentAsync(HttpClient browser, Campaign campaign, Dictionary<string, string>? form = null) =>
-        TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", form ?? CommentForm());
+        FormFiller.PostAsync(browser, $"/c/{campaign.Slug}?handler=Comment", form ?? CommentForm());
 
     /// <summary>Posts a comment and follows the link in its email, as its author would; returns the comment's id.</summary>
     private async Task<long> CommentAndConfirmAsync(Campaign campaign, string email = Email, string text = Text, HttpClient? browser = null, int emailsBefore = 0)
@@ -51,13 +51,13 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         var posted = await PostCommentAsync(browser ?? Site.Browser(), campaign, CommentForm(email: email, text: text));
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Equal($"/c/{campaign.Slug}/comments/check-email", posted.Headers.Location?.OriginalString);
-        var message = (await Site.OutboxEmailsAsync(emailsBefore + 1)).Last(m => m.To.Mailboxes.Single().Address == email);
-        var path = TestSite.CommentConfirmationPath(message);
+        var message = (await Site.Mailbox.EmailsAsync(emailsBefore + 1)).Last(m => m.To.Mailboxes.Single().Address == email);
+        var path = Mailbox.CommentConfirmationPath(message);
         var reader = Site.Browser();
         var page = await reader.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Confirm my comment", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var confirmed = await TestSite.PostFormAsync(reader, path, []);
+        var confirmed = await FormFiller.PostAsync(reader, path, []);
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         return await Site.QueryAsync(db => db.Comments.OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
     }
@@ -67,7 +67,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     private async Task<string> JsonAsync(Campaign campaign) => await Site.Browser().GetStringAsync($"/c/{campaign.Slug}.json");
 
     private static Task<HttpResponseMessage> DecideAsync(HttpClient staff, Campaign campaign, string handler, long commentId, string? reason = null) =>
-        TestSite.PostFormAsync(staff, $"/staff/campaigns/{campaign.Id}/comments?handler={handler}",
+        FormFiller.PostAsync(staff, $"/staff/campaigns/{campaign.Id}/comments?handler={handler}",
             reason is null ? [new("commentId", commentId.ToString(System.Globalization.CultureInfo.InvariantCulture))]
                 : [new("commentId", commentId.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("Reason", reason)]);
 
@@ -89,7 +89,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain("Comment.Text", await PublicPageAsync(closed), StringComparison.Ordinal);
         // A closed campaign's page has no form at all: the token comes from another page, as a script's would.
         var browser = Site.Browser();
-        var token = await TestSite.AntiforgeryTokenAsync(browser, $"/c/{off.Slug}");
+        var token = await FormFiller.AntiforgeryTokenAsync(browser, $"/c/{off.Slug}");
         var tooLate = await browser.PostAsync($"/c/{closed.Slug}?handler=Comment", new FormUrlEncodedContent([.. CommentForm(), new("__RequestVerificationToken", token)]));
         Assert.Equal(HttpStatusCode.Conflict, tooLate.StatusCode);
         Assert.Contains("This campaign is closed and no longer takes comments.", WebUtility.HtmlDecode(await tooLate.Content.ReadAsStringAsync()), StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_let_an_organiser_switch_comments_on_an_open_campaign_at_once_with_an_audit_entry()
     {
         var campaign = await Site.AddCampaignAsync();
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org");
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org");
         await Site.QueryAsync(async db =>
         {
             var id = await db.StaffUsers.Where(u => u.Email == "organiser@example.org").Select(u => u.Id).SingleAsync();
@@ -138,7 +138,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         var checkEmail = WebUtility.HtmlDecode(await browser.GetStringAsync(posted.Headers.Location!.OriginalString));
         Assert.Contains("a moderator reads your comment before it is published", checkEmail, StringComparison.Ordinal);
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal(Email, email.To.Mailboxes.Single().Address);
         Assert.Contains("a moderator then reads your comment", email.TextBody, StringComparison.Ordinal);
 
@@ -148,14 +148,14 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain(Email, System.Text.Encoding.UTF8.GetString(stored.EmailCiphertext), StringComparison.Ordinal);
         Assert.DoesNotContain("station", System.Text.Encoding.UTF8.GetString(stored.TextCiphertext), StringComparison.Ordinal);
 
-        var path = TestSite.CommentConfirmationPath(email);
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(Site.Browser(), path, [])).StatusCode);
+        var path = Mailbox.CommentConfirmationPath(email);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(Site.Browser(), path, [])).StatusCode);
         Assert.Equal(CommentState.Waiting, await StateOfAsync(stored.Id));
         Assert.Contains("A moderator reads it before it is published.", WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(path)), StringComparison.Ordinal);
         Assert.DoesNotContain("Nobody asked us", await PublicPageAsync(campaign), StringComparison.Ordinal);
         Assert.Contains("\"comments\":[]", await JsonAsync(campaign), StringComparison.Ordinal);
 
-        var moderator = await Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        var moderator = await Site.Staff.SignedInAsync("moderator@example.org", StaffRoles.Moderator);
         var queue = WebUtility.HtmlDecode(await moderator.GetStringAsync("/staff/reviews"));
         Assert.Contains($"/staff/campaigns/{campaign.Id}/comments", queue, StringComparison.Ordinal);
         var waiting = WebUtility.HtmlDecode(await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/comments"));
@@ -190,8 +190,8 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain("Cancel it.", pageBeforeConfirming, StringComparison.Ordinal);
         Assert.Contains($"action=\"/c/{campaign.Slug}?handler=Comment#comments\"", pageBeforeConfirming, StringComparison.Ordinal);
 
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(Site.Browser(), TestSite.CommentConfirmationPath(email), [])).StatusCode);
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(Site.Browser(), Mailbox.CommentConfirmationPath(email), [])).StatusCode);
         var commentId = await Site.QueryAsync(db => db.Comments.Select(c => c.Id).SingleAsync());
         Assert.Equal(CommentState.Published, await StateOfAsync(commentId));
 
@@ -201,7 +201,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.DoesNotContain("<script>alert('x')</script> Cancel", raw, StringComparison.Ordinal);
         Assert.DoesNotContain(Email, raw, StringComparison.Ordinal);
 
-        var moderator = await Site.SignedInStaffAsync("moderator@example.org", StaffRoles.Moderator);
+        var moderator = await Site.Staff.SignedInAsync("moderator@example.org", StaffRoles.Moderator);
         var noReason = await DecideAsync(moderator, campaign, "Hide", commentId, reason: "  ");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
         Assert.Contains("Give a reason: it is kept in the audit log.", WebUtility.HtmlDecode(await noReason.Content.ReadAsStringAsync()), StringComparison.Ordinal);
@@ -234,7 +234,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await CampaignWithCommentsAsync(CommentMode.PreModerated);
         var commentId = await CommentAndConfirmAsync(campaign);
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org");
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org");
         await Site.QueryAsync(async db =>
         {
             var id = await db.StaffUsers.Where(u => u.Email == "organiser@example.org").Select(u => u.Id).SingleAsync();
@@ -291,7 +291,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
 
         // A solution spent once (a replay) is answered like any comment, and nothing is kept.
         var browser = Site.Browser();
-        var solved = await TestSite.CompleteFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", CommentForm());
+        var solved = await FormFiller.CompleteAsync(browser, $"/c/{campaign.Slug}?handler=Comment", CommentForm());
         Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync($"/c/{campaign.Slug}?handler=Comment", new FormUrlEncodedContent(solved))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync($"/c/{campaign.Slug}?handler=Comment", new FormUrlEncodedContent(solved))).StatusCode);
         Assert.Equal(1, await Site.QueryAsync(db => db.Comments.CountAsync()));
@@ -317,7 +317,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         var flooder = site.Browser(IPAddress.Parse("198.51.100.66"));
 
         // Loading the page and its challenge takes two requests; then the same comment, again and again.
-        var form = await TestSite.CompleteFormAsync(flooder, $"/c/{campaign.Slug}?handler=Comment", CommentForm());
+        var form = await FormFiller.CompleteAsync(flooder, $"/c/{campaign.Slug}?handler=Comment", CommentForm());
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
@@ -338,7 +338,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         var neighbour = Site.Browser(IPAddress.Parse("198.51.100.7"));
 
         // One signature and one comment from the address in the same minute: one of each, neither held.
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(neighbour, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "signer@example.org"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(neighbour, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "signer@example.org"))).StatusCode);
         var first = await CommentAndConfirmAsync(campaign, email: "first@example.org", browser: neighbour, emailsBefore: 1);
         Assert.Equal(CommentState.Published, await StateOfAsync(first));
 
@@ -376,14 +376,14 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_delete_a_signers_comments_when_they_erase_their_signature()
     {
         var campaign = await CampaignWithCommentsAsync(CommentMode.PostModerated);
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Email))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Email))).StatusCode);
         await CommentAndConfirmAsync(campaign, emailsBefore: 1);
         await CommentAndConfirmAsync(campaign, email: "someone.else@example.org", text: "Another voice", emailsBefore: 2);
-        var signatureEmail = (await Site.OutboxEmailsAsync(3)).Single(m => (m.Subject ?? "").StartsWith("Confirm your signature", StringComparison.Ordinal));
+        var signatureEmail = (await Site.Mailbox.EmailsAsync(3)).Single(m => (m.Subject ?? "").StartsWith("Confirm your signature", StringComparison.Ordinal));
 
-        var erase = TestSite.ErasePath(signatureEmail);
+        var erase = Mailbox.ErasePath(signatureEmail);
         Assert.Contains("Any comments you wrote on this campaign", WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(erase)), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await TestSite.PostFormAsync(Site.Browser(), erase, [])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await FormFiller.PostAsync(Site.Browser(), erase, [])).StatusCode);
 
         var page = await PublicPageAsync(campaign);
         Assert.DoesNotContain("Nobody asked us", page, StringComparison.Ordinal);
@@ -396,13 +396,13 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         var campaign = await CampaignWithCommentsAsync(CommentMode.PostModerated);
         await CommentAndConfirmAsync(campaign);
         await CommentAndConfirmAsync(campaign, email: "someone.else@example.org", text: "Another voice", emailsBefore: 1);
-        var commentEmail = (await Site.OutboxEmailsAsync(2)).Single(m => m.To.Mailboxes.Single().Address == Email);
+        var commentEmail = (await Site.Mailbox.EmailsAsync(2)).Single(m => m.To.Mailboxes.Single().Address == Email);
 
-        var erase = TestSite.ErasePath(commentEmail);
+        var erase = Mailbox.ErasePath(commentEmail);
         var offer = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(erase));
         Assert.Contains("You are about to delete your comments on", offer, StringComparison.Ordinal);
         Assert.DoesNotContain("Erase my signature", offer, StringComparison.Ordinal);
-        var done = await TestSite.PostFormAsync(Site.Browser(), erase, []);
+        var done = await FormFiller.PostAsync(Site.Browser(), erase, []);
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("are deleted, with your name and email address.", WebUtility.HtmlDecode(await done.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 

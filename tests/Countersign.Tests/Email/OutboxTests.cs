@@ -12,7 +12,7 @@ public sealed class OutboxTests
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Email:SendingPaused"] = "true");
         var campaign = await site.AddCampaignAsync();
-        await TestSite.PostFormAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await FormFiller.PostAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
 
         // Longer than the worker's poll interval: had it been running, the email would be out.
         await Task.Delay(TimeSpan.FromSeconds(3));

@@ -39,15 +39,15 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         var browser = _site.Browser();
         Assert.Equal(0, await CountAsync());
 
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "suzie.okafor@gmail.com"));
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "suzie.okafor@gmail.com"));
         var confirmation = Assert.Single(await _smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(20)));
         Assert.Equal("suzie.okafor@gmail.com", confirmation.To.Mailboxes.Single().Address);
         Assert.StartsWith("Confirm your signature", confirmation.Subject, StringComparison.Ordinal);
 
-        await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(confirmation), []);
+        await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(confirmation), []);
         Assert.Equal(1, await CountAsync());
 
-        await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "Suzie.Okafor+campaigns@googlemail.com"));
+        await FormFiller.PostAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "Suzie.Okafor+campaigns@googlemail.com"));
         var messages = await _smtp.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20));
         Assert.StartsWith("You have already signed", messages[1].Subject, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync());
@@ -64,7 +64,7 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
             settings["Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
         var campaign = await site.AddCampaignAsync();
-        await TestSite.PostFormAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await FormFiller.PostAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         await TestSite.WaitUntilAsync(async () => await site.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.Attempts > 0 || m.SentAt != null)), "the email was sent or refused");
 
         var waiting = await site.QueryAsync(db => db.OutboxMessages.SingleAsync());
@@ -84,7 +84,7 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         var campaign = await _site.AddCampaignAsync();
         await _smtp.StopAsync();
 
-        await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await FormFiller.PostAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         await TestSite.WaitUntilAsync(async () => (await _site.QueryAsync(db => db.OutboxMessages.SingleAsync())).Attempts > 0, "a delivery attempt has failed");
         var waiting = await _site.QueryAsync(db => db.OutboxMessages.SingleAsync());
         Assert.Null(waiting.SentAt);

@@ -42,7 +42,7 @@ public sealed partial class AntiforgeryTests
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite);
         var campaign = await site.AddCampaignAsync();
         // Signed in, so staff routes answer for their antiforgery check and not with a redirect to the login page.
-        var browser = await site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
+        var browser = await site.Staff.SignedInAsync("admin@example.org", StaffRoles.Admin);
 
         var routes = await StateChangingRoutesAsync(site.Services);
         Assert.Contains((HttpMethods.Post, "c/{slug}"), routes);

@@ -36,7 +36,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var browser = _site.Browser();
         var form = SigningTests.Form(campaign);
         form["Input.Name"] = new string('x', 1024 * 1024);
-        form["__RequestVerificationToken"] = await TestSite.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
+        form["__RequestVerificationToken"] = await FormFiller.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
 
         var response = await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(form));
 
@@ -50,7 +50,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var campaign = await _site.AddCampaignAsync();
         var browser = _site.Browser();
-        var token = await TestSite.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
+        var token = await FormFiller.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
         var body = new List<byte>();
         body.AddRange(Encoding.ASCII.GetBytes("Input.Name="));
         body.AddRange([0xC3, 0x28, 0xFF, 0xFE]);
@@ -78,11 +78,11 @@ public sealed class BadInputTests : IAsyncLifetime
         var form = SigningTests.Form(campaign);
         form["Input.HostUpdates[not-a-number]"] = "yes";
         form.Remove("Input.ShowName");
-        var withJunk = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        var withJunk = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", form);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, withJunk.StatusCode);
         form["Input.ShowName"] = "no";
         form["Input.Name"] = "Name\u0000with a null";
-        var withNull = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        var withNull = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", form);
         Assert.InRange((int)withNull.StatusCode, 400, 499);
         Assert.Contains("<h1>", await withNull.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -104,7 +104,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Contains("This petition is closed", page, StringComparison.Ordinal);
 
         var form = SigningTests.Form(campaign);
-        form["__RequestVerificationToken"] = await TestSite.AntiforgeryTokenAsync(browser, "/staff/login");
+        form["__RequestVerificationToken"] = await FormFiller.AntiforgeryTokenAsync(browser, "/staff/login");
         var response = await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0, await StoredSignaturesAsync());
@@ -177,7 +177,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
         // The form shown again with what was typed, the check-your-email page, the staff login.
         var form = SigningTests.Form(campaign, email: "not-an-address");
-        var refused = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        var refused = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", form);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         foreach (var response in new[] { refused, await browser.GetAsync($"/c/{campaign.Slug}/check-email"), await browser.GetAsync("/staff/login") })
         {

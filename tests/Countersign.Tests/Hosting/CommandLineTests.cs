@@ -63,10 +63,10 @@ public sealed class CommandLineTests
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
         var environment = SqliteEnvironment(folder);
 
-        var added = await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "Organiser@Example.org", "--admin", "--moderator");
+        var added = await CountersignAsync(environment, TestStaff.Password, "user", "add", "--email", "Organiser@Example.org", "--admin", "--moderator");
         Assert.True(added.ExitCode == 0, added.Error);
         Assert.Contains("Staff account added.", added.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(TestSite.StaffPassword, added.Output + added.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestStaff.Password, added.Output + added.Error, StringComparison.Ordinal);
 
         var tooShort = await CountersignAsync(environment, "short", "user", "add", "--email", "second@example.org");
         Assert.Equal(1, tooShort.ExitCode);
@@ -78,7 +78,7 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", twice.Error, StringComparison.Ordinal);
 
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder);
-        var browser = await site.SignedInStaffAsync("organiser@example.org");
+        var browser = await site.Staff.SignedInAsync("organiser@example.org");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff/outbox")).StatusCode);
         Assert.Equal([StaffRoles.Admin, StaffRoles.Moderator], await site.QueryAsync(db => db.UserRoles.OrderBy(r => r.RoleId)
             .Join(db.Roles, link => link.RoleId, role => role.Id, (_, role) => role.Name!).ToListAsync()));
@@ -89,8 +89,8 @@ public sealed class CommandLineTests
     {
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
         var environment = SqliteEnvironment(folder);
-        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "admin@example.org", "--admin")).ExitCode);
-        Assert.Equal(0, (await CountersignAsync(environment, TestSite.StaffPassword, "user", "add", "--email", "moderator@example.org", "--moderator")).ExitCode);
+        Assert.Equal(0, (await CountersignAsync(environment, TestStaff.Password, "user", "add", "--email", "admin@example.org", "--admin")).ExitCode);
+        Assert.Equal(0, (await CountersignAsync(environment, TestStaff.Password, "user", "add", "--email", "moderator@example.org", "--moderator")).ExitCode);
 
         var disabled = await CountersignAsync(environment, null, "user", "disable", "--email", "Moderator@Example.org");
         Assert.True(disabled.ExitCode == 0, disabled.Error);
@@ -105,9 +105,9 @@ public sealed class CommandLineTests
 
         await using (var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings["Data:Folder"] = folder))
         {
-            var refused = await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "moderator@example.org"), new("Password", TestSite.StaffPassword)]);
+            var refused = await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", "moderator@example.org"), new("Password", TestStaff.Password)]);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(site.Browser(), "/staff/login", [new("Email", "admin@example.org"), new("Password", TestSite.StaffPassword)])).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", "admin@example.org"), new("Password", TestStaff.Password)])).StatusCode);
         }
 
         var enabled = await CountersignAsync(environment, null, "user", "enable", "--email", "moderator@example.org");

@@ -40,12 +40,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
         using var browser = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(site.Address) };
         using var pageResponse = await browser.GetAsync($"/c/{open.Slug}");
         var page = await pageResponse.Content.ReadAsStringAsync();
-        var validToken = TestSite.AntiforgeryToken(page);
+        var validToken = FormFiller.AntiforgeryToken(page);
 
         // Half the requests carry the cookie that goes with that token, so they get past the
         // antiforgery check into binding and validation.
         var antiforgeryCookie = pageResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.Contains("antiforgery", StringComparison.Ordinal));
-        var validStamp = TestSite.FormStamp(page);
+        var validStamp = FormFiller.FormStamp(page);
         var validProof = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{open.Slug}/altcha");
         var validCommentProof = await ProofOfWorkSolver.FetchAndSolveAsync(browser, $"/c/{open.Slug}/comments/altcha");
 

@@ -16,13 +16,13 @@ namespace Countersign.Tests.Hosting;
 /// </summary>
 public sealed class SecurityHeadersTests : IAsyncLifetime
 {
-    private const string Password = TestSite.StaffPassword;
+    private const string Password = TestStaff.Password;
     private TestSite _site = null!;
 
     public async Task InitializeAsync()
     {
         _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, settings => settings[TestSite.ThrowAtSetting] = "/test/throw");
-        await _site.AddStaffAsync("organiser@example.org", StaffRoles.Admin);
+        await _site.Staff.AddAsync("organiser@example.org", StaffRoles.Admin);
     }
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
@@ -94,40 +94,40 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         var browser = _site.Browser();
 
         // The pages reached only by posting a form: the form shown again, check your email, confirm, thanks.
-        pages.Add(("form with errors", await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "not-an-address"))));
-        var signed = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        pages.Add(("form with errors", await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "not-an-address"))));
+        var signed = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign));
         pages.Add(("check your email", await browser.GetAsync(signed.Headers.Location!.OriginalString)));
-        var link = TestSite.ConfirmationPath(Assert.Single(await _site.OutboxEmailsAsync(1)));
-        var confirmed = await TestSite.PostFormAsync(browser, link, []);
+        var link = Mailbox.ConfirmationPath(Assert.Single(await _site.Mailbox.EmailsAsync(1)));
+        var confirmed = await FormFiller.PostAsync(browser, link, []);
         pages.Add(("thanks", await browser.GetAsync(confirmed.Headers.Location!.OriginalString)));
-        pages.Add(("wrong password", await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")])));
+        pages.Add(("wrong password", await FormFiller.PostAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")])));
 
         // The steps between the password and the staff pages, each with a wrong code too.
         var signingIn = _site.Browser();
-        Assert.Equal("/staff/login/enrol?returnUrl=%2Fstaff", (await TestSite.PostFormAsync(signingIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).Headers.Location?.OriginalString);
+        Assert.Equal("/staff/login/enrol?returnUrl=%2Fstaff", (await FormFiller.PostAsync(signingIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)])).Headers.Location?.OriginalString);
         pages.Add(("enrolment", await signingIn.GetAsync("/staff/login/enrol")));
-        pages.Add(("enrolment with a wrong code", await TestSite.PostFormAsync(signingIn, "/staff/login/enrol", [new("Code", "000000")])));
-        var (_, enrolled) = await _site.EnrolAsync(signingIn, "/staff/login/enrol", "organiser@example.org");
+        pages.Add(("enrolment with a wrong code", await FormFiller.PostAsync(signingIn, "/staff/login/enrol", [new("Code", "000000")])));
+        var (_, enrolled) = await _site.Staff.EnrolAsync(signingIn, "/staff/login/enrol", "organiser@example.org");
         pages.Add(("recovery codes", enrolled));
         var secondSignIn = _site.Browser();
-        await TestSite.PostFormAsync(secondSignIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]);
+        await FormFiller.PostAsync(secondSignIn, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]);
         pages.Add(("code", await secondSignIn.GetAsync("/staff/login/code")));
-        pages.Add(("wrong code", await TestSite.PostFormAsync(secondSignIn, "/staff/login/code", [new("Code", "000000")])));
+        pages.Add(("wrong code", await FormFiller.PostAsync(secondSignIn, "/staff/login/code", [new("Code", "000000")])));
         pages.Add(("404 page", await browser.GetAsync("/no-such-page")));
         pages.Add(("400 page", await browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent([]))));
 
         // Every other page a signed-in organiser can reach by following links, in both languages.
-        var staff = await _site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+        var staff = await _site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
         pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
         Assert.Equal(HttpStatusCode.Redirect, (await staff.GetAsync("/language/fr")).StatusCode);
         pages.AddRange(await CrawlAsync(staff, ["/", "/staff", "/staff/campaigns/new"]));
 
         // The account pages, once the staff member has confirmed who they are.
-        var reauthenticated = await TestSite.PostFormAsync(staff, "/staff/account/confirm", [new("Password", Password), new("Code", await _site.StaffCodeAsync("organiser@example.org"))]);
+        var reauthenticated = await FormFiller.PostAsync(staff, "/staff/account/confirm", [new("Password", Password), new("Code", await _site.Staff.CodeAsync("organiser@example.org"))]);
         Assert.Equal("/staff/account", reauthenticated.Headers.Location?.OriginalString);
         pages.Add(("account", await staff.GetAsync("/staff/account")));
-        pages.Add(("account with errors", await TestSite.PostFormAsync(staff, "/staff/account?handler=Password", [new("NewPassword", "short")])));
-        pages.Add(("new recovery codes", await TestSite.PostFormAsync(staff, "/staff/account?handler=RecoveryCodes", [])));
+        pages.Add(("account with errors", await FormFiller.PostAsync(staff, "/staff/account?handler=Password", [new("NewPassword", "short")])));
+        pages.Add(("new recovery codes", await FormFiller.PostAsync(staff, "/staff/account?handler=RecoveryCodes", [])));
         pages.Add(("new authenticator", await staff.GetAsync("/staff/account/authenticator")));
         pages.Add(("staff accounts", await staff.GetAsync("/staff/users")));
 
@@ -169,14 +169,14 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         {
             await browser.GetAsync($"/c/{campaign.Slug}"),
             await browser.GetAsync("/language/fr"),
-            await TestSite.PostFormAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]),
-            (await _site.EnrolAsync(browser, "/staff/login/enrol", "organiser@example.org")).Response,
+            await FormFiller.PostAsync(browser, "/staff/login", [new("Email", "organiser@example.org"), new("Password", Password)]),
+            (await _site.Staff.EnrolAsync(browser, "/staff/login/enrol", "organiser@example.org")).Response,
 
             // A moderator's action leaves a notice in TempData for the page it redirects to.
-            await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}/trends?handler=Invalidate", []),
+            await FormFiller.PostAsync(browser, $"/staff/campaigns/{campaign.Id}/trends?handler=Invalidate", []),
             await browser.GetAsync($"/staff/campaigns/{campaign.Id}/trends"),
         };
-        var token = await TestSite.AntiforgeryTokenAsync(browser, "/staff/campaigns/new");
+        var token = await FormFiller.AntiforgeryTokenAsync(browser, "/staff/campaigns/new");
         responses.Add(await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", token)])));
         Assert.Equal(HttpStatusCode.Redirect, responses[^1].StatusCode);
 

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Hosting;
 using Countersign.Privacy;
-using Countersign.Signing;
-using Countersign.Staff;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -17,8 +14,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using MimeKit;
-using OtpNet;
 
 namespace Countersign.Tests.Infrastructure;
 
@@ -44,6 +39,8 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         DataFolder = dataFolder;
         _settings = settings;
         _ownsDataFolder = ownsDataFolder;
+        Staff = new TestStaff(this);
+        Mailbox = new Mailbox(dataFolder);
     }
 
     /// <summary>
@@ -60,6 +57,12 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     public DatabaseProvider Provider { get; }
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Staff members signing in through the site's pages.</summary>
+    public TestStaff Staff { get; }
+
+    /// <summary>The emails the site wrote to its outbox folder.</summary>
+    public Mailbox Mailbox { get; }
 
     /// <summary>Every line the app logged, formatted with its arguments, for checks that no personal data leaks.</summary>
     public CapturedLogs Logs { get; } = new();
@@ -216,145 +219,6 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return comment.Id;
     }
 
-    /// <summary>The password of every staff account the tests make with <see cref="AddStaffAsync"/>.</summary>
-    public const string StaffPassword = "a long staff password";
-
-    /// <summary>
-    /// A browser-like client signed in as a staff member, through the real pages: the password,
-    /// then (the first time) setting up the authenticator with the key the page shows, or a code.
-    /// The account is made with <paramref name="roles"/> (<see cref="StaffRoles"/>) if it does not exist yet.
-    /// </summary>
-    public async Task<HttpClient> SignedInStaffAsync(string email, params string[] roles)
-    {
-        var client = Browser();
-        await SignInStaffAsync(client, email, roles);
-        return client;
-    }
-
-    /// <summary>Signs <paramref name="client"/> in as a staff member (see <see cref="SignedInStaffAsync"/>).</summary>
-    public async Task SignInStaffAsync(HttpClient client, string email, params string[] roles)
-    {
-        await AddStaffAsync(email, roles);
-        var login = await PostFormAsync(client, "/staff/login", [new("Email", email), new("Password", StaffPassword)]);
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var next = login.Headers.Location!.OriginalString;
-        if (next.StartsWith("/staff/login/enrol", StringComparison.Ordinal))
-        {
-            var (recoveryCodes, enrolled) = await EnrolAsync(client, next, email);
-            Assert.True(recoveryCodes.Count == StaffAuthenticator.RecoveryCodeCount, $"Enrolment answered {(int)enrolled.StatusCode} without recovery codes.");
-            return;
-        }
-
-        Assert.StartsWith("/staff/login/code", next, StringComparison.Ordinal);
-        var signedIn = await PostFormAsync(client, next, [new("Code", await StaffCodeAsync(email))]);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-    }
-
-    /// <summary>
-    /// Sets up the authenticator on an enrolment page as a person would: reads the key the page
-    /// shows and answers with the app's code. Returns the recovery codes shown and the response.
-    /// </summary>
-    public async Task<(IReadOnlyList<string> RecoveryCodes, HttpResponseMessage Response)> EnrolAsync(HttpClient client, string enrolmentPath, string email)
-    {
-        var page = await client.GetAsync(enrolmentPath);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var html = await page.Content.ReadAsStringAsync();
-        var key = AuthenticatorKey(html);
-        _staffKeys[email.ToLowerInvariant()] = key;
-        var response = await client.PostAsync(enrolmentPath, new FormUrlEncodedContent(
-        [
-            new("__RequestVerificationToken", AntiforgeryToken(html)),
-            new("SealedKey", SealedKey(html)),
-            new("Code", await StaffCodeAsync(email)),
-        ]));
-        var codes = RecoveryCode().Matches(await response.Content.ReadAsStringAsync()).Select(match => match.Groups["code"].Value).ToList();
-        return (codes, response);
-    }
-
-    /// <summary>The authenticator key an enrolment page shows (spaces and all), as bytes.</summary>
-    public static byte[] AuthenticatorKey(string html)
-    {
-        var match = AuthenticatorKeyField().Match(html);
-        Assert.True(match.Success, "The page shows no authenticator key.");
-        return Base32Encoding.ToBytes(match.Groups["key"].Value.Replace(" ", "", StringComparison.Ordinal));
-    }
-
-    /// <summary>The new key an enrolment form carries, sealed, until a code confirms it.</summary>
-    public static string SealedKey(string html) => WebUtility.HtmlDecode(SealedKeyField().Match(html).Groups["key"].Value);
-
-    /// <summary>Adds a staff account with <see cref="StaffPassword"/>, unless one exists for the address.</summary>
-    public async Task AddStaffAsync(string email, params string[] roles)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffUser>>();
-        if (await users.FindByEmailAsync(email) is null)
-        {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<StaffAccounts>().AddAsync(email, StaffPassword, roles, default));
-        }
-    }
-
-    /// <summary>
-    /// A code of the staff member's authenticator app that the site will accept now: each code
-    /// works once, so when the codes of this moment (one step either side) are spent, the clock
-    /// moves on 30 seconds, as a person would wait for the next code.
-    /// </summary>
-    /// <param name="key">The app's key, for an authenticator being set up (otherwise the enrolled one).</param>
-    public async Task<string> StaffCodeAsync(string email, byte[]? key = null)
-    {
-        var address = email.ToLowerInvariant();
-        var (lastStep, encryptedKey) = await QueryAsync(async db =>
-        {
-            var user = await db.StaffUsers.SingleAsync(u => u.Email == address);
-            return (user.LastTotpStep, user.AuthenticatorKey);
-        });
-        if (key is null && !_staffKeys.TryGetValue(address, out key))
-        {
-            key = Services.GetRequiredService<PersonalDataProtector>().Decrypt(encryptedKey ?? throw new InvalidOperationException($"{email} has no authenticator."));
-        }
-
-        var current = Clock.GetUtcNow().ToUnixTimeSeconds() / 30;
-        var step = Math.Max(lastStep + 1, current - 1);
-        if (step > current + 1)
-        {
-            Clock.Advance(TimeSpan.FromSeconds(30 * (step - current - 1)));
-        }
-
-        return TotpAt(key, step);
-    }
-
-    /// <summary>The code an authenticator app with <paramref name="key"/> shows during time step <paramref name="step"/>.</summary>
-    public static string TotpAt(byte[] key, long step) => new Totp(key).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(step * 30).UtcDateTime);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _staffKeys = new(StringComparer.Ordinal);
-
-    /// <summary>Emails the outbox worker has written to the outbox folder, waiting until there are at least <paramref name="count"/>.</summary>
-    public async Task<IReadOnlyList<MimeMessage>> OutboxEmailsAsync(int count, TimeSpan? timeout = null)
-    {
-        var folder = Path.Combine(DataFolder, "outbox");
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).ToList() : [];
-            if (files.Count >= count)
-            {
-                var messages = new List<MimeMessage>();
-                foreach (var file in files)
-                {
-                    messages.Add(await MimeMessage.LoadAsync(file));
-                }
-
-                return messages;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} email(s) in the outbox folder, found {files.Count}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>Waits for background work (the email worker, the intake) to reach a state, failing after 20 s.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
@@ -364,92 +228,6 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
             Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>The path of the confirmation link in an email, e.g. /confirm/abc...</summary>
-    public static string ConfirmationPath(MimeMessage message)
-    {
-        var match = ConfirmationLink().Match(message.TextBody ?? "");
-        Assert.True(match.Success, $"No confirmation link in the email '{message.Subject}'.");
-        return match.Groups["path"].Value;
-    }
-
-    /// <summary>The path of the confirmation link in a comment's email, e.g. /comments/confirm/abc...</summary>
-    public static string CommentConfirmationPath(MimeMessage message)
-    {
-        var match = CommentConfirmationLink().Match(message.TextBody ?? "");
-        Assert.True(match.Success, $"No comment confirmation link in the email '{message.Subject}'.");
-        return match.Groups["path"].Value;
-    }
-
-    /// <summary>The path of the erase link every email to a signer ends with, e.g. /erase/abc...</summary>
-    public static string ErasePath(MimeMessage message)
-    {
-        var match = EraseLink().Match(message.TextBody ?? "");
-        Assert.True(match.Success, $"No erase link in the email '{message.Subject}'.");
-        return match.Groups["path"].Value;
-    }
-
-    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return AntiforgeryToken(await response.Content.ReadAsStringAsync());
-    }
-
-    public static string AntiforgeryToken(string html)
-    {
-        var match = AntiforgeryField().Match(html);
-        Assert.True(match.Success, "The page has no antiforgery token.");
-        return WebUtility.HtmlDecode(match.Groups["token"].Value);
-    }
-
-    /// <summary>The signing form's sealed stamp of when it was handed out (see BotChecks).</summary>
-    public static string FormStamp(string html)
-    {
-        var match = FormStampField().Match(html);
-        Assert.True(match.Success, "The page has no form stamp.");
-        return WebUtility.HtmlDecode(match.Groups["stamp"].Value);
-    }
-
-    /// <summary>
-    /// Posts a form the way a browser does after loading the page it is on (see <see cref="CompleteFormAsync"/>).
-    /// </summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields) =>
-        await client.PostAsync(path, new FormUrlEncodedContent(await CompleteFormAsync(client, path, fields)));
-
-    /// <summary>
-    /// Loads the page at <paramref name="path"/> and adds to the fields what a browser would send
-    /// with its form: the antiforgery token and, on the signing form, its stamp and a solved proof
-    /// of work (unless the fields carry their own). For tests that prepare forms to send at once.
-    /// </summary>
-    public static async Task<List<KeyValuePair<string, string>>> CompleteFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> fields)
-    {
-        var page = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var html = await page.Content.ReadAsStringAsync();
-        var form = fields.Append(new("__RequestVerificationToken", AntiforgeryToken(html))).ToList();
-        if (FormStampField().IsMatch(html) && !form.Any(field => field.Key == "Input.Started"))
-        {
-            form.Add(new("Input.Started", FormStamp(html)));
-        }
-
-        // The comment form carries its own stamp.
-        if (CommentStampField().Match(html) is { Success: true } commentStamp && form.Any(field => field.Key.StartsWith("Comment.", StringComparison.Ordinal))
-            && !form.Any(field => field.Key == "Comment.Started"))
-        {
-            form.Add(new("Comment.Started", WebUtility.HtmlDecode(commentStamp.Groups["stamp"].Value)));
-        }
-
-        // Each form's widget fetches challenges for that form only: the comment form's from its own path.
-        var commenting = form.Any(field => field.Key.StartsWith("Comment.", StringComparison.Ordinal));
-        var widget = ProofOfWorkWidget().Matches(html).FirstOrDefault(w => w.Groups["path"].Value.EndsWith("/comments/altcha", StringComparison.Ordinal) == commenting);
-        if (widget is not null && !form.Any(field => field.Key == ProofOfWork.FormField))
-        {
-            form.Add(new(ProofOfWork.FormField, await ProofOfWorkSolver.FetchAndSolveAsync(client, widget.Groups["path"].Value)));
-        }
-
-        return form;
     }
 
     protected override void Dispose(bool disposing)
@@ -468,35 +246,6 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         }
     }
 
-    [GeneratedRegex(@"https?://[^/\s]+(?<path>/confirm/[A-Za-z0-9_-]{43})")]
-    private static partial Regex ConfirmationLink();
-
-    [GeneratedRegex(@"https?://[^/\s]+(?<path>/comments/confirm/[A-Za-z0-9_-]{43})")]
-    private static partial Regex CommentConfirmationLink();
-
-    [GeneratedRegex(@"https?://[^/\s]+(?<path>/erase/[A-Za-z0-9_-]+)")]
-    private static partial Regex EraseLink();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"(?<token>[^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex("name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
-    private static partial Regex FormStampField();
-
-    [GeneratedRegex("name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"")]
-    private static partial Regex CommentStampField();
-
-    [GeneratedRegex("data-testid=\"authenticator-key\">(?<key>[A-Z2-7 ]+)</code>")]
-    private static partial Regex AuthenticatorKeyField();
-
-    [GeneratedRegex("name=\"SealedKey\" value=\"(?<key>[^\"]+)\"")]
-    private static partial Regex SealedKeyField();
-
-    [GeneratedRegex("<li><code>(?<code>[2-9a-z]{5}-[2-9a-z]{5})</code></li>")]
-    private static partial Regex RecoveryCode();
-
-    [GeneratedRegex("<altcha-widget challenge=\"(?<path>[^\"]+)\"")]
-    private static partial Regex ProofOfWorkWidget();
 }
 
 /// <summary>One PostgreSQL server for the whole test run; each test gets its own database on it.</summary>

@@ -57,9 +57,9 @@ public sealed class DataFolderTests
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite);
         var campaign = await site.AddCampaignAsync();
-        await TestSite.PostFormAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia", email: "nadia@example.org"));
-        await TestSite.PostFormAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Amal", email: "amal@example.org"));
-        var emails = await site.OutboxEmailsAsync(2);
+        await FormFiller.PostAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia", email: "nadia@example.org"));
+        await FormFiller.PostAsync(site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Amal", email: "amal@example.org"));
+        var emails = await site.Mailbox.EmailsAsync(2);
 
         var written = Directory.GetFiles(site.DataFolder, "*", SearchOption.AllDirectories).Where(file => !file.Contains("data-protection-keys", StringComparison.Ordinal)).ToList();
         Assert.Contains(written, file => file.EndsWith("countersign.db", StringComparison.Ordinal));
@@ -70,14 +70,14 @@ public sealed class DataFolderTests
 
         var nadias = emails.Single(email => email.To.ToString().Contains("nadia", StringComparison.Ordinal));
         var browser = site.Browser();
-        Assert.Equal(HttpStatusCode.OK, (await TestSite.PostFormAsync(browser, TestSite.ErasePath(nadias), [])).StatusCode);
-        var left = Assert.Single(await site.OutboxEmailsAsync(0));
+        Assert.Equal(HttpStatusCode.OK, (await FormFiller.PostAsync(browser, Mailbox.ErasePath(nadias), [])).StatusCode);
+        var left = Assert.Single(await site.Mailbox.EmailsAsync(0));
         Assert.Contains("amal@example.org", left.To.ToString(), StringComparison.Ordinal);
 
         // Once a confirmation link has expired, nothing is left for the email to do.
         site.Clock.Advance(TimeSpan.FromDays(new RetentionOptions().PendingDays) + TimeSpan.FromMinutes(1));
         await site.Services.GetRequiredService<RetentionJob>().RunOnceAsync();
-        Assert.Empty(await site.OutboxEmailsAsync(0));
+        Assert.Empty(await site.Mailbox.EmailsAsync(0));
     }
 
     private static IConfiguration Settings(string folder) =>

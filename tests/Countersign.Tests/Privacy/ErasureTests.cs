@@ -27,17 +27,17 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia Erasable", email: "nadia@example.org", postcode: "EC1A 1BB"));
-        var confirmation = Assert.Single(await Site.OutboxEmailsAsync(1));
-        await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(confirmation), []);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia Erasable", email: "nadia@example.org", postcode: "EC1A 1BB"));
+        var confirmation = Assert.Single(await Site.Mailbox.EmailsAsync(1));
+        await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(confirmation), []);
         Assert.Equal(1, await CountAsync(campaign));
         var before = await Site.QueryAsync(db => db.Signatures.SingleAsync());
 
         // Signing again brings the "already signed" email, with the same erase link.
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
-        var emails = await Site.OutboxEmailsAsync(2);
-        var link = TestSite.ErasePath(emails[0]);
-        Assert.Equal(link, TestSite.ErasePath(emails[1]));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
+        var emails = await Site.Mailbox.EmailsAsync(2);
+        var link = Mailbox.ErasePath(emails[0]);
+        Assert.Equal(link, Mailbox.ErasePath(emails[1]));
 
         // Opening the link (as a mail scanner would) changes nothing.
         var opened = await browser.GetAsync(link);
@@ -45,7 +45,7 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Erase my signature", await opened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(campaign));
 
-        var erased = await TestSite.PostFormAsync(browser, link, []);
+        var erased = await FormFiller.PostAsync(browser, link, []);
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.Contains("Your signature is erased", await erased.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(campaign));
@@ -64,26 +64,26 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(before.CountryCode, row.CountryCode);
 
         // Her emails went from the outbox folder with the rest.
-        Assert.Empty(await Site.OutboxEmailsAsync(0));
+        Assert.Empty(await Site.Mailbox.EmailsAsync(0));
 
         // The link now leads nowhere, and the person may sign again.
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await PostWithTokenAsync(browser, link, campaign)).StatusCode);
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
         Assert.Equal(2, await Site.QueryAsync(db => db.Signatures.CountAsync()));
-        Assert.StartsWith("Confirm your signature", Assert.Single(await Site.OutboxEmailsAsync(1)).Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Confirm your signature", Assert.Single(await Site.Mailbox.EmailsAsync(1)).Subject, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Should_erase_a_pending_signature_so_its_confirmation_link_no_longer_works()
     {
         var campaign = await Site.AddCampaignAsync();
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
 
-        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(email), []);
+        await FormFiller.PostAsync(Site.Browser(), Mailbox.ErasePath(email), []);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(TestSite.ConfirmationPath(email))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(Mailbox.ConfirmationPath(email))).StatusCode);
         Assert.Equal(SignatureState.Erased, await Site.QueryAsync(db => db.Signatures.Select(s => s.State).SingleAsync()));
         Assert.Equal(0, await CountAsync(campaign));
     }
@@ -94,8 +94,8 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_answer_a_made_up_erase_link_with_404_and_erase_nothing(string token)
     {
         var campaign = await Site.AddCampaignAsync();
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
-        var genuine = TestSite.ErasePath(Assert.Single(await Site.OutboxEmailsAsync(1)));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        var genuine = Mailbox.ErasePath(Assert.Single(await Site.Mailbox.EmailsAsync(1)));
 
         // A genuine link with one character changed is made up too.
         var tampered = genuine[..^1] + (genuine[^1] == 'A' ? 'B' : 'A');
@@ -111,11 +111,11 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_erase_signatures_never_confirmed_after_7_days_and_record_it_for_staff()
     {
         var campaign = await Site.AddCampaignAsync();
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "never.confirms@example.org"));
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "confirms@example.org"));
-        var emails = await Site.OutboxEmailsAsync(2);
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "never.confirms@example.org"));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "confirms@example.org"));
+        var emails = await Site.Mailbox.EmailsAsync(2);
         var confirming = emails.Single(e => e.To.Mailboxes.Single().Address == "confirms@example.org");
-        await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(confirming), []);
+        await FormFiller.PostAsync(Site.Browser(), Mailbox.ConfirmationPath(confirming), []);
         var job = Site.Services.GetRequiredService<RetentionJob>();
 
         // The job's own timer runs on the test clock too, so either pass may be the one that erases.
@@ -138,7 +138,7 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
 
     /// <summary>Posts to a page that answers 404 (so has no form of its own), with a token from the campaign page.</summary>
     private static async Task<HttpResponseMessage> PostWithTokenAsync(HttpClient browser, string path, Campaign campaign) =>
-        await browser.PostAsync(path, new FormUrlEncodedContent([new("__RequestVerificationToken", await TestSite.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}"))]));
+        await browser.PostAsync(path, new FormUrlEncodedContent([new("__RequestVerificationToken", await FormFiller.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}"))]));
 
     private async Task<int> CountAsync(Campaign campaign) =>
         await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync());

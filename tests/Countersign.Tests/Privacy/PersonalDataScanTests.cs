@@ -50,7 +50,7 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
         // private signer then unsubscribes in one click.
         var staff = await UpdateSteps.SignedInOrganiserAsync(Site, campaign);
         await UpdateSteps.SendAsync(Site, staff, campaign, campaign.Hosts[0].Id, "News for everyone who signed");
-        var updates = (await Site.OutboxEmailsAsync(4)).Skip(2).ToList();
+        var updates = (await Site.Mailbox.EmailsAsync(4)).Skip(2).ToList();
         var privateUpdate = Assert.Single(updates, m => m.To.Mailboxes.Single().Address == privateSigner.Email);
         Assert.Contains(privateSigner.Name, privateUpdate.TextBody, StringComparison.Ordinal);
         await TestSite.WaitUntilAsync(() => Site.QueryAsync(db => db.OutboxMessages.AllAsync(m => m.SentAt != null)), "the update emails are sent");
@@ -61,10 +61,10 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
         }
 
         // Signing again sends the "already signed" email; then the private signer erases their signature.
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: privateSigner.Name, email: privateSigner.Email, postcode: privateSigner.Postcode));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: privateSigner.Name, email: privateSigner.Email, postcode: privateSigner.Postcode));
         var privateCiphertexts = await CiphertextsAsync(privateSigner);
-        var emails = await Site.OutboxEmailsAsync(5);
-        await TestSite.PostFormAsync(Site.Browser(), TestSite.ErasePath(emails[4]), []);
+        var emails = await Site.Mailbox.EmailsAsync(5);
+        await FormFiller.PostAsync(Site.Browser(), Mailbox.ErasePath(emails[4]), []);
         Assert.Equal(1, await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync()));
 
         var stored = await StoredBytesAsync();
@@ -144,9 +144,9 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
     private async Task SignAndConfirmAsync(Campaign campaign, Markers signer, string showName, int emailIndex)
     {
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: signer.Name, email: signer.Email, postcode: signer.Postcode, showName: showName));
-        var email = (await Site.OutboxEmailsAsync(emailIndex + 1))[emailIndex];
-        await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: signer.Name, email: signer.Email, postcode: signer.Postcode, showName: showName));
+        var email = (await Site.Mailbox.EmailsAsync(emailIndex + 1))[emailIndex];
+        await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(email), []);
     }
 
     /// <summary>The signer's encrypted name, email and postcode as stored now.</summary>

@@ -72,7 +72,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
         Site.Clock.Advance(TimeSpan.FromSeconds(3));
         var unhurried = await PostAsync(browser, campaign, SigningTests.Form(campaign, email: "unhurried@example.org"), stamp);
         Assert.Equal(HttpStatusCode.Redirect, unhurried.StatusCode);
-        Assert.Single(await Site.OutboxEmailsAsync(1));
+        Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal(1, await Site.QueryAsync(db => db.Signatures.CountAsync(s => s.State == SignatureState.Pending)));
     }
 
@@ -89,9 +89,9 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
         var signed = await PostAsync(browser, campaign, SigningTests.Form(campaign), stamp);
         Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
 
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal("amal.haddad@example.org", email.To.Mailboxes.Single().Address);
-        var confirmed = await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+        var confirmed = await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(email), []);
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
 
         var stored = await Site.QueryAsync(db => db.Signatures.SingleAsync());
@@ -145,7 +145,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("This page was open too long", html, StringComparison.Ordinal);
         Assert.Contains("press Sign again", html, StringComparison.Ordinal);
         Assert.Contains("value=\"late@example.org\"", html, StringComparison.Ordinal);
-        var fresh = TestSite.FormStamp(html);
+        var fresh = FormFiller.FormStamp(html);
         Assert.NotEqual(stamp, fresh);
         Assert.Equal(0, await Site.QueryAsync(db => db.Signatures.CountAsync()));
         Assert.Equal(0, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
@@ -166,7 +166,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
         var stamp = CommentStamp(page);
         Site.Clock.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(1));
 
-        var response = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", new Dictionary<string, string>
+        var response = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}?handler=Comment", new Dictionary<string, string>
         {
             ["Comment.Name"] = "Leïla Benali",
             ["Comment.Email"] = "leila.benali@example.org",
@@ -190,7 +190,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var html = await browser.GetStringAsync($"/c/{campaign.Slug}");
         Assert.Contains($"name=\"{BotChecks.HoneypotField}\"", html, StringComparison.Ordinal);
-        return (TestSite.FormStamp(html), html);
+        return (FormFiller.FormStamp(html), html);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient browser, Campaign campaign, Dictionary<string, string> form, string? stamp, string? honeypot = null)
@@ -203,7 +203,7 @@ public abstract class BotCheckTests(DatabaseProvider provider) : IAsyncLifetime
 
         fields["Input.Started"] = stamp ?? ""; // an empty stamp stops PostFormAsync from adding the page's
 
-        return await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", fields);
+        return await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", fields);
     }
 
     private Task<int> CountAsync(Campaign campaign) =>

@@ -108,8 +108,8 @@ public sealed partial class DurabilityTests
         try
         {
             var page = await client.GetStringAsync($"/c/{Slug}", stop);
-            var token = TestSite.AntiforgeryToken(page);
-            var stamp = TestSite.FormStamp(page);
+            var token = FormFiller.AntiforgeryToken(page);
+            var stamp = FormFiller.FormStamp(page);
             var hosts = HostField().Matches(page).Select(m => m.Groups["id"].Value).Distinct().ToList();
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
@@ -148,7 +148,7 @@ public sealed partial class DurabilityTests
         using var client = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            var token = TestSite.AntiforgeryToken(await client.GetStringAsync($"/c/{Slug}", stop));
+            var token = FormFiller.AntiforgeryToken(await client.GetStringAsync($"/c/{Slug}", stop));
             while (!stop.IsCancellationRequested)
             {
                 await using var db = Open(folder);

@@ -20,7 +20,7 @@ public sealed class IntakeTests
         var campaign = await site.AddCampaignAsync();
         var browsers = Enumerable.Range(0, 6).Select(_ => site.Browser()).ToList();
         var forms = await Task.WhenAll(browsers.Select((browser, i) =>
-            TestSite.CompleteFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"queued-{i}@example.org"))));
+            FormFiller.CompleteAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: $"queued-{i}@example.org"))));
 
         // Another writer holds the database: the intake's writer waits, and its queue fills.
         await using (var blocker = new SqliteConnection($"Data Source={Path.Combine(site.DataFolder, "countersign.db")}"))

@@ -185,7 +185,7 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
             ["Comment.Text"] = "Nobody asked us about these cameras.",
             [ProofOfWork.FormField] = await ProofOfWorkSolver.FetchAndSolveAsync(browser, signingPath),
         };
-        var commented = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}?handler=Comment", comment);
+        var commented = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}?handler=Comment", comment);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, commented.StatusCode);
         Assert.Contains("anti-spam check to finish", await commented.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -209,6 +209,6 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
     {
         var form = SigningTests.Form(campaign, email: email);
         form[ProofOfWork.FormField] = proofOfWork;
-        return TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
+        return FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", form);
     }
 }

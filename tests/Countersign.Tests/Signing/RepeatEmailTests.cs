@@ -29,7 +29,7 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
     {
         var campaign = await Site.AddCampaignAsync();
         var first = await SignAsync(campaign, Victim);
-        await TestSite.PostFormAsync(Site.Browser(), TestSite.ConfirmationPath(Assert.Single(await Site.OutboxEmailsAsync(1))), []);
+        await FormFiller.PostAsync(Site.Browser(), Mailbox.ConfirmationPath(Assert.Single(await Site.Mailbox.EmailsAsync(1))), []);
         var stranger = await SignAsync(campaign, "someone.else@example.org");
 
         // The six tries, each with a name of the sender's choosing.
@@ -44,7 +44,7 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         {
             for (var i = 0; i < 3; i++)
             {
-                tries.Add(await TestSite.PostFormAsync(other.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Victim)));
+                tries.Add(await FormFiller.PostAsync(other.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Victim)));
             }
         }
 
@@ -52,7 +52,7 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal([SignerEmails.ConfirmationKind, SignerEmails.ConfirmationKind, SignerEmails.AlreadySignedKind], await KindsAsync());
 
         // Whoever typed the address chose the name too: the email does not repeat it to its owner.
-        var alreadySigned = (await Site.OutboxEmailsAsync(3)).Single(m => (m.Subject ?? "").StartsWith("You have already signed", StringComparison.Ordinal));
+        var alreadySigned = (await Site.Mailbox.EmailsAsync(3)).Single(m => (m.Subject ?? "").StartsWith("You have already signed", StringComparison.Ordinal));
         Assert.StartsWith("Hello,\n", alreadySigned.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("Not Amal", alreadySigned.TextBody, StringComparison.Ordinal);
         Assert.Equal(("", Victim), (alreadySigned.To.Mailboxes.Single().Name ?? "", alreadySigned.To.Mailboxes.Single().Address));
@@ -74,8 +74,8 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         }
 
         Assert.Equal([SignerEmails.ConfirmationKind, SignerEmails.ConfirmationKind], await KindsAsync());
-        var emails = await Site.OutboxEmailsAsync(2);
-        Assert.Equal(TestSite.ConfirmationPath(emails[0]), TestSite.ConfirmationPath(emails[1]));
+        var emails = await Site.Mailbox.EmailsAsync(2);
+        Assert.Equal(Mailbox.ConfirmationPath(emails[0]), Mailbox.ConfirmationPath(emails[1]));
 
         // The signature's own confirmation greets the name it was signed with; the link sent again, nobody.
         Assert.StartsWith("Hello Amal Haddad,\n", emails[0].TextBody, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
         foreach (var campaign in campaigns.Concat(campaigns))
         {
             var browser = Site.Browser();
-            forms.Add((browser, $"/c/{campaign.Slug}", await TestSite.CompleteFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Victim))));
+            forms.Add((browser, $"/c/{campaign.Slug}", await FormFiller.CompleteAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: Victim))));
         }
 
         var responses = await Task.WhenAll(forms.Select(f => f.Browser.PostAsync(f.Path, new FormUrlEncodedContent(f.Form))));
@@ -148,7 +148,7 @@ public abstract class RepeatEmailTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     private Task<HttpResponseMessage> SignAsync(Campaign campaign, string email, string name = "Amal Haddad", System.Net.IPAddress? from = null) =>
-        TestSite.PostFormAsync(from is null ? Site.Browser() : Site.Browser(from), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: name, email: email));
+        FormFiller.PostAsync(from is null ? Site.Browser() : Site.Browser(from), $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: name, email: email));
 
     private Task<List<string>> KindsAsync() => Site.QueryAsync(db => db.OutboxMessages.OrderBy(m => m.Id).Select(m => m.Kind).ToListAsync());
 

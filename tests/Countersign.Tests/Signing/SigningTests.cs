@@ -90,7 +90,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
 
-        var signed = await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
+        var signed = await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
         Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
         Assert.Equal($"/c/{campaign.Slug}/check-email", signed.Headers.Location?.OriginalString);
         Assert.Contains("Check your email", await browser.GetStringAsync(signed.Headers.Location!.OriginalString), StringComparison.Ordinal);
@@ -99,16 +99,16 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(SignatureState.Pending, signature.State);
         Assert.Equal(0, await CountAsync(campaign.Slug));
 
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal("amal.haddad@example.org", email.To.Mailboxes.Single().Address);
-        var link = TestSite.ConfirmationPath(email);
+        var link = Mailbox.ConfirmationPath(email);
 
         // Opening the link (as a mail scanner would) changes nothing.
         var opened = await browser.GetStringAsync(link);
         Assert.Contains("Confirm my signature", opened, StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(campaign.Slug));
 
-        var confirmed = await TestSite.PostFormAsync(browser, link, []);
+        var confirmed = await FormFiller.PostAsync(browser, link, []);
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         Assert.Equal($"/c/{campaign.Slug}/thanks", confirmed.Headers.Location?.OriginalString);
         var thanks = await browser.GetStringAsync(confirmed.Headers.Location!.OriginalString);
@@ -129,13 +129,13 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "Amal.Haddad@gmail.com"));
-        var link = TestSite.ConfirmationPath(Assert.Single(await Site.OutboxEmailsAsync(1)));
-        await TestSite.PostFormAsync(browser, link, []);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "Amal.Haddad@gmail.com"));
+        var link = Mailbox.ConfirmationPath(Assert.Single(await Site.Mailbox.EmailsAsync(1)));
+        await FormFiller.PostAsync(browser, link, []);
         Assert.Equal(1, await CountAsync(campaign.Slug));
 
-        var again = await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: " amalhaddad+petitions@googlemail.com "));
-        var stranger = await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "someone.else@example.org"));
+        var again = await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: " amalhaddad+petitions@googlemail.com "));
+        var stranger = await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "someone.else@example.org"));
 
         // Same status and destination whether or not the address had signed.
         Assert.Equal(stranger.StatusCode, again.StatusCode);
@@ -143,7 +143,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(2, await Site.QueryAsync(db => db.Signatures.CountAsync()));
         Assert.Equal(1, await CountAsync(campaign.Slug));
 
-        var emails = await Site.OutboxEmailsAsync(3);
+        var emails = await Site.Mailbox.EmailsAsync(3);
         var alreadySigned = Assert.Single(emails, e => (e.Subject ?? "").StartsWith("You have already signed", StringComparison.Ordinal));
         Assert.Equal("amalhaddad+petitions@googlemail.com", alreadySigned.To.Mailboxes.Single().Address);
     }
@@ -152,24 +152,24 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_resend_the_same_link_to_a_pending_signer_and_a_fresh_one_near_expiry()
     {
         var campaign = await Site.AddCampaignAsync();
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "AMAL.HADDAD@example.org"));
-        var emails = await Site.OutboxEmailsAsync(2);
-        var firstLink = TestSite.ConfirmationPath(emails[0]);
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "AMAL.HADDAD@example.org"));
+        var emails = await Site.Mailbox.EmailsAsync(2);
+        var firstLink = Mailbox.ConfirmationPath(emails[0]);
 
         // A double click or a second try sends the same link: no email in the inbox is dead.
-        Assert.Equal(firstLink, TestSite.ConfirmationPath(emails[1]));
+        Assert.Equal(firstLink, Mailbox.ConfirmationPath(emails[1]));
 
         Site.Clock.Advance(TimeSpan.FromDays(6.5));
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
-        var freshLink = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(3))[2]);
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign));
+        var freshLink = Mailbox.ConfirmationPath((await Site.Mailbox.EmailsAsync(3))[2]);
         Assert.NotEqual(firstLink, freshLink);
         Assert.Equal(1, await Site.QueryAsync(db => db.Signatures.CountAsync()));
 
         var browser = Site.Browser();
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(firstLink)).StatusCode);
         Site.Clock.Advance(TimeSpan.FromDays(6));
-        await TestSite.PostFormAsync(browser, freshLink, []);
+        await FormFiller.PostAsync(browser, freshLink, []);
         Assert.Equal(1, await CountAsync(campaign.Slug));
     }
 
@@ -188,7 +188,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         var form = Form(campaign);
         form[field] = value;
 
-        var response = await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", form);
+        var response = await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", form);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -209,7 +209,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         var form = Form(campaign, name: new string('a', 101));
         form.Remove($"Input.HostUpdates[{campaign.Hosts[0].Id}]");
 
-        var response = await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", form);
+        var response = await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", form);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -224,12 +224,12 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, country: "PS"));
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "second@example.org", country: "PS"));
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "third@example.org", country: "IE"));
-        foreach (var email in await Site.OutboxEmailsAsync(3))
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, country: "PS"));
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "second@example.org", country: "PS"));
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, email: "third@example.org", country: "IE"));
+        foreach (var email in await Site.Mailbox.EmailsAsync(3))
         {
-            await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+            await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(email), []);
         }
 
         var response = await browser.GetAsync($"/c/{campaign.Slug}.json");
@@ -260,12 +260,12 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
-        var link = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(1))[0]);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
+        var link = Mailbox.ConfirmationPath((await Site.Mailbox.EmailsAsync(1))[0]);
         var page = await browser.GetStringAsync(link);
 
         Site.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
-        var response = await browser.PostAsync(link, new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        var response = await browser.PostAsync(link, new FormUrlEncodedContent([new("__RequestVerificationToken", FormFiller.AntiforgeryToken(page))]));
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("This link has expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -278,12 +278,12 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
-        var link = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(1))[0]);
-        await TestSite.PostFormAsync(browser, link, []);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign));
+        var link = Mailbox.ConfirmationPath((await Site.Mailbox.EmailsAsync(1))[0]);
+        await FormFiller.PostAsync(browser, link, []);
 
         // The link's page no longer has a form, so the token comes from the campaign page, as a replayed POST would.
-        var token = await TestSite.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
+        var token = await FormFiller.AntiforgeryTokenAsync(browser, $"/c/{campaign.Slug}");
         var reused = await browser.PostAsync(link, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
         Assert.Equal(HttpStatusCode.OK, reused.StatusCode);
         Assert.Contains("already confirmed", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -313,7 +313,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         foreach (var email in variants)
         {
             var signer = Site.Browser();
-            ready.Add((signer, await TestSite.CompleteFormAsync(signer, $"/c/{campaign.Slug}", Form(campaign, email: email))));
+            ready.Add((signer, await FormFiller.CompleteAsync(signer, $"/c/{campaign.Slug}", Form(campaign, email: email))));
         }
 
         var responses = await Task.WhenAll(ready.Select(r => r.Browser.PostAsync($"/c/{campaign.Slug}", new FormUrlEncodedContent(r.Form))));
@@ -324,11 +324,11 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
         // One confirmation, and the link once more for someone signing again: not one email per try,
         // however the writer batched them.
         Assert.Equal(2, await Site.QueryAsync(db => db.OutboxMessages.CountAsync()));
-        var emails = await Site.OutboxEmailsAsync(2);
-        Assert.Equal(TestSite.ConfirmationPath(emails[0]), TestSite.ConfirmationPath(emails[1]));
-        var link = TestSite.ConfirmationPath(emails[1]);
+        var emails = await Site.Mailbox.EmailsAsync(2);
+        Assert.Equal(Mailbox.ConfirmationPath(emails[0]), Mailbox.ConfirmationPath(emails[1]));
+        var link = Mailbox.ConfirmationPath(emails[1]);
         var browser = Site.Browser();
-        var token = await TestSite.AntiforgeryTokenAsync(browser, link);
+        var token = await FormFiller.AntiforgeryTokenAsync(browser, link);
         var confirmations = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
             browser.PostAsync(link, new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))));
 
@@ -342,8 +342,8 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Should_keep_emails_names_and_postcodes_encrypted_at_rest()
     {
         var campaign = await Site.AddCampaignAsync();
-        await TestSite.PostFormAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, name: "Zorblax Quux", email: "zorblax.marker@example.org", postcode: "QX99 7ZZ", showName: "no"));
-        await Site.OutboxEmailsAsync(1);
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, name: "Zorblax Quux", email: "zorblax.marker@example.org", postcode: "QX99 7ZZ", showName: "no"));
+        await Site.Mailbox.EmailsAsync(1);
 
         var signature = await Site.QueryAsync(db => db.Signatures.SingleAsync());
         var stored = System.Text.Encoding.UTF8.GetString([.. signature.EmailCiphertext, .. signature.NameCiphertext, .. signature.PostcodeCiphertext!]);
@@ -361,13 +361,13 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     {
         var campaign = await Site.AddCampaignAsync();
         var browser = Site.Browser();
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
-        var link = TestSite.ConfirmationPath((await Site.OutboxEmailsAsync(1))[0]);
-        await TestSite.PostFormAsync(browser, link, []);
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
-        await Site.OutboxEmailsAsync(2);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
+        var link = Mailbox.ConfirmationPath((await Site.Mailbox.EmailsAsync(1))[0]);
+        await FormFiller.PostAsync(browser, link, []);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", Form(campaign, name: "Quillon Marker", email: "quillon.marker@example.org", postcode: "QM1 1QM"));
+        await Site.Mailbox.EmailsAsync(2);
         var bad = Form(campaign, name: "Quillon Marker", email: "quillon.marker@@example.org", postcode: "QM1 1QM");
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", bad);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", bad);
 
         Assert.NotEmpty(Site.Logs.Lines);
         // Personal data appears at no level at all, even with tracing on.

@@ -38,11 +38,11 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
     {
         var target = await Site.AddCampaignAsync("divest-from-the-camera-maker");
         var own = await Site.AddCampaignAsync("own-campaign");
-        var admin = await Site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
+        var admin = await Site.Staff.SignedInAsync("admin@example.org", StaffRoles.Admin);
         var visitors = new Dictionary<string, HttpClient>
         {
-            ["a member of staff with no role"] = await Site.SignedInStaffAsync("no.role@example.org"),
-            ["the organiser of another campaign"] = await Site.SignedInStaffAsync("other.organiser@example.org"),
+            ["a member of staff with no role"] = await Site.Staff.SignedInAsync("no.role@example.org"),
+            ["the organiser of another campaign"] = await Site.Staff.SignedInAsync("other.organiser@example.org"),
         };
         var updateId = await SeedAsync(target, own);
 
@@ -71,7 +71,7 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
         var tokens = new Dictionary<string, string>();
         foreach (var (who, browser) in visitors)
         {
-            tokens[who] = TestSite.AntiforgeryToken(await browser.GetStringAsync("/staff/campaigns/new"));
+            tokens[who] = FormFiller.AntiforgeryToken(await browser.GetStringAsync("/staff/campaigns/new"));
         }
 
         var before = await DatabaseSnapshot.TakeAsync(Site);
@@ -143,7 +143,7 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
         var target = await Site.AddCampaignAsync("divest-from-the-camera-maker");
         var own = await Site.AddCampaignAsync("own-campaign");
         var updateId = await SeedAsync(target, own);
-        var organiser = await Site.SignedInStaffAsync("other.organiser@example.org");
+        var organiser = await Site.Staff.SignedInAsync("other.organiser@example.org");
         var pages = (await PageRoutes.AllAsync(Site.Services)).Where(page => page.Template.StartsWith("staff/campaigns/{id", StringComparison.Ordinal)
             && !page.Template.EndsWith("/trends", StringComparison.Ordinal) && !page.Template.Contains("/updates/", StringComparison.Ordinal));
         foreach (var page in pages)
@@ -239,8 +239,8 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
     /// </summary>
     private async Task<long> SeedAsync(Campaign target, Campaign own)
     {
-        await Site.AddStaffAsync("other.organiser@example.org");
-        await Site.AddStaffAsync("partner@example.org");
+        await Site.Staff.AddAsync("other.organiser@example.org");
+        await Site.Staff.AddAsync("partner@example.org");
         await Site.AddCommentAsync(target.Id, CommentState.Waiting);
         await Site.AddCommentAsync(target.Id, CommentState.Published);
         var now = Site.Clock.GetUtcNow().UtcDateTime;

@@ -24,27 +24,27 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
     [Fact]
     public async Task Should_let_an_admin_invite_a_moderator_who_sets_a_password_and_an_authenticator()
     {
-        var admin = await Site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
+        var admin = await Site.Staff.SignedInAsync("admin@example.org", StaffRoles.Admin);
 
-        var bad = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "not an address"), new("Roles", StaffRoles.Moderator)]);
+        var bad = await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", "not an address"), new("Roles", StaffRoles.Moderator)]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         var badPage = WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync());
         Assert.Contains("Enter an email address like name@example.org.", badPage, StringComparison.Ordinal);
         Assert.Contains("value=\"not an address\"", badPage, StringComparison.Ordinal);
-        var taken = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "Admin@Example.org")]);
+        var taken = await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", "Admin@Example.org")]);
         Assert.Contains("A staff account already uses this address.", WebUtility.HtmlDecode(await taken.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
-        var sent = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", " Moderator@Example.org "), new("Roles", StaffRoles.Moderator)]);
+        var sent = await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", " Moderator@Example.org "), new("Roles", StaffRoles.Moderator)]);
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         Assert.Contains($"We emailed an invitation to moderator@example.org. It works for {StaffInvitation.ValidFor.TotalDays} days.",
             WebUtility.HtmlDecode(await admin.GetStringAsync(sent.Headers.Location!.OriginalString)), StringComparison.Ordinal);
-        var again = await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "moderator@example.org")]);
+        var again = await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", "moderator@example.org")]);
         Assert.Contains("An invitation to this address is already waiting.", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var users = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));
         Assert.Contains("Invitations waiting", users, StringComparison.Ordinal);
         Assert.Contains("moderator@example.org", users, StringComparison.Ordinal);
 
-        var email = Assert.Single(await Site.OutboxEmailsAsync(1));
+        var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal("moderator@example.org", email.To.Mailboxes.Single().Address);
         Assert.Contains("as moderator", email.TextBody, StringComparison.Ordinal);
         var link = InvitationPath(email);
@@ -52,19 +52,19 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
         // The invited person: clear refusals that keep the invitation open, then a working password.
         var invited = Site.Browser();
         Assert.Contains("moderator@example.org", await invited.GetStringAsync(link), StringComparison.Ordinal);
-        var tooShort = await TestSite.PostFormAsync(invited, link, [new("password", "short"), new("repeatPassword", "short")]);
+        var tooShort = await FormFiller.PostAsync(invited, link, [new("password", "short"), new("repeatPassword", "short")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooShort.StatusCode);
         Assert.Contains("Choose a password of at least 12 characters.", WebUtility.HtmlDecode(await tooShort.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        var different = await TestSite.PostFormAsync(invited, link, [new("password", TestSite.StaffPassword), new("repeatPassword", TestSite.StaffPassword + "!")]);
+        var different = await FormFiller.PostAsync(invited, link, [new("password", TestStaff.Password), new("repeatPassword", TestStaff.Password + "!")]);
         Assert.Contains("The two passwords are not the same.", WebUtility.HtmlDecode(await different.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.False(await Site.QueryAsync(db => db.StaffUsers.AnyAsync(u => u.Email == "moderator@example.org")));
 
-        var accepted = await TestSite.PostFormAsync(invited, link, [new("password", TestSite.StaffPassword), new("repeatPassword", TestSite.StaffPassword)]);
+        var accepted = await FormFiller.PostAsync(invited, link, [new("password", TestStaff.Password), new("repeatPassword", TestStaff.Password)]);
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         var enrolment = accepted.Headers.Location!.OriginalString;
         Assert.StartsWith("/staff/login/enrol", enrolment, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await invited.GetAsync("/staff/reviews")).StatusCode);
-        var (recoveryCodes, _) = await Site.EnrolAsync(invited, enrolment, "moderator@example.org");
+        var (recoveryCodes, _) = await Site.Staff.EnrolAsync(invited, enrolment, "moderator@example.org");
         Assert.NotEmpty(recoveryCodes);
         Assert.Equal(HttpStatusCode.OK, (await invited.GetAsync("/staff/reviews")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await invited.GetAsync("/staff/users")).StatusCode);
@@ -74,7 +74,7 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
         Assert.Contains("This invitation has been used.", WebUtility.HtmlDecode(await spent.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var replay = await PostWithoutTheFormAsync(link, [new("password", "another long password"), new("repeatPassword", "another long password")]);
         Assert.Equal(HttpStatusCode.Gone, replay.StatusCode);
-        await Site.SignedInStaffAsync("moderator@example.org");
+        await Site.Staff.SignedInAsync("moderator@example.org");
 
         var actions = await Site.QueryAsync(db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         Assert.Equal([AuditAction.StaffInvited, AuditAction.InvitationAccepted], actions.Where(a => a.StartsWith("staff.", StringComparison.Ordinal)));
@@ -84,7 +84,7 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
     public async Task Should_let_an_organiser_invite_a_partner_into_the_team_and_withdraw_an_invitation()
     {
         var campaign = await Site.AddCampaignAsync("drop-the-stake", hosts: ["Station Watch", "Digital Rights Group"]);
-        var organiser = await Site.SignedInStaffAsync("organiser@example.org");
+        var organiser = await Site.Staff.SignedInAsync("organiser@example.org");
         await Site.QueryAsync(async db =>
         {
             var id = await db.StaffUsers.Where(u => u.Email == "organiser@example.org").Select(u => u.Id).SingleAsync();
@@ -94,11 +94,11 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
         var team = $"/staff/campaigns/{campaign.Id}/members";
         var host = campaign.Hosts.Single(h => h.Name == "Digital Rights Group").Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{team}?handler=Add",
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(organiser, $"{team}?handler=Add",
             [new("Input.Email", "partner@example.org"), new("Input.Role", StaffRoles.Partner), new("Input.HostId", host)])).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{team}?handler=Add",
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(organiser, $"{team}?handler=Add",
             [new("Input.Email", "changed.mind@example.org"), new("Input.Role", StaffRoles.Organiser)])).StatusCode);
-        var emails = await Site.OutboxEmailsAsync(2);
+        var emails = await Site.Mailbox.EmailsAsync(2);
         var toPartner = emails.Single(e => e.To.Mailboxes.Single().Address == "partner@example.org");
         Assert.Contains($"the campaign “{campaign.Title}”", toPartner.TextBody, StringComparison.Ordinal);
         var withdrawnLink = InvitationPath(emails.Single(e => e != toPartner));
@@ -106,14 +106,14 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
         var page = WebUtility.HtmlDecode(await organiser.GetStringAsync(team));
         Assert.Contains("changed.mind@example.org", page, StringComparison.Ordinal);
         var withdrawnId = await Site.QueryAsync(db => db.StaffInvitations.Where(i => i.Email == "changed.mind@example.org").Select(i => i.Id).SingleAsync());
-        var withdraw = await TestSite.PostFormAsync(organiser, $"{team}?handler=Withdraw", [new("invitationId", withdrawnId.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var withdraw = await FormFiller.PostAsync(organiser, $"{team}?handler=Withdraw", [new("invitationId", withdrawnId.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal(HttpStatusCode.Redirect, withdraw.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync(withdrawnLink)).StatusCode);
 
         var invited = Site.Browser();
-        var accepted = await TestSite.PostFormAsync(invited, InvitationPath(toPartner), [new("password", TestSite.StaffPassword), new("repeatPassword", TestSite.StaffPassword)]);
+        var accepted = await FormFiller.PostAsync(invited, InvitationPath(toPartner), [new("password", TestStaff.Password), new("repeatPassword", TestStaff.Password)]);
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
-        await Site.EnrolAsync(invited, accepted.Headers.Location!.OriginalString, "partner@example.org");
+        await Site.Staff.EnrolAsync(invited, accepted.Headers.Location!.OriginalString, "partner@example.org");
         Assert.Equal(HttpStatusCode.OK, (await invited.GetAsync($"/staff/campaigns/{campaign.Id}/supporters")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await invited.GetAsync($"/staff/campaigns/{campaign.Id}")).StatusCode);
         var member = await Site.QueryAsync(db => db.CampaignMembers.Where(m => m.CampaignId == campaign.Id && m.Role == StaffRoles.Partner).SingleAsync());
@@ -123,20 +123,20 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
     [Fact]
     public async Task Should_refuse_an_expired_invitation_with_a_page_that_says_what_to_do()
     {
-        var admin = await Site.SignedInStaffAsync("admin@example.org", StaffRoles.Admin);
-        await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "late@example.org")]);
-        var link = InvitationPath(Assert.Single(await Site.OutboxEmailsAsync(1)));
+        var admin = await Site.Staff.SignedInAsync("admin@example.org", StaffRoles.Admin);
+        await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", "late@example.org")]);
+        var link = InvitationPath(Assert.Single(await Site.Mailbox.EmailsAsync(1)));
 
         Site.Clock.Advance(StaffInvitation.ValidFor + TimeSpan.FromMinutes(1));
         var page = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(link));
         Assert.Contains("This invitation has expired. Ask the person who invited you to send a new one.", page, StringComparison.Ordinal);
-        var late = await PostWithoutTheFormAsync(link, [new("password", TestSite.StaffPassword), new("repeatPassword", TestSite.StaffPassword)]);
+        var late = await PostWithoutTheFormAsync(link, [new("password", TestStaff.Password), new("repeatPassword", TestStaff.Password)]);
         Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
         Assert.False(await Site.QueryAsync(db => db.StaffUsers.AnyAsync(u => u.Email == "late@example.org")));
 
         // An expired invitation no longer blocks a new one (the admin signs in again: a week has passed).
-        await Site.SignInStaffAsync(admin, "admin@example.org");
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(admin, "/staff/users?handler=Invite", [new("Email", "late@example.org")])).StatusCode);
+        await Site.Staff.SignInAsync(admin, "admin@example.org");
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(admin, "/staff/users?handler=Invite", [new("Email", "late@example.org")])).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync("/staff/invitation/not-a-real-token")).StatusCode);
     }
 
@@ -144,7 +144,7 @@ public abstract partial class InvitationTests(DatabaseProvider provider) : IAsyn
     private async Task<HttpResponseMessage> PostWithoutTheFormAsync(string path, KeyValuePair<string, string>[] fields)
     {
         var browser = Site.Browser();
-        var token = TestSite.AntiforgeryToken(await browser.GetStringAsync("/staff/login"));
+        var token = FormFiller.AntiforgeryToken(await browser.GetStringAsync("/staff/login"));
         return await browser.PostAsync(path, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]));
     }
 

@@ -121,8 +121,8 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             foreach (var (visitor, browser) in visitors)
             {
                 // Each visitor sends a valid antiforgery token of its own, so only its role decides.
-                var token = visitor == Visitor.Anonymous ? TestSite.AntiforgeryToken(await (await browser.GetAsync("/staff/login")).Content.ReadAsStringAsync())
-                    : TestSite.AntiforgeryToken(await browser.GetStringAsync("/staff/audit"));
+                var token = visitor == Visitor.Anonymous ? FormFiller.AntiforgeryToken(await (await browser.GetAsync("/staff/login")).Content.ReadAsStringAsync())
+                    : FormFiller.AntiforgeryToken(await browser.GetStringAsync("/staff/audit"));
                 var status = (await browser.PostAsync(path, new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]))).StatusCode;
                 var forbidden = visitor == Visitor.Anonymous ? HttpStatusCode.Redirect : HttpStatusCode.Forbidden;
                 var refused = status == forbidden;
@@ -144,13 +144,13 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         var stationWatch = campaign.Hosts.Single(h => h.Name == "Station Watch").Id;
         var form = SigningTests.Form(campaign, name: "=HYPERLINK(\"http://evil.example\")", email: "yes-to-station@example.org");
         form[$"Input.HostUpdates[{campaign.Hosts.Single(h => h.Name == "Digital Rights Group").Id}]"] = "no";
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", form);
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia", email: "no-to-all@example.org", hostChoice: "no"));
-        await TestSite.PostFormAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Pending Person", email: "never-confirmed@example.org"));
-        var emails = await Site.OutboxEmailsAsync(3);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", form);
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Nadia", email: "no-to-all@example.org", hostChoice: "no"));
+        await FormFiller.PostAsync(browser, $"/c/{campaign.Slug}", SigningTests.Form(campaign, name: "Pending Person", email: "never-confirmed@example.org"));
+        var emails = await Site.Mailbox.EmailsAsync(3);
         foreach (var email in emails.Where(e => !e.To.ToString().Contains("never-confirmed", StringComparison.Ordinal)))
         {
-            await TestSite.PostFormAsync(browser, TestSite.ConfirmationPath(email), []);
+            await FormFiller.PostAsync(browser, Mailbox.ConfirmationPath(email), []);
         }
 
         var partner = visitors[Visitor.Partner];
@@ -158,11 +158,11 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Contains("Station Watch", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Digital Rights Group", page, StringComparison.Ordinal);
 
-        var otherHost = await TestSite.PostFormAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
+        var otherHost = await FormFiller.PostAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
             [new("hostId", campaign.Hosts.Single(h => h.Name == "Digital Rights Group").Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal(HttpStatusCode.NotFound, otherHost.StatusCode);
 
-        var export = await TestSite.PostFormAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
+        var export = await FormFiller.PostAsync(partner, $"/staff/campaigns/{campaign.Id}/supporters?handler=Export",
             [new("hostId", stationWatch.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
         var csv = Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF');
@@ -184,21 +184,21 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         var organiser = visitors[Visitor.Organiser];
         var members = $"/staff/campaigns/{campaign.Id}/members";
 
-        var unknown = await TestSite.PostFormAsync(organiser, $"{members}?handler=Add", [new("Input.Email", "stranger@example"), new("Input.Role", StaffRoles.Partner)]);
+        var unknown = await FormFiller.PostAsync(organiser, $"{members}?handler=Add", [new("Input.Email", "stranger@example"), new("Input.Role", StaffRoles.Partner)]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
         var unknownPage = WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync());
         Assert.Contains("Enter an email address like name@example.org.", unknownPage, StringComparison.Ordinal);
         Assert.Contains("Choose the host organisation this partner speaks for.", unknownPage, StringComparison.Ordinal);
         Assert.Contains("value=\"stranger@example\"", unknownPage, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{members}?handler=Add",
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(organiser, $"{members}?handler=Add",
             [new("Input.Email", "Other.Organiser@example.org"), new("Input.Role", StaffRoles.Organiser)])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await visitors[Visitor.OtherOrganiser].GetAsync($"/staff/campaigns/{campaign.Id}")).StatusCode);
 
         var organiserIds = await Site.QueryAsync(db => db.CampaignMembers.Where(m => m.CampaignId == campaign.Id && m.Role == StaffRoles.Organiser).Select(m => m.StaffUserId).ToListAsync());
         Assert.Equal(2, organiserIds.Count);
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(organiser, $"{members}?handler=Remove", [new("staffUserId", organiserIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
-        var last = await TestSite.PostFormAsync(visitors[Visitor.Admin], $"{members}?handler=Remove", [new("staffUserId", organiserIds[1].ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(organiser, $"{members}?handler=Remove", [new("staffUserId", organiserIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture))])).StatusCode);
+        var last = await FormFiller.PostAsync(visitors[Visitor.Admin], $"{members}?handler=Remove", [new("staffUserId", organiserIds[1].ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
         Assert.Contains("A campaign keeps at least one organiser.", WebUtility.HtmlDecode(await last.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal([AuditAction.RoleGranted, AuditAction.RoleRevoked],
@@ -264,7 +264,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
     /// <summary>A staff account none of the visitors is: the one admins' account pages and actions are tried on.</summary>
     private async Task<int> BystanderAsync()
     {
-        await Site.AddStaffAsync("bystander@example.org");
+        await Site.Staff.AddAsync("bystander@example.org");
         return await Site.QueryAsync(db => db.StaffUsers.Where(u => u.Email == "bystander@example.org").Select(u => u.Id).SingleAsync());
     }
 
@@ -281,7 +281,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             (Visitor.Admin, "admin@example.org", [StaffRoles.Admin]),
         })
         {
-            visitors[visitor] = await Site.SignedInStaffAsync(email, roles);
+            visitors[visitor] = await Site.Staff.SignedInAsync(email, roles);
         }
 
         // Roles in a campaign are read on each request, so they may be given after signing in.

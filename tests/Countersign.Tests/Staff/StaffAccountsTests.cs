@@ -26,8 +26,8 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
     [Fact]
     public async Task Should_end_the_sessions_of_a_disabled_account_refuse_its_sign_in_and_enable_it_again()
     {
-        var admin = await _site.SignedInStaffAsync(Admin, StaffRoles.Admin);
-        var moderator = await _site.SignedInStaffAsync(Moderator, StaffRoles.Moderator);
+        var admin = await _site.Staff.SignedInAsync(Admin, StaffRoles.Admin);
+        var moderator = await _site.Staff.SignedInAsync(Moderator, StaffRoles.Moderator);
         var id = await IdOfAsync(Moderator);
 
         // An invitation the moderator sent, as an organiser of a campaign, is still waiting.
@@ -37,7 +37,7 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
             db.CampaignMembers.Add(new CampaignMember { CampaignId = campaign.Id, StaffUserId = id, Role = StaffRoles.Organiser });
             return db.SaveChangesAsync();
         });
-        var invited = await TestSite.PostFormAsync(moderator, $"/staff/campaigns/{campaign.Id}/members?handler=Add", [new("Input.Email", "volunteer@example.org"), new("Input.Role", StaffRoles.Partner), new("Input.HostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var invited = await FormFiller.PostAsync(moderator, $"/staff/campaigns/{campaign.Id}/members?handler=Add", [new("Input.Email", "volunteer@example.org"), new("Input.Role", StaffRoles.Partner), new("Input.HostId", campaign.Hosts[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
         Assert.Equal(1, await _site.QueryAsync(db => db.StaffInvitations.CountAsync()));
 
@@ -45,7 +45,7 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         var page = WebUtility.HtmlDecode(await admin.GetStringAsync($"/staff/users/{id}"));
         Assert.Contains("A disabled account cannot sign in", page, StringComparison.Ordinal);
 
-        var disabled = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Disable", []);
+        var disabled = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Disable", []);
         Assert.Equal($"/staff/users/{id}", disabled.Headers.Location?.OriginalString);
         var after = WebUtility.HtmlDecode(await admin.GetStringAsync($"/staff/users/{id}"));
         Assert.Contains($"{Moderator} is disabled: it can no longer sign in, and its sessions have ended.", after, StringComparison.Ordinal);
@@ -55,19 +55,19 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
 
         // The open session ends at once; the right password is told the account is disabled, a wrong one learns nothing.
         Assert.Equal(HttpStatusCode.Redirect, (await moderator.GetAsync("/staff")).StatusCode);
-        var refused = await PasswordAsync(Moderator, TestSite.StaffPassword);
+        var refused = await PasswordAsync(Moderator, TestStaff.Password);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("This account is disabled.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var wrong = await PasswordAsync(Moderator, "not the password!");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.DoesNotContain("disabled", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var again = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Disable", []);
+        var again = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Disable", []);
         Assert.Contains("This account is already disabled.", WebUtility.HtmlDecode(await admin.GetStringAsync(again.Headers.Location!.OriginalString)), StringComparison.Ordinal);
 
-        var enabled = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Enable", []);
+        var enabled = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Enable", []);
         Assert.Equal($"/staff/users/{id}", enabled.Headers.Location?.OriginalString);
-        await _site.SignInStaffAsync(moderator, Moderator);
+        await _site.Staff.SignInAsync(moderator, Moderator);
         Assert.Equal(HttpStatusCode.OK, (await moderator.GetAsync("/staff/reviews")).StatusCode);
 
         var adminId = await IdOfAsync(Admin);
@@ -80,14 +80,14 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
     [Fact]
     public async Task Should_refuse_to_disable_or_remove_your_own_account_or_the_last_admin()
     {
-        var admin = await _site.SignedInStaffAsync(Admin, StaffRoles.Admin);
+        var admin = await _site.Staff.SignedInAsync(Admin, StaffRoles.Admin);
         var adminId = await IdOfAsync(Admin);
         var own = WebUtility.HtmlDecode(await admin.GetStringAsync($"/staff/users/{adminId}"));
         Assert.Contains("This is your own account", own, StringComparison.Ordinal);
         Assert.DoesNotContain("Disable this account", own, StringComparison.Ordinal);
         foreach (var handler in new[] { "Disable", "Remove" })
         {
-            var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{adminId}?handler={handler}", [new("ConfirmEmail", Admin)]);
+            var refused = await FormFiller.PostAsync(admin, $"/staff/users/{adminId}?handler={handler}", [new("ConfirmEmail", Admin)]);
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
             Assert.Contains("You cannot disable or remove your own account", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
@@ -96,15 +96,15 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         Assert.Equal(StaffAccounts.Refusal.LastAdmin, (await AccountsAsync(accounts => accounts.DisableAsync(adminId, null, default))).Refused);
         Assert.Equal(StaffAccounts.Refusal.LastAdmin, (await AccountsAsync(accounts => accounts.RemoveAsync(adminId, null, default))).Refused);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/staff/users")).StatusCode);
-        var token = TestSite.AntiforgeryToken(await admin.GetStringAsync("/staff/users"));
+        var token = FormFiller.AntiforgeryToken(await admin.GetStringAsync("/staff/users"));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/staff/users/999999?handler=Disable", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]))).StatusCode);
     }
 
     [Fact]
     public async Task Should_leave_one_admin_when_two_disable_each_other_at_once()
     {
-        await _site.AddStaffAsync(Admin, StaffRoles.Admin);
-        await _site.AddStaffAsync("second.admin@example.org", StaffRoles.Admin);
+        await _site.Staff.AddAsync(Admin, StaffRoles.Admin);
+        await _site.Staff.AddAsync("second.admin@example.org", StaffRoles.Admin);
         var (first, second) = (await IdOfAsync(Admin), await IdOfAsync("second.admin@example.org"));
 
         var changes = await Task.WhenAll(
@@ -119,8 +119,8 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
     [Fact]
     public async Task Should_refuse_to_remove_the_only_organiser_of_a_campaign_and_remove_an_account_with_its_roles()
     {
-        var admin = await _site.SignedInStaffAsync(Admin, StaffRoles.Admin);
-        var organiser = await _site.SignedInStaffAsync("organiser@example.org");
+        var admin = await _site.Staff.SignedInAsync(Admin, StaffRoles.Admin);
+        var organiser = await _site.Staff.SignedInAsync("organiser@example.org");
         var id = await IdOfAsync("organiser@example.org");
         var campaign = await _site.AddCampaignAsync();
         await _site.QueryAsync(db =>
@@ -130,12 +130,12 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         });
 
         Assert.Contains("is the only organiser of: Stop the cameras at the station.", WebUtility.HtmlDecode(await admin.GetStringAsync($"/staff/users/{id}")), StringComparison.Ordinal);
-        var refused = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", "organiser@example.org")]);
+        var refused = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", "organiser@example.org")]);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("organiser@example.org is the only organiser of: Stop the cameras at the station. Add another organiser", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await organiser.GetAsync("/staff")).StatusCode);
 
-        await _site.AddStaffAsync("co.organiser@example.org");
+        await _site.Staff.AddAsync("co.organiser@example.org");
         var coOrganiser = await IdOfAsync("co.organiser@example.org");
         await _site.QueryAsync(db =>
         {
@@ -145,13 +145,13 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         // Removing cannot be undone: the address must be typed, and another one is not enough.
         foreach (var typed in new[] { "", "co.organiser@example.org" })
         {
-            var unconfirmed = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", typed)]);
+            var unconfirmed = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", typed)]);
             Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.StatusCode);
             Assert.Contains("Type the account's email address to confirm that it is the one to remove.", WebUtility.HtmlDecode(await unconfirmed.Content.ReadAsStringAsync()), StringComparison.Ordinal);
             Assert.True(await _site.QueryAsync(db => db.StaffUsers.AnyAsync(u => u.Id == id)));
         }
 
-        var removed = await TestSite.PostFormAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", " Organiser@Example.org ")]);
+        var removed = await FormFiller.PostAsync(admin, $"/staff/users/{id}?handler=Remove", [new("ConfirmEmail", " Organiser@Example.org ")]);
         Assert.Equal("/staff/users", removed.Headers.Location?.OriginalString);
         var list = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));
         Assert.Contains("organiser@example.org is removed. The audit log keeps its entries.", list, StringComparison.Ordinal);
@@ -165,7 +165,7 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
     }
 
     private Task<HttpResponseMessage> PasswordAsync(string email, string password) =>
-        TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", email), new("Password", password)]);
+        FormFiller.PostAsync(_site.Browser(), "/staff/login", [new("Email", email), new("Password", password)]);
 
     private Task<int> IdOfAsync(string email) => _site.QueryAsync(db => db.StaffUsers.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 

@@ -18,12 +18,12 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _site = await TestSite.StartAsync(provider);
-        await _site.AddStaffAsync("organiser@example.org", StaffRoles.Admin);
+        await _site.Staff.AddAsync("organiser@example.org", StaffRoles.Admin);
     }
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
-    private Task<HttpClient> SignedInAsync() => _site.SignedInStaffAsync("organiser@example.org", StaffRoles.Admin);
+    private Task<HttpClient> SignedInAsync() => _site.Staff.SignedInAsync("organiser@example.org", StaffRoles.Admin);
 
     [Theory]
     [InlineData("/staff")]
@@ -47,7 +47,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var page = await browser.GetStringAsync("/staff");
         Assert.Contains("action=\"/staff/login?handler=Logout\"", page, StringComparison.Ordinal);
 
-        var signedOut = await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        var signedOut = await browser.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", FormFiller.AntiforgeryToken(page))]));
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
     }
@@ -55,7 +55,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     [Fact]
     public async Task Should_refuse_a_wrong_password_with_a_clear_message()
     {
-        var response = await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")]);
+        var response = await FormFiller.PostAsync(_site.Browser(), "/staff/login", [new("Email", "organiser@example.org"), new("Password", "wrong password!")]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("do not match a staff account", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     public async Task Should_create_a_draft_that_appears_on_the_home_page_once_approved()
     {
         var browser = await SignedInAsync();
-        var created = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        var created = await FormFiller.PostAsync(browser, "/staff/campaigns/new",
         [
             new("Input.Title", "Universities: no face recognition on campus"),
             new("Input.Slug", "no-face-recognition-on-campus"),
@@ -99,7 +99,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     {
         await _site.AddCampaignAsync("taken-address");
         var browser = await SignedInAsync();
-        var response = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        var response = await FormFiller.PostAsync(browser, "/staff/campaigns/new",
         [
             new("Input.Title", "A title worth keeping"),
             new("Input.Slug", "taken-address"),
@@ -116,7 +116,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Contains("Enter a date like 2027-03-31.", html, StringComparison.Ordinal);
         Assert.Equal(1, await _site.QueryAsync(db => db.Campaigns.CountAsync()));
 
-        var duplicate = await TestSite.PostFormAsync(browser, "/staff/campaigns/new",
+        var duplicate = await FormFiller.PostAsync(browser, "/staff/campaigns/new",
         [
             new("Input.Title", "Another"), new("Input.Slug", "taken-address"), new("Input.Summary", "S"), new("Input.Goal", "5"),
         ]);
@@ -133,7 +133,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var form = await browser.GetStringAsync($"/staff/campaigns/{campaign.Id}");
         Assert.Contains("Station Watch", form, StringComparison.Ordinal);
 
-        var saved = await TestSite.PostFormAsync(browser, $"/staff/campaigns/{campaign.Id}",
+        var saved = await FormFiller.PostAsync(browser, $"/staff/campaigns/{campaign.Id}",
         [
             new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary),
             new("Input.Demands", string.Join('\n', campaign.Demands)), new("Input.Targets", string.Join('\n', campaign.Targets)),
@@ -159,8 +159,8 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
     public async Task Should_list_outbox_emails_with_a_clickable_confirmation_link()
     {
         var campaign = await _site.AddCampaignAsync();
-        await TestSite.PostFormAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
-        await _site.OutboxEmailsAsync(1);
+        await FormFiller.PostAsync(_site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign));
+        await _site.Mailbox.EmailsAsync(1);
         await TestSite.WaitUntilAsync(() => _site.QueryAsync(db => db.OutboxMessages.AnyAsync(m => m.SentAt != null)), "the email is recorded as sent");
         var browser = await SignedInAsync();
 

@@ -30,7 +30,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_open_no_staff_page_with_the_password_alone()
     {
-        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.AddAsync(Email, StaffRoles.Admin);
         var browser = _site.Browser();
         var password = await PasswordAsync(browser);
         Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
@@ -51,19 +51,19 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_refuse_a_wrong_code_when_setting_up_the_app_and_store_nothing()
     {
-        await _site.AddStaffAsync(Email, StaffRoles.Moderator);
+        await _site.Staff.AddAsync(Email, StaffRoles.Moderator);
         var browser = _site.Browser();
         await PasswordAsync(browser);
 
         var page = await browser.GetStringAsync("/staff/login/enrol");
         var refused = await browser.PostAsync("/staff/login/enrol", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", TestSite.AntiforgeryToken(page)), new("SealedKey", TestSite.SealedKey(page)), new("Code", "123456")]));
+            [new("__RequestVerificationToken", FormFiller.AntiforgeryToken(page)), new("SealedKey", TestStaff.SealedKey(page)), new("Code", "123456")]));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("That code is not right.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Null(await _site.QueryAsync(db => db.StaffUsers.Select(u => u.AuthenticatorKey).SingleAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/staff")).StatusCode);
 
-        var (codes, enrolled) = await _site.EnrolAsync(browser, "/staff/login/enrol", Email);
+        var (codes, enrolled) = await _site.Staff.EnrolAsync(browser, "/staff/login/enrol", Email);
         Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
         Assert.Equal(10, codes.Count);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
@@ -77,39 +77,39 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_accept_each_code_once_even_in_a_new_sign_in()
     {
-        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         var key = await KeyAsync();
         var step = _site.Clock.GetUtcNow().ToUnixTimeSeconds() / 30;
 
         var first = await PendingAsync();
-        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(first, TestSite.TotpAt(key, step))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(first, TestStaff.TotpAt(key, step))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/staff")).StatusCode);
 
         // The same code, seen over a shoulder, in another browser a moment later.
         var replay = await PendingAsync();
-        var refused = await CodeAsync(replay, TestSite.TotpAt(key, step));
+        var refused = await CodeAsync(replay, TestStaff.TotpAt(key, step));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("already been used", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/staff")).StatusCode);
 
         // An older code is no better; the app's next code works.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(replay, TestSite.TotpAt(key, step - 1))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(replay, TestSite.TotpAt(key, step + 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CodeAsync(replay, TestStaff.TotpAt(key, step - 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(replay, TestStaff.TotpAt(key, step + 1))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await replay.GetAsync("/staff")).StatusCode);
     }
 
     [Fact]
     public async Task Should_let_only_one_of_two_simultaneous_sign_ins_use_a_code()
     {
-        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         var key = await KeyAsync();
         _site.Clock.Advance(TimeSpan.FromSeconds(60));
-        var code = TestSite.TotpAt(key, _site.Clock.GetUtcNow().ToUnixTimeSeconds() / 30);
+        var code = TestStaff.TotpAt(key, _site.Clock.GetUtcNow().ToUnixTimeSeconds() / 30);
         var browsers = new[] { await PendingAsync(), await PendingAsync(), await PendingAsync() };
         var forms = new List<List<KeyValuePair<string, string>>>();
         foreach (var browser in browsers)
         {
-            forms.Add(await TestSite.CompleteFormAsync(browser, "/staff/login/code", [new("Code", code)]));
+            forms.Add(await FormFiller.CompleteAsync(browser, "/staff/login/code", [new("Code", code)]));
         }
 
         var answers = await Task.WhenAll(browsers.Select((browser, i) => browser.PostAsync("/staff/login/code", new FormUrlEncodedContent(forms[i]))));
@@ -120,10 +120,10 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_accept_each_recovery_code_once()
     {
-        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.AddAsync(Email, StaffRoles.Admin);
         var browser = _site.Browser();
         await PasswordAsync(browser);
-        var (codes, _) = await _site.EnrolAsync(browser, "/staff/login/enrol", Email);
+        var (codes, _) = await _site.Staff.EnrolAsync(browser, "/staff/login/enrol", Email);
 
         var phoneLost = await PendingAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(phoneLost, codes[3].ToUpperInvariant())).StatusCode);
@@ -138,7 +138,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_slow_password_guesses_from_one_network_while_the_owner_signs_in_from_another()
     {
-        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         var attacker = IPAddress.Parse("203.0.113.7");
         for (var i = 0; i < SignInThrottle.FreeAttempts; i++)
         {
@@ -171,14 +171,14 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         var unknown = new List<HttpStatusCode>();
         for (var i = 0; i <= SignInThrottle.FreeAttempts; i++)
         {
-            unknown.Add((await TestSite.PostFormAsync(_site.Browser(attacker), "/staff/login", [new("Email", "nobody@example.org"), new("Password", $"guess {i}")])).StatusCode);
+            unknown.Add((await FormFiller.PostAsync(_site.Browser(attacker), "/staff/login", [new("Email", "nobody@example.org"), new("Password", $"guess {i}")])).StatusCode);
         }
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, SignInThrottle.FreeAttempts), HttpStatusCode.TooManyRequests], unknown);
 
         // The owner, on a network that has not failed, signs in with password and code as usual.
         var owner = _site.Browser(IPAddress.Parse("198.51.100.20"));
-        await _site.SignInStaffAsync(owner, Email);
+        await _site.Staff.SignInAsync(owner, Email);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/staff")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PasswordAsync(_site.Browser(attacker))).StatusCode);
         Assert.DoesNotContain(_site.Logs.Lines, line => line.Contains(Email, StringComparison.OrdinalIgnoreCase) || line.Contains("203.0.113", StringComparison.Ordinal));
@@ -187,13 +187,13 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_check_only_the_free_attempts_of_many_parallel_guesses_from_one_network()
     {
-        await _site.AddStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.AddAsync(Email, StaffRoles.Admin);
         var attacker = IPAddress.Parse("203.0.113.7");
         var browsers = Enumerable.Range(0, 12).Select(_ => _site.Browser(attacker)).ToList();
         var forms = new List<List<KeyValuePair<string, string>>>();
         foreach (var (browser, i) in browsers.Select((browser, i) => (browser, i)))
         {
-            forms.Add(await TestSite.CompleteFormAsync(browser, "/staff/login", [new("Email", Email), new("Password", $"parallel guess {i}")]));
+            forms.Add(await FormFiller.CompleteAsync(browser, "/staff/login", [new("Email", Email), new("Password", $"parallel guess {i}")]));
         }
 
         var answers = await Task.WhenAll(browsers.Select((browser, i) => browser.PostAsync("/staff/login", new FormUrlEncodedContent(forms[i]))));
@@ -204,7 +204,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_slow_code_guesses_per_network_and_for_the_account_from_every_network()
     {
-        await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
 
         // Someone who has the password guesses codes: a few are checked, then they wait.
         var thief = await PendingAsync(_site.Browser(IPAddress.Parse("203.0.113.7")));
@@ -234,17 +234,17 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
 
         // The owner's password still leads to the code step; the code waits its turn, then works.
         var owner = await PendingAsync(_site.Browser(IPAddress.Parse("198.51.100.20")));
-        var waiting = await CodeAsync(owner, await _site.StaffCodeAsync(Email));
+        var waiting = await CodeAsync(owner, await _site.Staff.CodeAsync(Email));
         Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
         _site.Clock.Advance(waiting.Headers.RetryAfter!.Delta!.Value);
-        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(owner, await _site.StaffCodeAsync(Email))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await CodeAsync(owner, await _site.Staff.CodeAsync(Email))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/staff")).StatusCode);
     }
 
     [Fact]
     public async Task Should_end_a_session_after_30_idle_minutes()
     {
-        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var browser = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         _site.Clock.Advance(TimeSpan.FromMinutes(29));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/staff")).StatusCode);
         _site.Clock.Advance(TimeSpan.FromMinutes(29));
@@ -256,7 +256,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_end_a_busy_session_12_hours_after_signing_in()
     {
-        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var browser = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         // Every 20 minutes, up to 11 h 40 min after signing in.
         for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromHours(11.5); elapsed += TimeSpan.FromMinutes(20))
         {
@@ -272,13 +272,13 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     public async Task Should_end_the_session_on_the_server_when_signing_out_so_a_copied_cookie_opens_nothing()
     {
         var (laptop, jar) = BrowserWithCookieJar();
-        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
-        var phone = await _site.SignedInStaffAsync(Email);
+        await _site.Staff.SignInAsync(laptop, Email, StaffRoles.Admin);
+        var phone = await _site.Staff.SignedInAsync(Email);
         var copied = StaffCookie(jar);
         Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
 
         var page = await laptop.GetStringAsync("/staff");
-        var signedOut = await laptop.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", TestSite.AntiforgeryToken(page))]));
+        var signedOut = await laptop.PostAsync("/staff/login?handler=Logout", new FormUrlEncodedContent([new("__RequestVerificationToken", FormFiller.AntiforgeryToken(page))]));
         Assert.Equal("/staff/login", signedOut.Headers.Location?.OriginalString);
         Assert.Contains("You are signed out, here and on every other device", WebUtility.HtmlDecode(await laptop.GetStringAsync("/staff/login")), StringComparison.Ordinal);
 
@@ -288,7 +288,7 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         Assert.StartsWith("/staff/login", replayed.Headers.Location?.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await phone.GetAsync("/staff")).StatusCode);
 
-        await _site.SignInStaffAsync(laptop, Email);
+        await _site.Staff.SignInAsync(laptop, Email);
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
     }
 
@@ -296,12 +296,12 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     public async Task Should_refuse_a_copy_of_the_session_cookie_once_the_password_changes()
     {
         var (laptop, jar) = BrowserWithCookieJar();
-        await _site.SignInStaffAsync(laptop, Email, StaffRoles.Admin);
+        await _site.Staff.SignInAsync(laptop, Email, StaffRoles.Admin);
         await ConfirmAsync(laptop);
         var copied = StaffCookie(jar);
         Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copied, "/staff")).StatusCode);
 
-        var changed = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
+        var changed = await FormFiller.PostAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
         Assert.Equal("/staff/account", changed.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await WithCookieAsync(copied, "/staff")).StatusCode);
@@ -310,14 +310,14 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_ask_again_for_password_and_code_before_account_changes()
     {
-        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var browser = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         Assert.Equal("/staff/account/confirm?returnUrl=%2Fstaff%2Faccount", (await browser.GetAsync("/staff/account")).Headers.Location?.OriginalString);
-        var unconfirmed = await TestSite.PostFormAsync(browser, "/staff/account/confirm", []);
+        var unconfirmed = await FormFiller.PostAsync(browser, "/staff/account/confirm", []);
         var changeWithout = await browser.PostAsync("/staff/account?handler=Password", new FormUrlEncodedContent(
-            [new("__RequestVerificationToken", TestSite.AntiforgeryToken(await unconfirmed.Content.ReadAsStringAsync())), new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]));
+            [new("__RequestVerificationToken", FormFiller.AntiforgeryToken(await unconfirmed.Content.ReadAsStringAsync())), new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]));
         Assert.StartsWith("/staff/account/confirm", changeWithout.Headers.Location?.OriginalString, StringComparison.Ordinal);
 
-        var wrong = await TestSite.PostFormAsync(browser, "/staff/account/confirm", [new("Password", "not my password"), new("Code", "000000")]);
+        var wrong = await FormFiller.PostAsync(browser, "/staff/account/confirm", [new("Password", "not my password"), new("Code", "000000")]);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("That password is not right.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await ConfirmAsync(browser);
@@ -331,18 +331,18 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_sign_out_other_sessions_when_the_password_changes()
     {
-        var laptop = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
-        var stolen = await _site.SignedInStaffAsync(Email);
+        var laptop = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
+        var stolen = await _site.Staff.SignedInAsync(Email);
         await ConfirmAsync(laptop);
 
-        var tooShort = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "short"), new("ConfirmPassword", "short")]);
+        var tooShort = await FormFiller.PostAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "short"), new("ConfirmPassword", "short")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooShort.StatusCode);
         Assert.Contains("at least 12 characters", await tooShort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var mismatch = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "another passphrase")]);
+        var mismatch = await FormFiller.PostAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "another passphrase")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, mismatch.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/staff")).StatusCode);
 
-        var changed = await TestSite.PostFormAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
+        var changed = await FormFiller.PostAsync(laptop, "/staff/account?handler=Password", [new("NewPassword", "a brand new passphrase"), new("ConfirmPassword", "a brand new passphrase")]);
         Assert.Equal("/staff/account", changed.Headers.Location?.OriginalString);
         Assert.Contains("Your password is changed.", WebUtility.HtmlDecode(await laptop.GetStringAsync("/staff/account")), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/staff")).StatusCode);
@@ -355,40 +355,40 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     [Fact]
     public async Task Should_replace_the_authenticator_and_change_the_email_after_confirming()
     {
-        var browser = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        var browser = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         var oldKey = await KeyAsync();
         await ConfirmAsync(browser);
-        Assert.Equal("/staff/account/authenticator", (await TestSite.PostFormAsync(browser, "/staff/account?handler=Authenticator", [])).Headers.Location?.OriginalString);
+        Assert.Equal("/staff/account/authenticator", (await FormFiller.PostAsync(browser, "/staff/account?handler=Authenticator", [])).Headers.Location?.OriginalString);
         var page = await browser.GetStringAsync("/staff/account/authenticator");
-        var newKey = TestSite.AuthenticatorKey(page);
-        var replaced = await TestSite.PostFormAsync(browser, "/staff/account/authenticator",
+        var newKey = TestStaff.AuthenticatorKey(page);
+        var replaced = await FormFiller.PostAsync(browser, "/staff/account/authenticator",
         [
-            new("SealedKey", TestSite.SealedKey(page)),
-            new("Code", await _site.StaffCodeAsync(Email, newKey)),
+            new("SealedKey", TestStaff.SealedKey(page)),
+            new("Code", await _site.Staff.CodeAsync(Email, newKey)),
         ]);
         Assert.Equal("/staff/account", replaced.Headers.Location?.OriginalString);
         Assert.Equal(newKey, await KeyAsync());
         Assert.NotEqual(oldKey, newKey);
 
-        var taken = await TestSite.PostFormAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "not an address")]);
+        var taken = await FormFiller.PostAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "not an address")]);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
         Assert.Contains("value=\"not an address\"", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var moved = await TestSite.PostFormAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "Amara@Example.org")]);
+        var moved = await FormFiller.PostAsync(browser, "/staff/account?handler=Email", [new("NewEmail", "Amara@Example.org")]);
         Assert.Equal("/staff/account", moved.Headers.Location?.OriginalString);
-        Assert.Equal(HttpStatusCode.Redirect, (await TestSite.PostFormAsync(_site.Browser(), "/staff/login", [new("Email", "amara@example.org"), new("Password", TestSite.StaffPassword)])).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(_site.Browser(), "/staff/login", [new("Email", "amara@example.org"), new("Password", TestStaff.Password)])).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(_site.Browser())).StatusCode);
     }
 
     [Fact]
     public async Task Should_show_admins_the_staff_accounts_and_refuse_moderators()
     {
-        await _site.AddStaffAsync("moderator@example.org", StaffRoles.Moderator);
-        var admin = await _site.SignedInStaffAsync(Email, StaffRoles.Admin);
+        await _site.Staff.AddAsync("moderator@example.org", StaffRoles.Moderator);
+        var admin = await _site.Staff.SignedInAsync(Email, StaffRoles.Admin);
         var list = WebUtility.HtmlDecode(await admin.GetStringAsync("/staff/users"));
         Assert.Contains("moderator@example.org", list, StringComparison.Ordinal);
         Assert.Contains(">moderator<", list, StringComparison.Ordinal);
 
-        var moderator = await _site.SignedInStaffAsync("moderator@example.org");
+        var moderator = await _site.Staff.SignedInAsync("moderator@example.org");
         Assert.Equal(HttpStatusCode.Forbidden, (await moderator.GetAsync("/staff/users")).StatusCode);
         Assert.DoesNotContain("/staff/users", await moderator.GetStringAsync("/staff"), StringComparison.Ordinal);
     }
@@ -413,8 +413,8 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
         return await client.SendAsync(request);
     }
 
-    private static Task<HttpResponseMessage> PasswordAsync(HttpClient browser, string password = TestSite.StaffPassword) =>
-        TestSite.PostFormAsync(browser, "/staff/login", [new("Email", Email), new("Password", password)]);
+    private static Task<HttpResponseMessage> PasswordAsync(HttpClient browser, string password = TestStaff.Password) =>
+        FormFiller.PostAsync(browser, "/staff/login", [new("Email", Email), new("Password", password)]);
 
     /// <summary>A new browser (or <paramref name="browser"/>) past the password, at the code step.</summary>
     private async Task<HttpClient> PendingAsync(HttpClient? browser = null)
@@ -425,11 +425,11 @@ public abstract class TwoFactorSignInTests(DatabaseProvider provider) : IAsyncLi
     }
 
     private static Task<HttpResponseMessage> CodeAsync(HttpClient browser, string code) =>
-        TestSite.PostFormAsync(browser, "/staff/login/code", [new("Code", code)]);
+        FormFiller.PostAsync(browser, "/staff/login/code", [new("Code", code)]);
 
     private async Task ConfirmAsync(HttpClient browser)
     {
-        var confirmed = await TestSite.PostFormAsync(browser, "/staff/account/confirm", [new("Password", TestSite.StaffPassword), new("Code", await _site.StaffCodeAsync(Email))]);
+        var confirmed = await FormFiller.PostAsync(browser, "/staff/account/confirm", [new("Password", TestStaff.Password), new("Code", await _site.Staff.CodeAsync(Email))]);
         Assert.Equal("/staff/account", confirmed.Headers.Location?.OriginalString);
     }
 

@@ -120,7 +120,7 @@ public abstract class HiddenUpdatesTests(DatabaseProvider provider) : IAsyncLife
         Assert.Contains("Only a published update can be hidden.", await TextAsync(draft), StringComparison.Ordinal);
 
         // An update is found only through its own campaign, whatever the organiser's other campaigns.
-        var token = await TestSite.AntiforgeryTokenAsync(organiser, $"/staff/campaigns/{other.Id}/updates");
+        var token = await FormFiller.AntiforgeryTokenAsync(organiser, $"/staff/campaigns/{other.Id}/updates");
         var elsewhere = await organiser.PostAsync(UpdateSteps.Path(other.Id, ids["Published only"], "Hide"),
             new FormUrlEncodedContent([new("Reason", "Wrong campaign"), new("__RequestVerificationToken", token)]));
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);

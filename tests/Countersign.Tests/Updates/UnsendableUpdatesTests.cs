@@ -36,7 +36,7 @@ public abstract class UnsendableUpdatesTests(DatabaseProvider provider) : IAsync
         var organiser = await UpdateSteps.SignedInOrganiserAsync(Site, campaign);
         await UpdateSteps.SendAsync(Site, organiser, campaign, host, "The vote is postponed");
 
-        var emails = await Site.OutboxEmailsAsync(3);
+        var emails = await Site.Mailbox.EmailsAsync(3);
         Assert.Equal(["The vote is postponed"], emails.Select(m => m.Subject).Distinct());
         Assert.Equal(3, emails.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
 

@@ -21,7 +21,7 @@ public static partial class UpdateSteps
     /// <summary>A browser signed in (password and authenticator) as an organiser of the <paramref name="campaigns"/>.</summary>
     public static async Task<HttpClient> SignedInOrganiserAsync(TestSite site, params Campaign[] campaigns)
     {
-        var browser = await site.SignedInStaffAsync(OrganiserEmail);
+        var browser = await site.Staff.SignedInAsync(OrganiserEmail);
         await site.QueryAsync(async db =>
         {
             var organiser = await db.StaffUsers.Where(u => u.Email == OrganiserEmail).Select(u => u.Id).SingleAsync();
@@ -47,7 +47,7 @@ public static partial class UpdateSteps
 
     /// <summary>Posts the update form (<paramref name="update"/> is "new" or an id) with a handler: null (save), Preview, Publish or Send.</summary>
     public static Task<HttpResponseMessage> PostAsync(HttpClient staff, int campaignId, string update, string? handler, IEnumerable<KeyValuePair<string, string>> form) =>
-        TestSite.PostFormAsync(staff, Path(campaignId, update, handler), form);
+        FormFiller.PostAsync(staff, Path(campaignId, update, handler), form);
 
     public static string Path(int campaignId, string update, string? handler) =>
         $"/staff/campaigns/{campaignId}/updates/{update}" + (handler is null ? "" : "?handler=" + handler);

@@ -153,7 +153,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         var staff = await UpdateSteps.SignedInOrganiserAsync(site, campaign);
 
         await UpdateSteps.SendAsync(site, staff, campaign, watch, "First news from Station Watch");
-        var first = await site.OutboxEmailsAsync(2);
+        var first = await site.Mailbox.EmailsAsync(2);
         var link = UpdateSteps.UnsubscribePath(first.Single(m => m.To.Mailboxes.Single().Address == "leaving@example.org"));
 
         // Opening the link (as a mail scanner would) changes nothing.
@@ -188,7 +188,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         await UpdateSteps.SendAsync(site, staff, campaign, watch, "Second news from Station Watch");
         await UpdateSteps.SendAsync(site, staff, campaign, rights, "News from Digital Rights Group");
         await WaitUntilAllSentAsync();
-        var all = await site.OutboxEmailsAsync(4);
+        var all = await site.Mailbox.EmailsAsync(4);
         Assert.Equal(4, all.Count);
         Assert.Equal(["staying@example.org"], all.Where(m => m.Subject == "Second news from Station Watch").Select(m => m.To.Mailboxes.Single().Address));
         Assert.Equal(["leaving@example.org"], all.Where(m => m.Subject == "News from Digital Rights Group").Select(m => m.To.Mailboxes.Single().Address));
@@ -212,7 +212,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
 
         // Both forms are filled before either is sent, as a double click sends them.
         var path = UpdateSteps.Path(campaign.Id, updateId.ToString(CultureInfo.InvariantCulture), "Send");
-        var form = await TestSite.CompleteFormAsync(staff, path, UpdateSteps.Form("Twice clicked", host, "Only once, please."));
+        var form = await FormFiller.CompleteAsync(staff, path, UpdateSteps.Form("Twice clicked", host, "Only once, please."));
         var responses = await Task.WhenAll(
             staff.PostAsync(path, new FormUrlEncodedContent(form)),
             staff.PostAsync(path, new FormUrlEncodedContent(form)));
@@ -224,7 +224,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("This update has already been emailed", WebUtility.HtmlDecode(await later.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         await WaitUntilAllSentAsync();
-        var emails = await site.OutboxEmailsAsync(4);
+        var emails = await site.Mailbox.EmailsAsync(4);
         Assert.Equal(4, emails.Count);
         Assert.Equal(4, emails.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
         Assert.Equal(4, (await DeliveriesAsync(updateId)).Count);
@@ -273,7 +273,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal((10, 10, 0, 0, 0, 0), Figures(html));
         Assert.Contains("Sending is finished.", html, StringComparison.Ordinal);
 
-        var emails = await site.OutboxEmailsAsync(10);
+        var emails = await site.Mailbox.EmailsAsync(10);
         Assert.Equal(10, emails.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
         Assert.DoesNotContain(emails, m => m.To.Mailboxes.Single().Address == "pending@example.org");
     }
@@ -309,7 +309,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         }
 
         await Worker.SendDueAsync(CancellationToken.None);
-        var emails = await site.OutboxEmailsAsync(2);
+        var emails = await site.Mailbox.EmailsAsync(2);
         Assert.Equal(2, emails.Count);
         Assert.DoesNotContain(emails, m => m.To.Mailboxes.Single().Address == "signer" + signers.IndexOf(written) + "@example.org");
         Assert.DoesNotContain(emails, m => m.To.Mailboxes.Single().Address == "signer" + signers.IndexOf(notYet) + "@example.org");
@@ -439,7 +439,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         // It can still be emailed, once.
         var emailed = await UpdateSteps.PostAsync(staff, campaign.Id, ids["The hearing is set"].ToString(CultureInfo.InvariantCulture), "Send", []);
         Assert.Equal(HttpStatusCode.Redirect, emailed.StatusCode);
-        var email = Assert.Single(await site.OutboxEmailsAsync(1));
+        var email = Assert.Single(await site.Mailbox.EmailsAsync(1));
         Assert.Equal("The hearing is set", email.Subject);
     }
 
