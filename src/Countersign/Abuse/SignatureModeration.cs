@@ -12,12 +12,16 @@ namespace Countersign.Abuse;
 /// <summary>
 /// What moderators do to groups of signatures: set them aside, undo that, release held ones. Each
 /// is one UPDATE … RETURNING in a transaction with the counters, so the count follows exactly the
-/// rows that changed, even while signatures are being confirmed at the same moment.
+/// rows that changed, even while signatures are being confirmed at the same moment. The campaign's public
+/// page is shown afresh after each.
 /// </summary>
-public static class SignatureModeration
+public sealed class SignatureModeration(CountersignDb db, CampaignCache cache, TimeProvider clock)
 {
-    public static async Task<Invalidation> InvalidateAsync(CountersignDb db, SignatureGroup group, string description, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
+    /// <summary>Sets the group's signatures aside (they no longer count) under one invalidation, which can be undone.</summary>
+    public async Task<Invalidation> InvalidateAsync(Campaign campaign, SignatureGroup group, string description, ClaimsPrincipal staff, CancellationToken cancellationToken = default)
     {
+        OfTheCampaign(campaign, group.CampaignId);
+        var now = clock.GetUtcNow().UtcDateTime;
         var staffEmail = staff.Identity?.Name ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var invalidation = new Invalidation
@@ -31,7 +35,7 @@ public static class SignatureModeration
         await db.SaveChangesAsync(cancellationToken);
 
         // Before this statement the rows had no invalidation, so they counted if confirmed and not held.
-        var changed = await UpdateAsync(db, transaction,
+        var changed = await UpdateAsync(transaction,
             """SET "InvalidationId" = @invalidation""",
             $"""
             "InvalidationId" IS NULL AND {SignatureSql.IsIn(SignatureState.Pending, SignatureState.Confirmed)}
@@ -40,59 +44,76 @@ public static class SignatureModeration
             group, ("@invalidation", invalidation.Id), cancellationToken);
         invalidation.SignatureCount = changed.Count;
         invalidation.CountedCount = changed.Count(row => row.Counted);
-        await CountAsync(db, group.CampaignId, changed, -1);
+        await CountAsync(group.CampaignId, changed, -1);
         db.Record(staff, AuditAction.SignaturesSetAside, group.CampaignId, now,
             string.Create(CultureInfo.InvariantCulture, $"{invalidation.Description}: {invalidation.SignatureCount} set aside, {invalidation.CountedCount} had counted"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache.Forget(campaign.Slug);
         return invalidation;
     }
 
     /// <summary>Counts an invalidation's signatures again; false when it was undone already.</summary>
-    public static async Task<bool> UndoAsync(CountersignDb db, Invalidation invalidation, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
+    public async Task<bool> UndoAsync(Campaign campaign, Invalidation invalidation, ClaimsPrincipal staff, CancellationToken cancellationToken = default)
     {
+        OfTheCampaign(campaign, invalidation.CampaignId);
+        var now = clock.GetUtcNow().UtcDateTime;
         var staffEmail = staff.Identity?.Name ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var marked = await db.Invalidations.Where(i => i.Id == invalidation.Id && i.UndoneAt == null)
             .ExecuteUpdateAsync(i => i.SetProperty(x => x.UndoneAt, now).SetProperty(x => x.UndoneBy, staffEmail), cancellationToken);
         if (marked == 0)
         {
+            cache.Forget(campaign.Slug);
             return false;
         }
 
-        var changed = await UpdateAsync(db, transaction,
+        var changed = await UpdateAsync(transaction,
             """SET "InvalidationId" = NULL""", """ "InvalidationId" = @invalidation """, SignatureSql.Counts,
             new SignatureGroup(invalidation.CampaignId), ("@invalidation", invalidation.Id), cancellationToken);
-        await CountAsync(db, invalidation.CampaignId, changed, +1);
+        await CountAsync(invalidation.CampaignId, changed, +1);
         db.Record(staff, AuditAction.SetAsideUndone, invalidation.CampaignId, now,
             string.Create(CultureInfo.InvariantCulture, $"{invalidation.Description}: {changed.Count(row => row.Counted)} count again"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache.Forget(campaign.Slug);
         return true;
     }
 
     /// <summary>Lets the group's held signatures count (those confirmed and not set aside); returns how many were released.</summary>
-    public static async Task<int> ReleaseAsync(CountersignDb db, SignatureGroup group, string description, ClaimsPrincipal staff, DateTime now, CancellationToken cancellationToken = default)
+    public async Task<int> ReleaseAsync(Campaign campaign, SignatureGroup group, string description, ClaimsPrincipal staff, CancellationToken cancellationToken = default)
     {
+        OfTheCampaign(campaign, group.CampaignId);
+        var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changed = await UpdateAsync(db, transaction,
+        var changed = await UpdateAsync(transaction,
             """SET "HeldBecause" = NULL""", """ "HeldBecause" IS NOT NULL """, SignatureSql.Counts, group, null, cancellationToken);
-        await CountAsync(db, group.CampaignId, changed, +1);
+        await CountAsync(group.CampaignId, changed, +1);
         db.Record(staff, AuditAction.SignaturesReleased, group.CampaignId, now,
             string.Create(CultureInfo.InvariantCulture, $"{description}: {changed.Count} released"));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        cache.Forget(campaign.Slug);
         return changed.Count;
     }
 
+    /// <summary>Refuses a group or invalidation of another campaign than the one whose page is forgotten: a mix-up, never to be acted on.</summary>
+    private static void OfTheCampaign(Campaign campaign, int campaignId)
+    {
+        if (campaign.Id != campaignId)
+        {
+            throw new ArgumentException($"Signatures of campaign {campaignId} were to be moderated from campaign {campaign.Id}.", nameof(campaign));
+        }
+    }
+
     /// <summary>Adds (+1) or takes off (-1) the changed rows that count to the campaign's counters.</summary>
-    private static Task CountAsync(CountersignDb db, int campaignId, List<ChangedRow> changed, int by) =>
+    private Task CountAsync(int campaignId, List<ChangedRow> changed, int by) =>
         Counters.ChangeAsync(db, changed.Where(row => row.Counted).Select(row => (campaignId, row.CountryCode, DateOnly.FromDateTime(row.ConfirmedAt!.Value))), by);
 
     private sealed record ChangedRow(string CountryCode, DateTime? ConfirmedAt, bool Counted);
 
     /// <summary>Runs one UPDATE on the group's signatures and returns, for each changed row, whether it counts per <paramref name="countedSql"/>.</summary>
-    private static async Task<List<ChangedRow>> UpdateAsync(CountersignDb db, IDbContextTransaction transaction, string set, string condition, string countedSql,
+    private async Task<List<ChangedRow>> UpdateAsync(IDbContextTransaction transaction, string set, string condition, string countedSql,
         SignatureGroup group, (string Name, long Value)? extra, CancellationToken cancellationToken)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();

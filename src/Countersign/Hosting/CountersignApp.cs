@@ -140,6 +140,7 @@ public static class CountersignApp
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
         services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CampaignLifecycle>();
+        services.AddScoped<CampaignTimeline>();
         services.AddSingleton<SponsorJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
         services.AddSingleton<DeadlineJob>();
@@ -148,6 +149,7 @@ public static class CountersignApp
         services.AddHostedService(provider => provider.GetRequiredService<MilestoneJob>());
         services.AddScoped<DemoData>();
         services.AddScoped<SignatureTrends>();
+        services.AddScoped<SignatureModeration>();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(options =>

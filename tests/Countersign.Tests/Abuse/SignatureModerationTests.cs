@@ -38,8 +38,8 @@ public abstract class SignatureModerationTests(DatabaseProvider provider) : IAsy
         var before = await TestSignatures.CountersAsync(Database, campaign);
         var countedThere = fromNetwork.Count(counts);
 
-        var invalidation = await Database.WithDbAsync(db =>
-            SignatureModeration.InvalidateAsync(db, new SignatureGroup(campaign.Id, network), "network 0000", Moderator, Now));
+        var invalidation = await Database.WithAsync((SignatureModeration moderation) =>
+            moderation.InvalidateAsync(campaign, new SignatureGroup(campaign.Id, network), "network 0000", Moderator));
 
         Assert.Equal((fromNetwork.Length, countedThere), (invalidation.SignatureCount, invalidation.CountedCount));
         var during = await TestSignatures.CountersAsync(Database, campaign);
@@ -48,8 +48,8 @@ public abstract class SignatureModerationTests(DatabaseProvider provider) : IAsy
         Assert.Equal(fromNetwork.Select(s => s.Id).Order(),
             await Database.WithDbAsync(db => db.Signatures.Where(s => s.InvalidationId == invalidation.Id).Select(s => s.Id).OrderBy(id => id).ToListAsync()));
 
-        Assert.True(await Database.WithDbAsync(db => SignatureModeration.UndoAsync(db, invalidation, Moderator, Now)));
-        Assert.False(await Database.WithDbAsync(db => SignatureModeration.UndoAsync(db, invalidation, Moderator, Now)));
+        Assert.True(await Database.WithAsync((SignatureModeration moderation) => moderation.UndoAsync(campaign, invalidation, Moderator)));
+        Assert.False(await Database.WithAsync((SignatureModeration moderation) => moderation.UndoAsync(campaign, invalidation, Moderator)));
 
         Assert.Equal(before, await TestSignatures.CountersAsync(Database, campaign));
         Assert.Equal([AuditAction.SignaturesSetAside, AuditAction.SetAsideUndone],
@@ -78,7 +78,7 @@ public abstract class SignatureModerationTests(DatabaseProvider provider) : IAsy
             signature.HeldBecause = null;
         }
 
-        var released = await Database.WithDbAsync(db => SignatureModeration.ReleaseAsync(db, new SignatureGroup(campaign.Id), "all signatures", Moderator, Now));
+        var released = await Database.WithAsync((SignatureModeration moderation) => moderation.ReleaseAsync(campaign, new SignatureGroup(campaign.Id), "all signatures", Moderator));
 
         Assert.Equal(held.Length, released);
         var after = await TestSignatures.CountersAsync(Database, campaign);
@@ -88,7 +88,22 @@ public abstract class SignatureModerationTests(DatabaseProvider provider) : IAsy
         Assert.Equal(after.Total, await Database.WithDbAsync(db => db.Signatures.CountAsync(Signature.Counts)));
     }
 
-    private DateTime Now => Database.Clock.GetUtcNow().UtcDateTime;
+    [Fact]
+    public async Task Should_refuse_a_group_of_another_campaign_and_change_nothing()
+    {
+        var campaign = await Database.AddCampaignAsync();
+        var other = await Database.AddCampaignAsync("other");
+        await TestSignatures.AddAsync(Database, [await TestSignatures.MakeAsync(Database, other, "a@example.org")]);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Database.WithAsync((SignatureModeration moderation) =>
+            moderation.InvalidateAsync(campaign, new SignatureGroup(other.Id), "all signatures", Moderator)));
+        await Assert.ThrowsAsync<ArgumentException>(() => Database.WithAsync((SignatureModeration moderation) =>
+            moderation.ReleaseAsync(campaign, new SignatureGroup(other.Id), "all signatures", Moderator)));
+
+        Assert.Equal(0, await Database.WithDbAsync(db => db.Invalidations.CountAsync()));
+        Assert.Equal(1, await Database.WithDbAsync(db => db.Signatures.CountAsync(Signature.Counts)));
+        Assert.Empty(await Database.WithDbAsync(db => db.AuditEntries.ToListAsync()));
+    }
 }
 
 public sealed class SignatureModerationOnSqlite() : SignatureModerationTests(DatabaseProvider.Sqlite);

@@ -67,6 +67,13 @@ public sealed class TestDatabase : IAsyncDisposable
         await work(scope.ServiceProvider.GetRequiredService<CountersignDb>());
     }
 
+    /// <summary>Runs <paramref name="work"/> with a scoped service of a scope of its own, as one request would.</summary>
+    public async Task<T> WithAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = Scope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
     /// <summary>Stores the test campaign (<see cref="TestCampaigns.Make"/>) in <paramref name="state"/>.</summary>
     public async Task<Campaign> AddCampaignAsync(string slug = "stop-the-cameras", string state = CampaignState.Open, int goal = 1000, params string[] hosts)
     {

@@ -21,9 +21,8 @@ public sealed class TrendsModel(
     CountersignDb db,
     SigningRates rates,
     SignatureTrends trends,
-    CampaignCache campaigns,
+    SignatureModeration moderation,
     IOptions<RateLimitOptions> limits,
-    TimeProvider clock,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     /// <summary>How far back the report looks.</summary>
@@ -81,8 +80,7 @@ public sealed class TrendsModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var invalidation = await SignatureModeration.InvalidateAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        campaigns.Forget(Campaign.Slug);
+        var invalidation = await moderation.InvalidateAsync(Campaign, group, Describe(), User, cancellationToken);
         Done = t["{0} signatures set aside; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount];
         return RedirectToPage(new { id });
     }
@@ -100,10 +98,9 @@ public sealed class TrendsModel(
             return NotFound();
         }
 
-        Done = await SignatureModeration.UndoAsync(db, undone, User, clock.GetUtcNow().UtcDateTime, cancellationToken)
+        Done = await moderation.UndoAsync(Campaign, undone, User, cancellationToken)
             ? t["The invalidation is undone: its {0} signatures count again where they are confirmed.", undone.SignatureCount]
             : t["That invalidation was undone already."];
-        campaigns.Forget(Campaign.Slug);
         return RedirectToPage(new { id });
     }
 
@@ -119,8 +116,7 @@ public sealed class TrendsModel(
             return await ShowAgainAsync(cancellationToken);
         }
 
-        var released = await SignatureModeration.ReleaseAsync(db, group, Describe(), User, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        campaigns.Forget(Campaign.Slug);
+        var released = await moderation.ReleaseAsync(Campaign, group, Describe(), User, cancellationToken);
         Done = t["{0} held signatures released; those confirmed now count.", released];
         return RedirectToPage(new { id });
     }
