@@ -9,19 +9,6 @@ using Microsoft.EntityFrameworkCore;
 namespace Countersign.Staff;
 
 /// <summary>
-/// Sign-in attempts since the last success in one bucket: an address typed at sign-in from one
-/// client network, an account's second-factor codes from one network, or an account's codes from
-/// every network. A keyed hash stands for the bucket: no address, no IP is stored, and the row is
-/// forgotten a day after its last attempt.
-/// </summary>
-public sealed class SignInAttempts
-{
-    public required byte[] Key { get; set; }
-    public int Count { get; set; }
-    public DateTime LastAt { get; set; }
-}
-
-/// <summary>
 /// Slows guessing down without locking anyone out: after a few attempts in a bucket, each next
 /// attempt must wait twice as long as the one before (1 s, 2 s, 4 s... up to an hour), and is
 /// not even checked before then. Buckets are per client network (an IPv4 /24 or IPv6 /64), so

@@ -1,0 +1,56 @@
+namespace Countersign.Staff;
+
+/// <summary>The actions the audit log names, as constants so pages and tests agree on them.</summary>
+public static class AuditAction
+{
+    public const string CampaignCreated = "campaign.created";
+    public const string CampaignEdited = "campaign.edited";
+    public const string CampaignSubmitted = "campaign.submitted";
+
+    /// <summary>Sent for review while the site asks for supporting signatures first: it went to its supporters.</summary>
+    public const string CampaignSentToSponsors = "campaign.sponsoring";
+    public const string CampaignApproved = "campaign.approved";
+    public const string CampaignRejected = "campaign.rejected";
+    public const string CampaignClosed = "campaign.closed";
+    public const string CampaignDelivered = "campaign.delivered";
+    public const string CampaignWithdrawn = "campaign.withdrawn";
+    public const string ChangeProposed = "change.proposed";
+    public const string ChangeApproved = "change.approved";
+    public const string ChangeRejected = "change.rejected";
+    public const string OutcomeRecorded = "outcome.recorded";
+    public const string RoleGranted = "role.granted";
+    public const string RoleRevoked = "role.revoked";
+    public const string StaffInvited = "staff.invited";
+    public const string StaffDisabled = "staff.disabled";
+    public const string StaffEnabled = "staff.enabled";
+    public const string StaffRemoved = "staff.removed";
+    public const string InvitationWithdrawn = "staff.invitation-withdrawn";
+    public const string InvitationAccepted = "staff.invitation-accepted";
+    public const string SupportersExported = "supporters.exported";
+    public const string TimelineEventAdded = "timeline.added";
+    public const string TimelineEventRemoved = "timeline.removed";
+    public const string SignaturesSetAside = "signatures.set-aside";
+    public const string SetAsideUndone = "signatures.set-aside-undone";
+    public const string SignaturesReleased = "signatures.released";
+    public const string UpdatePublished = "update.published";
+    public const string UpdateSent = "update.sent";
+    public const string UpdateHidden = "update.hidden";
+    public const string UpdateRestored = "update.restored";
+    public const string CommentModeChanged = "comments.mode";
+    public const string CommentPublished = "comment.published";
+    public const string CommentHidden = "comment.hidden";
+    public const string CommentRestored = "comment.restored";
+
+    /// <summary>The audit action for a campaign moving into a state.</summary>
+    public static string ForMoveTo(string state) => state switch
+    {
+        Campaigns.CampaignState.Sponsoring => CampaignSentToSponsors,
+        Campaigns.CampaignState.InReview => CampaignSubmitted,
+        Campaigns.CampaignState.Open => CampaignApproved,
+        Campaigns.CampaignState.Rejected => CampaignRejected,
+        Campaigns.CampaignState.Closed => CampaignClosed,
+        Campaigns.CampaignState.Delivered => CampaignDelivered,
+        Campaigns.CampaignState.Withdrawn => CampaignWithdrawn,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "No audit action for this state."),
+    };
+}
