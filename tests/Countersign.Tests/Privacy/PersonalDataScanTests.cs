@@ -158,8 +158,13 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
         return [row.NameCiphertext, row.EmailCiphertext, row.PostcodeCiphertext!];
     }
 
-    /// <summary>Every byte the database keeps on disk: SQLite's files, or the PostgreSQL cluster's (after a checkpoint) and its server log.</summary>
-    private async Task<byte[]> StoredBytesAsync()
+    /// <summary>
+    /// Every byte the database keeps on disk: SQLite's files; or, on PostgreSQL (after a checkpoint), this test's
+    /// database's own files, the cluster's shared catalogs and write-ahead log, and its server log. The other tests'
+    /// databases on the shared server are left out: together they grow past what one buffer can hold.
+    /// Each file is kept apart, so a search never matches across two of them.
+    /// </summary>
+    private async Task<IReadOnlyList<byte[]>> StoredBytesAsync()
     {
         IEnumerable<string> files;
         if (provider == DatabaseProvider.Sqlite)
@@ -176,16 +181,20 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
                 await checkpoint.ExecuteNonQueryAsync();
             }
 
-            files = Directory.GetFiles(server.DataDirectory, "*", SearchOption.AllDirectories).Append(server.LogFile);
+            var databaseId = await Site.QueryAsync(db => db.Database.SqlQueryRaw<long>("""SELECT oid::bigint AS "Value" FROM pg_database WHERE datname = current_database()""").SingleAsync());
+            var ownFolder = Path.Combine(server.DataDirectory, "base", databaseId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(Directory.Exists(ownFolder) && Directory.GetFiles(ownFolder).Length > 0, $"The database's own files are not at {ownFolder}.");
+            files = new[] { ownFolder, "global", "pg_wal" }
+                .SelectMany(folder => Directory.GetFiles(Path.Combine(server.DataDirectory, folder), "*", SearchOption.AllDirectories))
+                .Append(server.LogFile);
         }
 
-        using var all = new MemoryStream();
+        var contents = new List<byte[]>();
         foreach (var file in files)
         {
             try
             {
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                await stream.CopyToAsync(all);
+                contents.Add(await File.ReadAllBytesAsync(file));
             }
             catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -193,9 +202,11 @@ public abstract class PersonalDataScanTests(DatabaseProvider provider) : IAsyncL
             }
         }
 
-        Assert.True(all.Length > 0, "No database files were found to scan.");
-        return all.ToArray();
+        Assert.True(contents.Sum(content => (long)content.Length) > 0, "No database files were found to scan.");
+        return contents;
     }
+
+    private static int Occurrences(IReadOnlyList<byte[]> files, byte[] needle) => files.Sum(file => Occurrences(file, needle));
 
     private static int Occurrences(byte[] haystack, byte[] needle)
     {
