@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
@@ -41,20 +40,7 @@ public abstract class CommentModerationTests(DatabaseProvider provider) : IAsync
     {
         campaign ??= Campaign;
         var cipher = await Database.Get<CampaignKeys>().ForCampaignAsync(campaign.Id);
-        var now = Database.Clock.GetUtcNow().UtcDateTime;
-        var comment = new Comment
-        {
-            CampaignId = campaign.Id,
-            NameCiphertext = cipher.Encrypt("Leïla Benali"),
-            EmailCiphertext = cipher.Encrypt("leila.benali@example.org"),
-            EmailKey = RandomNumberGenerator.GetBytes(32),
-            TextCiphertext = cipher.Encrypt(text),
-            Locale = "en",
-            State = state,
-            CreatedAt = now,
-            ConfirmedAt = state == CommentState.Pending ? null : now,
-            PublishedAt = state is CommentState.Published or CommentState.Hidden ? now : null,
-        };
+        var comment = TestComments.Make(cipher, campaign.Id, state, Database.Clock.GetUtcNow().UtcDateTime, text);
         await Database.WithDbAsync(db =>
         {
             db.Comments.Add(comment);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Hosting;
@@ -193,24 +192,11 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
         return campaign;
     }
 
-    /// <summary>A confirmed comment on the campaign, stored as the comment form would store it; returns its id.</summary>
+    /// <summary>A comment on the campaign in <paramref name="state"/> (<see cref="TestComments.Make"/>); returns its id.</summary>
     public async Task<long> AddCommentAsync(int campaignId, string state)
     {
         var cipher = await Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaignId);
-        var now = Clock.GetUtcNow().UtcDateTime;
-        var comment = new Countersign.Comments.Comment
-        {
-            CampaignId = campaignId,
-            NameCiphertext = cipher.Encrypt("Leïla"),
-            EmailCiphertext = cipher.Encrypt("leila@example.org"),
-            EmailKey = RandomNumberGenerator.GetBytes(32),
-            TextCiphertext = cipher.Encrypt("Divest now."),
-            Locale = "en",
-            State = state,
-            CreatedAt = now,
-            ConfirmedAt = now,
-            PublishedAt = state == Countersign.Comments.CommentState.Published ? now : null,
-        };
+        var comment = TestComments.Make(cipher, campaignId, state, Clock.GetUtcNow().UtcDateTime);
         await QueryAsync(db =>
         {
             db.Comments.Add(comment);
