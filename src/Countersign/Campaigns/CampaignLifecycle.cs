@@ -177,14 +177,17 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
             return await SaveAsync(campaign, cancellationToken);
         }
 
-        if (PublishedEditProblems(found, input, proposed) is { Count: > 0 } problems)
+        var current = CampaignContent.Of(campaign);
+        var asksDifferently = proposed.AsksDifferentlyFrom(current);
+        var readsDifferently = proposed.ReadsDifferentlyFrom(current);
+        if (PublishedEditProblems(found, input, asksDifferently, readsDifferently) is { Count: > 0 } problems)
         {
             return CampaignMoveResult.Invalid(problems);
         }
 
-        var changeProposed = EditPublished(campaign, input, proposed, by, now);
+        EditPublished(campaign, input, proposed, current, asksDifferently, readsDifferently, by, now);
         var saved = await SaveAsync(campaign, cancellationToken);
-        return saved.Outcome == MoveOutcome.Moved ? saved with { ChangeProposed = changeProposed } : saved;
+        return saved.Outcome == MoveOutcome.Moved ? saved with { ChangeProposed = asksDifferently } : saved;
     }
 
     /// <summary>
@@ -192,17 +195,15 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
     /// signed: a change to those goes to the moderators, and only while it still takes signatures.
     /// Its wording may be mended, with a reason kept in the audit log.
     /// </summary>
-    private static Dictionary<string, string> PublishedEditProblems(CampaignWithChange found, CampaignInput input, CampaignContent proposed)
+    private static Dictionary<string, string> PublishedEditProblems(CampaignWithChange found, CampaignInput input, bool asksDifferently, bool readsDifferently)
     {
         var campaign = found.Campaign;
-        var current = CampaignContent.Of(campaign);
         var problems = new Dictionary<string, string>();
         if (input.Slug != campaign.Slug)
         {
             problems[nameof(CampaignInput.Slug)] = "The address of a published campaign cannot change: links to it have been shared.";
         }
 
-        var asksDifferently = proposed.AsksDifferentlyFrom(current);
         if (asksDifferently && !campaign.AcceptsSignatures)
         {
             problems[nameof(CampaignInput.Demands)] = "This campaign no longer takes signatures: its demands, targets and hosts stay as its signers signed them.";
@@ -212,7 +213,6 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
             problems[nameof(CampaignInput.Demands)] = "A change to the demands, targets or hosts is already waiting for review. Wait for the moderators' decision before proposing another.";
         }
 
-        var readsDifferently = proposed.ReadsDifferentlyFrom(current);
         if (readsDifferently && string.IsNullOrWhiteSpace(input.ChangeReason))
         {
             problems[nameof(CampaignInput.ChangeReason)] = "Say why the published text changes (for example: a typo, a broken link). The reason is kept in the audit log.";
@@ -221,12 +221,10 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
         return problems;
     }
 
-    /// <summary>Applies the wording and settings of a published campaign, and proposes its change to the asks; returns whether it proposed one.</summary>
-    private bool EditPublished(Campaign campaign, CampaignInput input, CampaignContent proposed, ClaimsPrincipal by, DateTime now)
+    /// <summary>Applies the wording and settings of a published campaign (<paramref name="current"/> before the edit), and proposes its change to the asks.</summary>
+    private void EditPublished(Campaign campaign, CampaignInput input, CampaignContent proposed, CampaignContent current, bool asksDifferently, bool readsDifferently,
+        ClaimsPrincipal by, DateTime now)
     {
-        var current = CampaignContent.Of(campaign);
-        var asksDifferently = proposed.AsksDifferentlyFrom(current);
-        var readsDifferently = proposed.ReadsDifferentlyFrom(current);
         var milestones = input.ParsedMilestones()!;
         var settingsChange = proposed.Goal != current.Goal || proposed.Deadline != current.Deadline || !milestones.SequenceEqual(campaign.Milestones);
         campaign.EditPublished(proposed, milestones, now);
@@ -249,8 +247,6 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
             db.CampaignReviews.Add(CampaignReview.ForChange(campaign, proposal, now, AuditLog.StaffIdOf(by)));
             db.Record(by, AuditAction.ChangeProposed, campaign.Id, now);
         }
-
-        return asksDifferently;
     }
 
     /// <summary>

@@ -44,9 +44,6 @@ public sealed class EditCampaignModel(
     [TempData]
     public string? Done { get; set; }
 
-    /// <summary>The buttons under Status.</summary>
-    public static IReadOnlyList<string> OrganiserMovesFrom(string state) => CampaignLifecycle.OrganiserMovesFrom(state);
-
     public bool IsPublished => Campaign?.OpenedAt is not null;
 
     public int SponsorsNeeded => lifecycle.SponsorsNeeded;
