@@ -74,6 +74,9 @@ public sealed class Campaign
     public bool IsPublic => CampaignState.Public.Contains(State) || (State == CampaignState.Withdrawn && OpenedAt is not null);
     public bool AcceptsSignatures => State == CampaignState.Open;
 
+    /// <summary>An open campaign takes signatures from anyone; one gathering supporters, only through its sponsor link.</summary>
+    public bool TakesSignatures(bool throughSponsorLink) => AcceptsSignatures || (throughSponsorLink && State == CampaignState.Sponsoring);
+
     /// <summary>Its page lists its visible comments (after it closes too, so the discussion stays readable).</summary>
     public bool ShowsComments => CommentMode != Countersign.Comments.CommentMode.Off;
 

@@ -38,9 +38,7 @@ public static class ProofOfWorkEndpoint
         var cached = sponsorToken is null
             ? await campaigns.FindPublicAsync(db, slug, cancellationToken)
             : await campaigns.FindBySponsorLinkAsync(db, slug, sponsorToken, cancellationToken);
-        var takesSignatures = cached is not null && (cached.Campaign.AcceptsSignatures
-            || (sponsorToken is not null && cached.Campaign.State == Countersign.Campaigns.CampaignState.Sponsoring));
-        if (!takesSignatures || !proofOfWork.Enabled)
+        if (cached?.Campaign.TakesSignatures(throughSponsorLink: sponsorToken is not null) != true || !proofOfWork.Enabled)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address takes signatures.");
         }

@@ -34,7 +34,7 @@ public sealed class ShowModel(
     public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
 
     /// <summary>An open campaign takes signatures from anyone; one gathering supporters, only through its sponsor link.</summary>
-    public bool TakesSignatures => Campaign.AcceptsSignatures || (SponsorToken is not null && Campaign.State == CampaignState.Sponsoring);
+    public bool TakesSignatures => Campaign.TakesSignatures(throughSponsorLink: SponsorToken is not null);
 
     /// <summary>Where the proof-of-work widget fetches its challenge: the sponsor link's own, so the challenge reveals nothing to others.</summary>
     public string ChallengePath => SponsorToken is null
