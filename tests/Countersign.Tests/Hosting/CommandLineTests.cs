@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Reflection;
 using System.Security.Cryptography;
 using Countersign.Data;
 using Countersign.Staff;
@@ -16,16 +17,18 @@ public sealed class CommandLineTests
 
     private sealed record Run(int ExitCode, string Output, string Error);
 
-    private static async Task<Run> CountersignAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] args)
+    private static Task<Run> CountersignAsync(IReadOnlyDictionary<string, string> environment, string? input, params string[] args) =>
+        DotnetAsync(environment, input, Path.GetTempPath(), [Executable, .. args]);
+
+    private static async Task<Run> DotnetAsync(IReadOnlyDictionary<string, string> environment, string? input, string workingDirectory, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Executable);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -45,7 +48,9 @@ public sealed class CommandLineTests
         }
 
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // `dotnet run` reads the project before it starts anything: slow on a busy machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         await process.WaitForExitAsync(timeout.Token);
         return new Run(process.ExitCode, await output, await error);
     }
@@ -134,6 +139,35 @@ public sealed class CommandLineTests
         var oldest = eccv.IndexOf("I have reviewed for ECCV before.", StringComparison.Ordinal);
         Assert.True(newest > 0 && oldest > newest, "The demo comments are not listed newest first.");
         Assert.DoesNotContain("@example.invalid", eccv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_keep_its_data_under_the_folder_it_was_started_from_with_dotnet_run_as_with_the_executable()
+    {
+        // The README's own command, run from a folder of one's choice: dotnet run used to put the
+        // data in the project's folder (src/Countersign/data), whatever the folder it was typed in.
+        var fromDotnetRun = Directory.CreateTempSubdirectory("countersign-run-").FullName;
+        var project = Path.Combine(RepositoryRoot(), "src", "Countersign", "Countersign.csproj");
+        var configuration = typeof(CommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var ran = await DotnetAsync(new Dictionary<string, string>(), null, fromDotnetRun, ["run", "--project", project, "--configuration", configuration, "--no-build", "--", "migrate"]);
+        Assert.True(ran.ExitCode == 0, ran.Output + ran.Error);
+        Assert.True(File.Exists(Path.Combine(fromDotnetRun, "data", DataFolder.SqliteFileName)), $"No data/{DataFolder.SqliteFileName} in the folder dotnet run was started from.");
+
+        var fromExecutable = Directory.CreateTempSubdirectory("countersign-exe-").FullName;
+        var started = await DotnetAsync(new Dictionary<string, string>(), null, fromExecutable, [Executable, "migrate"]);
+        Assert.True(started.ExitCode == 0, started.Output + started.Error);
+        Assert.True(File.Exists(Path.Combine(fromExecutable, "data", DataFolder.SqliteFileName)), $"No data/{DataFolder.SqliteFileName} in the folder the executable was started from.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Countersign.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 
     [Fact]
