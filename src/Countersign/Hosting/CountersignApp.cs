@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http.Features;
@@ -22,6 +23,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Hosting;
@@ -59,9 +61,26 @@ public static class CountersignApp
         return app;
     }
 
+    /// <summary>
+    /// Log levels unless configured otherwise: the framework's and libraries' warnings and errors,
+    /// and Countersign's own events (the default level, Information), so the console of a new site
+    /// shows what matters rather than a few lines per request. "Now listening on" stays.
+    /// </summary>
+    private static readonly Dictionary<string, string?> QuietLogging = new()
+    {
+        ["Logging:LogLevel:Microsoft"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:System"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Npgsql"] = nameof(LogLevel.Warning),
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = nameof(LogLevel.Information),
+    };
+
     public static WebApplicationBuilder AddCountersign(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // First of the configuration sources, so appsettings.json, the environment
+        // (Logging__LogLevel__Microsoft=Information) and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 
         // Request lines carry confirmation tokens in their paths: a log reader must not be able to confirm signatures.
@@ -98,6 +117,13 @@ public static class CountersignApp
             var keys = folder.Combine("data-protection-keys");
             DataFolder.CreateFolder(keys);
             options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(keys), logs);
+
+            // Stored as they are, on purpose, which also says so instead of the framework's "No XML
+            // encryptor configured" warning at each new key. Linux has no store for a key to encrypt
+            // them with (Windows has DPAPI), and a key or certificate kept beside them, in the same
+            // owner-only folder as keys.json and the database, would protect nothing: whoever reads
+            // the folder reads that key too.
+            options.XmlEncryptor = new NullXmlEncryptor();
         });
         services.AddSingleton(provider => PrivacyKeys.Load(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<DataFolder>().Path));
         services.AddSingleton<PersonalDataProtector>();

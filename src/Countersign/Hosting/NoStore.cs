@@ -14,7 +14,9 @@ public sealed class NoStore(bool formsOnly = false) : IResultFilter
         var method = context.HttpContext.Request.Method;
         if (!formsOnly || (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)))
         {
-            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            // With no-cache too, as antiforgery wants of every page with a form: with no-store alone
+            // it rewrote the header itself and logged a warning for each staff page shown.
+            context.HttpContext.Response.Headers.CacheControl = "no-cache, no-store";
         }
     }
 

@@ -187,7 +187,7 @@ public sealed class ShowModel(
         }
 
         // The page holds text nobody has reviewed yet: not for shared caches or search engines.
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Response.Headers["X-Robots-Tag"] = "noindex";
         var sponsored = await campaigns.FindBySponsorLinkAsync(db, slug, sponsorToken, cancellationToken);
         if (sponsored?.Campaign.State == CampaignState.Sponsoring)
