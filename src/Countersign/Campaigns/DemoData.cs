@@ -2,7 +2,6 @@ using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Privacy;
 using Countersign.Signing;
-using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Campaigns;
@@ -11,7 +10,7 @@ namespace Countersign.Campaigns;
 /// Fills an empty site with the demo campaigns and a few thousand synthetic signatures (marked as
 /// demo data, with addresses under the reserved .invalid domain so nothing can ever be sent to them).
 /// </summary>
-public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, CampaignKeys campaignKeys, StaffAccounts staff, TimeProvider clock)
+public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, CampaignKeys campaignKeys, TimeProvider clock)
 {
     public const string DemoStaffEmail = "demo@countersign.localhost";
 
@@ -53,7 +52,6 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await staff.EnsureDemoAccountAsync(DemoStaffEmail, cancellationToken);
     }
 
     /// <summary>A published comment, stored as the comment form stores one, from an address under the reserved .invalid domain.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Countersign.Hosting;
 
-/// <summary>The command line: <c>serve</c>, <c>migrate</c>, <c>user add</c>, <c>user disable</c> and <c>user enable</c>, all in the one executable.</summary>
+/// <summary>The command line: <c>serve</c>, <c>migrate</c>, <c>user add</c>, <c>user disable</c>, <c>user enable</c>, <c>user reset</c> and <c>demo-load</c>, all in the one executable.</summary>
 public static class Cli
 {
     private static readonly HashSet<string> HelpAndVersion = ["-h", "--help", "-?", "--version"];
@@ -185,7 +185,80 @@ public static class Cli
             Console.WriteLine("Staff account added.");
             return 0;
         });
-        return new Command("user", "Manage staff accounts.") { add, ChangeCommand("disable"), ChangeCommand("enable") };
+        return new Command("user", "Manage staff accounts.") { add, ChangeCommand("disable"), ChangeCommand("enable"), ResetCommand() };
+    }
+
+    /// <summary>
+    /// <c>user reset</c>: for someone locked out (a lost password or phone), or an account that may
+    /// be stolen. The new password is printed, for the operator to hand over by a safe way.
+    /// </summary>
+    private static Command ResetCommand()
+    {
+        var email = new Option<string>("--email") { Description = "The staff member's email address.", Required = true };
+        var password = new Option<bool>("--password") { Description = "Give the account a new password, printed here." };
+        var authenticator = new Option<bool>("--authenticator") { Description = "Take away its authenticator app and recovery codes: the next sign-in sets up an app." };
+        var command = new Command("reset", "Give a staff account a new password and a fresh authenticator app (both, unless one is named); every session of it ends.")
+        {
+            email, password, authenticator,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var (newPassword, newAuthenticator) = (result.GetValue(password), result.GetValue(authenticator)) switch
+            {
+                (false, false) => (true, true),
+                var named => named,
+            };
+            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
+            if (!await EnsureSchemaAsync(app, cancellationToken))
+            {
+                return 1;
+            }
+
+            await using var scope = app.Services.CreateAsyncScope();
+            var address = result.GetRequiredValue(email).Trim().ToLowerInvariant();
+            if (await FindStaffAsync(scope, address, cancellationToken) is not { } user)
+            {
+                return 1;
+            }
+
+            var reset = await scope.ServiceProvider.GetRequiredService<StaffAccounts>().ResetAsync(user.Id, newPassword, newAuthenticator, cancellationToken);
+            if (reset.Refused != StaffAccounts.Refusal.None)
+            {
+                await Console.Error.WriteLineAsync($"Staff account {address} could not be reset ({reset.Refused}).");
+                return 1;
+            }
+
+            Console.WriteLine($"Staff account {address} reset: every session of it has ended.");
+            if (reset.Password is { } given)
+            {
+                Console.WriteLine($"  new password: {given}");
+            }
+
+            if (newAuthenticator)
+            {
+                Console.WriteLine("  Its authenticator app and recovery codes are gone: the next sign-in sets up an app.");
+            }
+
+            if (user.IsDisabled)
+            {
+                Console.WriteLine($"  The account is disabled: it signs in again once enabled (countersign user enable --email {address}).");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The account with this address, or null after saying there is none.</summary>
+    private static async Task<StaffUser?> FindStaffAsync(AsyncServiceScope scope, string address, CancellationToken cancellationToken)
+    {
+        var user = await scope.ServiceProvider.GetRequiredService<CountersignDb>().StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == address, cancellationToken);
+        if (user is null)
+        {
+            await Console.Error.WriteLineAsync($"No staff account has the address {address}.");
+        }
+
+        return user;
     }
 
     /// <summary>
@@ -209,10 +282,8 @@ public static class Cli
 
             await using var scope = app.Services.CreateAsyncScope();
             var address = result.GetRequiredValue(email).Trim().ToLowerInvariant();
-            var user = await scope.ServiceProvider.GetRequiredService<CountersignDb>().StaffUsers.FirstOrDefaultAsync(u => u.Email == address, cancellationToken);
-            if (user is null)
+            if (await FindStaffAsync(scope, address, cancellationToken) is not { } user)
             {
-                await Console.Error.WriteLineAsync($"No staff account has the address {address}.");
                 return 1;
             }
 

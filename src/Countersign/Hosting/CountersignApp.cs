@@ -64,23 +64,26 @@ public static class CountersignApp
     /// <summary>
     /// Log levels unless configured otherwise: the framework's and libraries' warnings and errors,
     /// and Countersign's own events (the default level, Information), so the console of a new site
-    /// shows what matters rather than a few lines per request. "Now listening on" stays.
+    /// shows what matters rather than a few lines per request. "Now listening on" stays; with demo
+    /// data, <see cref="DemoSignIn"/> writes it, just above the sign-in box (the logger writes from
+    /// a queue of its own, so its line could come after the box).
     /// </summary>
-    private static readonly Dictionary<string, string?> QuietLogging = new()
+    private static Dictionary<string, string?> QuietLogging(bool demo) => new()
     {
         ["Logging:LogLevel:Microsoft"] = nameof(LogLevel.Warning),
         ["Logging:LogLevel:System"] = nameof(LogLevel.Warning),
         ["Logging:LogLevel:Npgsql"] = nameof(LogLevel.Warning),
-        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = nameof(LogLevel.Information),
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = demo ? nameof(LogLevel.Warning) : nameof(LogLevel.Information),
     };
 
     public static WebApplicationBuilder AddCountersign(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var demo = builder.Configuration.GetValue<bool>("Demo:Load");
 
         // First of the configuration sources, so appsettings.json, the environment
         // (Logging__LogLevel__Microsoft=Information) and the command line all override it.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging(demo) });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 
         // Request lines carry confirmation tokens in their paths: a log reader must not be able to confirm signatures.
@@ -174,6 +177,14 @@ public static class CountersignApp
         services.AddSingleton<MilestoneJob>();
         services.AddHostedService(provider => provider.GetRequiredService<MilestoneJob>());
         services.AddScoped<DemoData>();
+        if (demo)
+        {
+            // After DatabaseStartup, which loads the demo data. The framework's "Application
+            // started", environment and content root lines would come after the sign-in box.
+            services.AddHostedService<DemoSignIn>();
+            services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        }
+
         services.AddScoped<SignatureTrends>();
         services.AddScoped<SignatureModeration>();
 

@@ -24,6 +24,7 @@ public static class AuditAction
     public const string StaffDisabled = "staff.disabled";
     public const string StaffEnabled = "staff.enabled";
     public const string StaffRemoved = "staff.removed";
+    public const string StaffReset = "staff.reset";
     public const string InvitationWithdrawn = "staff.invitation-withdrawn";
     public const string InvitationAccepted = "staff.invitation-accepted";
     public const string SupportersExported = "supporters.exported";

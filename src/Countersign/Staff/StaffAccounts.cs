@@ -36,8 +36,8 @@ public sealed class StaffAccounts(CountersignDb db, UserManager<StaffUser> users
         Unchanged,
     }
 
-    /// <summary>What a change did: the account's address, or why nothing changed; the waiting invitations it had sent that were withdrawn.</summary>
-    public sealed record AccountChange(Refusal Refused, string? Email = null, IReadOnlyList<string>? Campaigns = null, int InvitationsWithdrawn = 0);
+    /// <summary>What a change did: the account's address, or why nothing changed; the waiting invitations it had sent that were withdrawn; a reset's new password.</summary>
+    public sealed record AccountChange(Refusal Refused, string? Email = null, IReadOnlyList<string>? Campaigns = null, int InvitationsWithdrawn = 0, string? Password = null);
 
     /// <summary>Adds an account with the given roles (<see cref="StaffRoles"/>), or returns a message saying why not.</summary>
     public async Task<string?> AddAsync(string email, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken)
@@ -209,24 +209,82 @@ public sealed class StaffAccounts(CountersignDb db, UserManager<StaffUser> users
     private static string Details(StaffUser target, int? actorId, int withdrawn) =>
         string.Create(CultureInfo.InvariantCulture, $"{target.Email}{(actorId is null ? ", from the command line" : "")}{(withdrawn > 0 ? $", {withdrawn} waiting invitation(s) they sent withdrawn" : "")}");
 
-
-    /// <summary>The demo's staff account, so someone trying Countersign can open the outbox; its password is printed once.</summary>
-    public async Task EnsureDemoAccountAsync(string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new password: 20 characters from an alphabet without look-alikes (about 99 bits), in groups
+    /// of five so a person can copy it from a terminal by hand.
+    /// </summary>
+    public static string NewPassword()
     {
-        if (await users.FindByEmailAsync(email) is not null)
+        const string alphabet = "23456789abcdefghjkmnpqrstuvwxyz";
+        var groups = Enumerable.Range(0, 4).Select(_ => new string(Enumerable.Range(0, 5).Select(_ => alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]).ToArray()));
+        return string.Join('-', groups);
+    }
+
+    /// <summary>
+    /// From the command line, for someone locked out or an account that may be stolen: a new
+    /// password (<see cref="AccountChange.Password"/>, shown once to be handed over) and/or a fresh
+    /// authenticator enrolment (the app's key and the recovery codes go, so the next sign-in sets
+    /// up an app). Either way every session and half-finished sign-in of the account ends (a new
+    /// security stamp), and the reset is audited.
+    /// </summary>
+    public async Task<AccountChange> ResetAsync(int userId, bool password, bool authenticator, CancellationToken cancellationToken)
+    {
+        if (!password && !authenticator)
         {
-            return;
+            throw new ArgumentException("A reset renews the password, the authenticator app or both.", nameof(password));
         }
 
-        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-        await AddAsync(email, password, [StaffRoles.Admin], cancellationToken);
+        var newPassword = password ? NewPassword() : null;
+        var change = await ChangeAsync(userId, actor: null, async (target, _, now) =>
+        {
+            var passwordHash = newPassword is null ? null : users.PasswordHasher.HashPassword(target, newPassword);
+            await db.StaffUsers.Where(u => u.Id == target.Id).ExecuteUpdateAsync(set =>
+            {
+                if (passwordHash is not null)
+                {
+                    set.SetProperty(u => u.PasswordHash, passwordHash);
+                }
 
-        // Printed on the console, not logged: it is the one way for the person at the keyboard to learn it.
-        Console.WriteLine();
-        Console.WriteLine("Demo staff account (for the outbox page at /staff/outbox):");
-        Console.WriteLine($"  email:    {email}");
-        Console.WriteLine($"  password: {password}");
-        Console.WriteLine("  The first sign-in sets up an authenticator app (any TOTP app) for the account.");
-        Console.WriteLine();
+                if (authenticator)
+                {
+                    set.SetProperty(u => u.AuthenticatorKey, (byte[]?)null).SetProperty(u => u.TwoFactorEnabled, false);
+                }
+
+                set.SetProperty(u => u.SecurityStamp, StaffUser.NewSecurityStamp()).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString());
+            }, cancellationToken);
+            if (authenticator)
+            {
+                await db.StaffRecoveryCodes.Where(c => c.UserId == target.Id).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            var what = (password, authenticator) switch
+            {
+                (true, true) => "new password and authenticator app",
+                (true, false) => "new password",
+                _ => "new authenticator app",
+            };
+            db.Record(null, AuditAction.StaffReset, null, now, $"{target.Email}: {what}, every session ended, from the command line");
+            return new AccountChange(Refusal.None, target.Email);
+        }, cancellationToken);
+        return change with { Password = change.Refused == Refusal.None ? newPassword : null };
+    }
+
+    /// <summary>
+    /// The demo's staff account (an admin, so someone trying Countersign sees every page), made on
+    /// the first start, with a new password at every start: returned to be shown on the console,
+    /// and kept nowhere else (see <see cref="Hosting.DemoSignIn"/>).
+    /// </summary>
+    public async Task<string> RenewDemoAccountAsync(string email, CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(email) is { } existing)
+        {
+            return (await ResetAsync(existing.Id, password: true, authenticator: false, cancellationToken)).Password
+                ?? throw new InvalidOperationException($"The demo account {email} could not be given a new password.");
+        }
+
+        var password = NewPassword();
+        return await AddAsync(email, password, [StaffRoles.Admin], cancellationToken) is { } problem
+            ? throw new InvalidOperationException($"The demo account {email} could not be made: {problem}")
+            : password;
     }
 }

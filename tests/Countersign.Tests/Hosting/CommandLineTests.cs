@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Reflection;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Countersign.Data;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Countersign.Tests.Hosting;
 
 /// <summary>The countersign executable, run as an operator would run it.</summary>
-public sealed class CommandLineTests
+public sealed partial class CommandLineTests
 {
     private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "countersign.dll");
 
@@ -121,25 +122,80 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Should_serve_its_pages_and_stylesheet_from_any_working_folder()
+    public async Task Should_serve_the_demo_from_any_working_folder_and_print_its_sign_in_last_at_every_start()
     {
         var folder = Directory.CreateTempSubdirectory("countersign-cli-").FullName;
-        await using var server = await ServerProcess.StartAsync(SqliteEnvironment(folder), "--demo");
-        using var client = new HttpClient { BaseAddress = new Uri(server.Address) };
+        var environment = SqliteEnvironment(folder);
+        string firstPassword;
+        await using (var server = await ServerProcess.StartAsync(environment, "--demo"))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(server.Address) };
+            var css = await client.GetAsync("/css/site.css");
+            Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+            Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("/css/site.css?v=", await client.GetStringAsync("/c/drop-the-face-recognition-stake"), StringComparison.Ordinal);
 
-        var css = await client.GetAsync("/css/site.css");
-        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
-        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("/css/site.css?v=", await client.GetStringAsync("/c/drop-the-face-recognition-stake"), StringComparison.Ordinal);
+            // One demo campaign takes comments and already has some, newest first, from people who do not exist.
+            var eccv = WebUtility.HtmlDecode(await client.GetStringAsync("/c/no-surveillance-sponsors-at-eccv"));
+            Assert.Contains("Add a comment", eccv, StringComparison.Ordinal);
+            var newest = eccv.IndexOf("Forwarded to our department's mailing list.", StringComparison.Ordinal);
+            var oldest = eccv.IndexOf("I have reviewed for ECCV before.", StringComparison.Ordinal);
+            Assert.True(newest > 0 && oldest > newest, "The demo comments are not listed newest first.");
+            Assert.DoesNotContain("@example.invalid", eccv, StringComparison.Ordinal);
 
-        // One demo campaign takes comments and already has some, newest first, from people who do not exist.
-        var eccv = WebUtility.HtmlDecode(await client.GetStringAsync("/c/no-surveillance-sponsors-at-eccv"));
-        Assert.Contains("Add a comment", eccv, StringComparison.Ordinal);
-        var newest = eccv.IndexOf("Forwarded to our department's mailing list.", StringComparison.Ordinal);
-        var oldest = eccv.IndexOf("I have reviewed for ECCV before.", StringComparison.Ordinal);
-        Assert.True(newest > 0 && oldest > newest, "The demo comments are not listed newest first.");
-        Assert.DoesNotContain("@example.invalid", eccv, StringComparison.Ordinal);
+            firstPassword = await DemoPasswordAsync(server);
+
+            // The printed sign-in works: the first one goes on to setting up an authenticator app.
+            Assert.StartsWith("/staff/login/enrol", await DemoSignInAsync(server, firstPassword), StringComparison.Ordinal);
+
+            // Pages with forms (the staff sign-in) and the framework's requests add nothing to the console.
+            var before = server.Output.Count;
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/staff/login")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+            Assert.Equal(before, server.Output.Count);
+        }
+
+        // Started again: a new password, and the old one opens nothing.
+        await using var again = await ServerProcess.StartAsync(environment, "--demo");
+        var secondPassword = await DemoPasswordAsync(again);
+        Assert.NotEqual(firstPassword, secondPassword);
+        Assert.Null(await DemoSignInAsync(again, firstPassword));
+        Assert.NotNull(await DemoSignInAsync(again, secondPassword));
     }
+
+    /// <summary>
+    /// The demo account's password from the box serve --demo prints once it listens, after checking
+    /// that the box is the last thing on the console, right under "Now listening on", and that
+    /// nothing the framework or EF says at information level or above came before it.
+    /// </summary>
+    private static async Task<string> DemoPasswordAsync(ServerProcess server)
+    {
+        await TestSite.WaitUntilAsync(() => Task.FromResult(server.Output.Count(line => line.StartsWith("+---", StringComparison.Ordinal)) == 2), "the sign-in box is printed");
+        var output = server.Output;
+        var box = output.Select((line, i) => (line, i)).Where(entry => entry.line.StartsWith("+---", StringComparison.Ordinal)).Select(entry => entry.i).ToList();
+        Assert.True(output.Skip(box[1] + 1).All(string.IsNullOrWhiteSpace), "Something was printed after the sign-in box:\n" + string.Join("\n", output));
+        Assert.Equal($"Now listening on: {server.Address}", output.Take(box[0]).Last(line => line.Length > 0));
+        Assert.DoesNotContain(output, line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal)
+            || line.StartsWith("info: Microsoft", StringComparison.Ordinal) || line.StartsWith("info: System", StringComparison.Ordinal));
+
+        var lines = output.Skip(box[0]).Take(box[1] - box[0]).ToList();
+        Assert.Contains(lines, line => line.Contains($"Staff sign-in: {server.Address}/staff/login ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains($"email:    {Countersign.Campaigns.DemoData.DemoStaffEmail} ", StringComparison.Ordinal));
+        var password = lines.Select(line => DemoPassword().Match(line)).Single(match => match.Success).Groups["password"].Value;
+        Assert.True(password.Length >= StaffUser.MinimumPasswordLength, $"The demo password '{password}' is too short.");
+        return password;
+    }
+
+    /// <summary>Where the sign-in page sends the demo account with this password next, or null if it refused.</summary>
+    private static async Task<string?> DemoSignInAsync(ServerProcess server, string password)
+    {
+        using var browser = new HttpClient(new LoopbackCookieJar()) { BaseAddress = new Uri(server.Address) };
+        var response = await FormFiller.PostAsync(browser, "/staff/login", [new("Email", Countersign.Campaigns.DemoData.DemoStaffEmail), new("Password", password)]);
+        return response.StatusCode == HttpStatusCode.Redirect ? response.Headers.Location?.OriginalString : null;
+    }
+
+    [GeneratedRegex(@"^\|\s+password: (?<password>\S+)\s+\|$")]
+    private static partial Regex DemoPassword();
 
     [Fact]
     public async Task Should_keep_its_data_under_the_folder_it_was_started_from_with_dotnet_run_as_with_the_executable()
@@ -169,6 +225,56 @@ public sealed class CommandLineTests
 
         return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
+
+    [Fact]
+    public async Task Should_reset_a_staff_accounts_password_and_authenticator_ending_its_sessions()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite);
+        var environment = SqliteEnvironment(site.DataFolder);
+        const string email = "organiser@example.org";
+        var session = await site.Staff.SignedInAsync(email, StaffRoles.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/staff")).StatusCode);
+
+        // A new password only: the session ends, the old password is refused, the app stays.
+        var passwordOnly = await CountersignAsync(environment, null, "user", "reset", "--email", "Organiser@Example.org", "--password");
+        Assert.True(passwordOnly.ExitCode == 0, passwordOnly.Error);
+        var password = NewPassword().Match(passwordOnly.Output).Groups["password"].Value;
+        Assert.True(password.Length >= StaffUser.MinimumPasswordLength, passwordOnly.Output);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", email), new("Password", TestStaff.Password)])).StatusCode);
+        var withApp = await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", email), new("Password", password)]);
+        Assert.StartsWith("/staff/login/code", withApp.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        // Both (the default): a new password again, and the next sign-in sets up an app afresh.
+        var both = await CountersignAsync(environment, null, "user", "reset", "--email", email);
+        Assert.True(both.ExitCode == 0, both.Error);
+        Assert.Contains("the next sign-in sets up an app", both.Output, StringComparison.Ordinal);
+        var newest = NewPassword().Match(both.Output).Groups["password"].Value;
+        Assert.NotEqual(password, newest);
+        var enrol = await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", email), new("Password", newest)]);
+        Assert.StartsWith("/staff/login/enrol", enrol.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, await site.QueryAsync(db => db.StaffRecoveryCodes.CountAsync()));
+
+        // The app alone: the password stays.
+        var appOnly = await CountersignAsync(environment, null, "user", "reset", "--email", email, "--authenticator");
+        Assert.True(appOnly.ExitCode == 0, appOnly.Error);
+        Assert.DoesNotMatch(NewPassword(), appOnly.Output);
+        Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(site.Browser(), "/staff/login", [new("Email", email), new("Password", newest)])).StatusCode);
+
+        Assert.Equal(
+            ["organiser@example.org: new password, every session ended, from the command line",
+             "organiser@example.org: new password and authenticator app, every session ended, from the command line",
+             "organiser@example.org: new authenticator app, every session ended, from the command line"],
+            await site.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.StaffReset).OrderBy(e => e.Id).Select(e => e.Details!).ToListAsync()));
+
+        var unknown = await CountersignAsync(environment, null, "user", "reset", "--email", "nobody@example.org");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No staff account has the address nobody@example.org.", unknown.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"new password: (?<password>\S+)")]
+    private static partial Regex NewPassword();
 
     [Fact]
     public async Task Should_explain_unknown_commands_and_bad_options_without_a_stack_trace()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -10,14 +11,19 @@ public sealed class ServerProcess : IAsyncDisposable
     public static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "countersign.dll");
 
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private ServerProcess(Process process, string address)
+    private ServerProcess(Process process, string address, ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     public string Address { get; }
+
+    /// <summary>What the server wrote to its console so far (standard output and error), line by line.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
@@ -35,8 +41,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => Keep(output, line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(output, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -51,7 +58,7 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 if ((await client.GetAsync("/")).StatusCode == HttpStatusCode.OK)
                 {
-                    return new ServerProcess(process, address);
+                    return new ServerProcess(process, address, output);
                 }
             }
             catch (HttpRequestException)
@@ -82,6 +89,14 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private static void Keep(ConcurrentQueue<string> output, string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
     }
 
     private static int FreePort()

@@ -164,6 +164,43 @@ public abstract class StaffAccountsTests(DatabaseProvider provider) : IAsyncLife
         Assert.Equal(1, await _site.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.StaffRemoved && e.Details!.StartsWith("organiser@example.org"))));
     }
 
+    [Fact]
+    public async Task Should_reset_an_accounts_password_and_authenticator_and_end_its_sessions()
+    {
+        var moderator = await _site.Staff.SignedInAsync(Moderator, StaffRoles.Moderator);
+        var id = await IdOfAsync(Moderator);
+        Assert.True(await _site.QueryAsync(db => db.StaffRecoveryCodes.AnyAsync(c => c.UserId == id)));
+
+        var reset = await AccountsAsync(accounts => accounts.ResetAsync(id, password: true, authenticator: true, default));
+        Assert.Equal((StaffAccounts.Refusal.None, Moderator), (reset.Refused, reset.Email));
+        Assert.Equal(HttpStatusCode.Redirect, (await moderator.GetAsync("/staff")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(Moderator, TestStaff.Password)).StatusCode);
+        var signIn = await PasswordAsync(Moderator, reset.Password!);
+        Assert.StartsWith("/staff/login/enrol", signIn.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.False(await _site.QueryAsync(db => db.StaffRecoveryCodes.AnyAsync(c => c.UserId == id)));
+        Assert.False(await _site.QueryAsync(db => db.StaffUsers.Where(u => u.Id == id).Select(u => u.TwoFactorEnabled || u.AuthenticatorKey != null).SingleAsync()));
+        var audit = await _site.QueryAsync(db => db.AuditEntries.SingleAsync(e => e.Action == AuditAction.StaffReset));
+        Assert.Equal((null, $"{Moderator}: new password and authenticator app, every session ended, from the command line"), (audit.StaffUserId, audit.Details));
+
+        Assert.Equal(StaffAccounts.Refusal.NotFound, (await AccountsAsync(accounts => accounts.ResetAsync(id + 1000, password: true, authenticator: false, default))).Refused);
+    }
+
+    [Fact]
+    public async Task Should_make_the_demo_account_an_admin_and_give_it_a_new_password_at_each_start()
+    {
+        await using var scope = _site.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+        var first = await accounts.RenewDemoAccountAsync(Countersign.Campaigns.DemoData.DemoStaffEmail, default);
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordAsync(Countersign.Campaigns.DemoData.DemoStaffEmail, first)).StatusCode);
+
+        var second = await accounts.RenewDemoAccountAsync(Countersign.Campaigns.DemoData.DemoStaffEmail, default);
+        Assert.NotEqual(first, second);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PasswordAsync(Countersign.Campaigns.DemoData.DemoStaffEmail, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordAsync(Countersign.Campaigns.DemoData.DemoStaffEmail, second)).StatusCode);
+        var id = await IdOfAsync(Countersign.Campaigns.DemoData.DemoStaffEmail);
+        Assert.True(await _site.QueryAsync(db => db.UserRoles.AnyAsync(r => r.UserId == id && r.RoleId == StaffRoles.AdminId)));
+    }
+
     private Task<HttpResponseMessage> PasswordAsync(string email, string password) =>
         FormFiller.PostAsync(_site.Browser(), "/staff/login", [new("Email", email), new("Password", password)]);
 
