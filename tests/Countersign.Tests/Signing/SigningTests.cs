@@ -149,6 +149,21 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_count_a_tagged_address_at_a_service_that_ignores_tags_once_and_write_to_each_address_as_typed()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "Amal.Haddad+Petitions@Proton.me"));
+        var confirmation = Assert.Single(await Site.Mailbox.EmailsAsync(1));
+        Assert.Equal("Amal.Haddad+Petitions@Proton.me", confirmation.To.Mailboxes.Single().Address);
+        await FormFiller.PostAsync(Site.Browser(), Mailbox.ConfirmationPath(confirmation), []);
+
+        await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", Form(campaign, email: "amal.haddad@proton.me"));
+        var alreadySigned = Assert.Single(await Site.Mailbox.EmailsAsync(2), e => (e.Subject ?? "").StartsWith("You have already signed", StringComparison.Ordinal));
+        Assert.Equal("amal.haddad@proton.me", alreadySigned.To.Mailboxes.Single().Address);
+        Assert.Equal(1, await CountAsync(campaign.Slug));
+    }
+
+    [Fact]
     public async Task Should_resend_the_same_link_to_a_pending_signer_and_a_fresh_one_near_expiry()
     {
         var campaign = await Site.AddCampaignAsync();
