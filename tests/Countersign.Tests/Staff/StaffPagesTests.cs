@@ -40,6 +40,22 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal($"/staff/login?returnUrl={Uri.EscapeDataString(path)}", response.Headers.Location?.OriginalString);
     }
 
+    [Theory]
+    [InlineData("/staff/login", "/staff")]
+    [InlineData("/staff/login?returnUrl=%2Fstaff%2Foutbox", "/staff/outbox")]
+    [InlineData("/staff/login?returnUrl=https%3A%2F%2Fevil.example%2Fstaff", "/staff")]
+    [InlineData("/staff/login?returnUrl=%2F%2Fevil.example", "/staff")]
+    public async Task Should_send_someone_signed_in_on_from_the_sign_in_page(string path, string next)
+    {
+        var browser = await SignedInAsync();
+
+        var response = await browser.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(next, response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await _site.Browser().GetAsync(path)).StatusCode);
+    }
+
     [Fact]
     public async Task Should_sign_out_with_the_button_on_a_staff_page()
     {

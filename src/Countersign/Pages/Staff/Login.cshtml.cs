@@ -29,9 +29,11 @@ public sealed class LoginModel(StaffSignIn signIn, IStringLocalizer<SharedResour
     /// <summary>How long until an attempt from this network is checked again, when too many failed.</summary>
     public TimeSpan? RetryAfter { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>Someone already signed in goes on to where they were going (a staff page), or the staff home.</summary>
+    public IActionResult OnGet() =>
+        User.Identity is { IsAuthenticated: true, AuthenticationType: StaffSignIn.Scheme }
+            ? LocalRedirect(StaffSignIn.ReturnPath(ReturnUrl))
+            : Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
