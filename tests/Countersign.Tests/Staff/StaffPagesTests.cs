@@ -186,6 +186,25 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         var message = await browser.GetStringAsync($"/staff/outbox/{file}");
         Assert.Matches("<a href=\"https://countersign.test/confirm/[A-Za-z0-9_-]{43}\">", message);
 
+        // The erase link sits in a sentence; it is clickable too, without the sentence around it.
+        Assert.Matches(": <a href=\"(?<link>https://countersign.test/erase/[^\"]+)\">\\k<link></a></p>", message);
+
+        // Only addresses of this site become links, and the text stays text.
+        var crafted = new MimeKit.MimeMessage { Subject = "Links" };
+        crafted.From.Add(MimeKit.MailboxAddress.Parse("no-reply@countersign.test"));
+        crafted.To.Add(MimeKit.MailboxAddress.Parse("someone@example.org"));
+        crafted.Body = new MimeKit.TextPart("plain")
+        {
+            Text = "Ours: https://countersign.test/c/stop-the-cameras. Not ours: https://evil.example/c/x, http://countersign.test.evil.example/erase/x, HTTPS://COUNTERSIGN.TEST:8443/x and javascript:alert(1) <b>bold</b>",
+        };
+        var outboxFolder = _site.Services.GetRequiredService<Countersign.Email.OutboxFolder>();
+        await outboxFolder.SendAsync(crafted, default);
+        var shown = await browser.GetStringAsync($"/staff/outbox/{outboxFolder.List(1)[0].Name}");
+        Assert.Contains("Ours: <a href=\"https://countersign.test/c/stop-the-cameras\">https://countersign.test/c/stop-the-cameras</a>. Not ours:", shown, StringComparison.Ordinal);
+        var text = shown[shown.IndexOf("class=\"email-text\"", StringComparison.Ordinal)..];
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text[..text.IndexOf("</div>", StringComparison.Ordinal)], "<a "));
+        Assert.Contains("&lt;b&gt;bold&lt;/b&gt;", shown, StringComparison.Ordinal);
+
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/outbox/..%2Fkeys.json")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/outbox/missing.eml")).StatusCode);
     }
