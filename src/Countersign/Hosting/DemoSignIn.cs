@@ -48,7 +48,7 @@ public sealed class DemoSignIn(IServiceProvider services, IServer server, IHostA
         string.Concat((server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(address => $"Now listening on: {address}{Environment.NewLine}"));
 
     /// <summary>The lines framed in plain ASCII, which every terminal shows.</summary>
-    internal static string Box(params string[] lines)
+    private static string Box(params string[] lines)
     {
         var width = lines.Max(line => line.Length);
         var border = "+" + new string('-', width + 2) + "+";
