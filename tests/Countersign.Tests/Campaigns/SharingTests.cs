@@ -2,14 +2,18 @@ using System.Net;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Countersign.Campaigns;
+using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Tests.Infrastructure;
+using Countersign.Tests.Signing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Tests.Campaigns;
 
 /// <summary>
 /// A reader shares a campaign from its page, before signing, and from the thanks page, after: every link carries
-/// the campaign's address, Mastodon through the reader's own server. Runs on SQLite and on PostgreSQL.
+/// the campaign's address, Mastodon through the reader's own server. The forms' answers open at the form.
+/// Runs on SQLite and on PostgreSQL.
 /// </summary>
 public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
 {
@@ -105,6 +109,26 @@ public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.NotFound, (await Site.Browser().GetAsync($"/c/{slug}/share/mastodon?server=mastodon.social")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Should_open_a_refused_signature_at_the_form_with_its_problems()
+    {
+        var campaign = await Site.AddCampaignAsync("stop-the-cameras");
+        await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.CommentMode, CommentMode.PostModerated)));
+        var browser = Site.Browser();
+        var page = await PageAsync(browser, "/c/stop-the-cameras");
+
+        // Both forms' addresses end at the form, so the answer opens there even without scripts.
+        Assert.Equal("#sign", page.QuerySelector("#sign form")?.GetAttribute("action"));
+        Assert.EndsWith("#add-comment", page.QuerySelector("#add-comment form")?.GetAttribute("action"), StringComparison.Ordinal);
+
+        var refused = await FormFiller.PostAsync(browser, "/c/stop-the-cameras", SigningTests.Form(campaign, name: ""));
+        var answer = await DocumentAsync(refused);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.NotNull(answer.QuerySelector("#sign .error-summary[tabindex='-1']"));
+        Assert.Contains(answer.Scripts, script => script.Source?.StartsWith("/js/error-focus.js", StringComparison.Ordinal) == true);
     }
 
     private static string MastodonPath(string typed, bool afterSigning) =>
