@@ -188,7 +188,7 @@ public abstract class CommentsTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await PostCommentAsync(Site.Browser(), campaign, CommentForm(text: "<script>alert('x')</script> Cancel it."))).StatusCode);
         var pageBeforeConfirming = await PublicPageAsync(campaign);
         Assert.DoesNotContain("Cancel it.", pageBeforeConfirming, StringComparison.Ordinal);
-        Assert.Contains($"action=\"/c/{campaign.Slug}?handler=Comment#comments\"", pageBeforeConfirming, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/c/{campaign.Slug}?handler=Comment#add-comment\"", pageBeforeConfirming, StringComparison.Ordinal);
 
         var email = Assert.Single(await Site.Mailbox.EmailsAsync(1));
         Assert.Equal(HttpStatusCode.Redirect, (await FormFiller.PostAsync(Site.Browser(), Mailbox.CommentConfirmationPath(email), [])).StatusCode);

@@ -2,9 +2,11 @@ using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Signing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Campaigns;
@@ -20,7 +22,9 @@ public sealed class ShowModel(
     SignatureSubmission signatures,
     CommentIntake comments,
     FormChecks checks,
-    IOptions<CampaignOptions> campaignOptions) : PageModel
+    IOptions<CampaignOptions> campaignOptions,
+    IOptions<SiteOptions> site,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
 
@@ -44,6 +48,10 @@ public sealed class ShowModel(
     /// <summary>Where the comment form's widget fetches its challenge: its own, which the signing form does not take.</summary>
     public string CommentChallengePath => Url.RouteUrl(ProofOfWorkEndpoint.CommentChallenge, new { slug = Campaign.Slug })!;
     public string BodyHtml { get; private set; } = "";
+
+    /// <summary>The share panel's links, for a public campaign: a sponsor link is its organisers' to pass on.</summary>
+    public ShareLinks? Share => SponsorToken is null && Campaign.IsPublic ? ShareLinks.For(Campaign, afterSigning: false, site.Value, t) : null;
+
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
     /// <summary>The campaign's published updates, newest first.</summary>

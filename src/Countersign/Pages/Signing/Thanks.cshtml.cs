@@ -3,16 +3,23 @@ using Countersign.Data;
 using Countersign.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Pages.Signing;
 
 /// <summary>The thank-you page with its share kit; for a supporter of a campaign not public yet, where it stands.</summary>
-public sealed class ThanksModel(CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site, IOptions<CampaignOptions> campaignOptions) : PageModel
+public sealed class ThanksModel(
+    CountersignDb db,
+    CampaignCache campaigns,
+    IOptions<SiteOptions> site,
+    IOptions<CampaignOptions> campaignOptions,
+    IStringLocalizer<SharedResource> t) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
 
-    public string CampaignUrl => site.Value.Link($"c/{Campaign.Slug}");
+    /// <summary>The share kit, in the words of someone who signed.</summary>
+    public ShareLinks Share => ShareLinks.For(Campaign, afterSigning: true, site.Value, t);
 
     public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
 
