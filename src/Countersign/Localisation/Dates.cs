@@ -18,6 +18,9 @@ public static class Dates
     /// <summary>A moment as the reader's culture writes a short date and time: "02/12/2026 17:01". Staff pages say it is UTC.</summary>
     public static string DayAndTime(DateTime moment) => moment.ToString("g", CultureInfo.CurrentCulture);
 
+    /// <summary>A moment to the second, for the audit log: "02/12/2026 17:01:05".</summary>
+    public static string DayAndTimeToTheSecond(DateTime moment) => moment.ToString("G", CultureInfo.CurrentCulture);
+
     /// <summary>A day in ISO 8601: "2026-12-02".</summary>
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
