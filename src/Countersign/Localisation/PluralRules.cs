@@ -49,9 +49,6 @@ public sealed partial class PluralRules
             ?? new PluralRules(language, [], [Other]);
     }
 
-    /// <summary>The languages CLDR gives rules for.</summary>
-    public static IEnumerable<string> Languages => ByLanguage.Value.Keys;
-
     /// <summary>The category of a count.</summary>
     public string Select(long count)
     {

@@ -46,17 +46,17 @@ public static partial class AuditDetails
             case AuditAction.OutcomeRecorded:
                 return Outcome(details, t);
             case AuditAction.TimelineEventAdded when TimelineAdded().Match(details) is { Success: true } match:
-                return $"{EventKind(match.Groups["kind"].Value, t)}: {match.Groups["text"].Value}";
+                return t["{0}: {1}", EventKind(match.Groups["kind"].Value, t), match.Groups["text"].Value];
             case AuditAction.TimelineEventRemoved when TimelineRemoved().Match(details) is { Success: true } match:
                 return t["{0} of {1}: {2}", EventKind(match.Groups["kind"].Value, t), Dates.Day(Day(match, "day")), match.Groups["text"].Value];
             case AuditAction.RoleGranted when RoleGranted().Match(details) is { Success: true } match:
                 return match.Groups["host"].Success
-                    ? t["{0} to {1}, for {2}", Role(match.Groups["role"].Value, t), match.Groups["email"].Value, match.Groups["host"].Value]
-                    : t["{0} to {1}", Role(match.Groups["role"].Value, t), match.Groups["email"].Value];
+                    ? t["{0}; role: {1}, for {2}", match.Groups["email"].Value, Role(match.Groups["role"].Value, t), match.Groups["host"].Value]
+                    : t["{0}; role: {1}", match.Groups["email"].Value, Role(match.Groups["role"].Value, t)];
             case AuditAction.RoleRevoked when RoleRevoked().Match(details) is { Success: true } match:
-                return t["{0} taken from {1}", Role(match.Groups["role"].Value, t), match.Groups["email"].Value];
+                return t["{0}; role: {1}", match.Groups["email"].Value, Role(match.Groups["role"].Value, t)];
             case AuditAction.StaffInvited when Invited().Match(details) is { Success: true } match:
-                return t["{0} to {1}", Roles(match.Groups["roles"].Value, t), match.Groups["email"].Value];
+                return Invitation(match.Groups["email"].Value, match.Groups["roles"].Value, t);
             case AuditAction.InvitationAccepted when Accepted().Match(details) is { Success: true } match:
                 return t.Plural("{0}, {1, plural, one {# invitation} other {# invitations}}", match.Groups["email"].Value, Number(match, "count"));
             case AuditAction.InvitationWithdrawn when details.StartsWith("to ", StringComparison.Ordinal):
@@ -131,9 +131,17 @@ public static partial class AuditDetails
         _ => role,
     };
 
-    /// <summary>An invitation's roles: one campaign role, global roles separated by commas, or "no role".</summary>
-    private static string Roles(string roles, IStringLocalizer t) =>
-        roles == "no role" ? t["No role"] : string.Join(", ", roles.Split(", ").Select(role => Role(role, t)));
+    /// <summary>An invitation, with one campaign role, global roles separated by commas, or "no role".</summary>
+    private static string Invitation(string email, string roles, IStringLocalizer t)
+    {
+        if (roles == "no role")
+        {
+            return t["{0}; no role", email];
+        }
+
+        var names = roles.Split(", ").Select(role => Role(role, t)).ToList();
+        return t.Plural("{0}; {1, plural, one {role} other {roles}}: {2}", email, names.Count, string.Join(", ", names));
+    }
 
     private static string AccountChange(Match match, IStringLocalizer t)
     {

@@ -23,12 +23,13 @@ public abstract class MilestoneWordingTests(DatabaseProvider provider) : IAsyncL
     public async Task Should_write_one_signature_in_the_singular_in_each_language()
     {
         var campaign = await Site.AddCampaignAsync("drop-the-stake", goal: 1);
-        var today = DateOnly.FromDateTime(Site.Clock.GetUtcNow().UtcDateTime);
+        var now = Site.Clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
         await Site.QueryAsync(db =>
         {
             db.CampaignEvents.AddRange(
-                new CampaignEvent { CampaignId = campaign.Id, Kind = CampaignEventKind.Milestone, Milestone = 1, Day = today, Text = "", CreatedAt = today.ToDateTime(TimeOnly.MinValue) },
-                new CampaignEvent { CampaignId = campaign.Id, Kind = CampaignEventKind.Milestone, Milestone = 1_000_000, Day = today, Text = "", CreatedAt = today.ToDateTime(TimeOnly.MinValue) });
+                new CampaignEvent { CampaignId = campaign.Id, Kind = CampaignEventKind.Milestone, Milestone = 1, Day = today, Text = "", CreatedAt = now },
+                new CampaignEvent { CampaignId = campaign.Id, Kind = CampaignEventKind.Milestone, Milestone = 1_000_000, Day = today, Text = "", CreatedAt = now });
             return db.SaveChangesAsync();
         });
 

@@ -28,10 +28,11 @@ public sealed class AuditDetailsTests
     [InlineData(AuditAction.OutcomeRecorded, "partly-won", "Partly won")]
     [InlineData(AuditAction.TimelineEventAdded, "target-responded: They wrote back: no.", "The target responded: They wrote back: no.")]
     [InlineData(AuditAction.TimelineEventRemoved, "news of 2026-12-01: Press day", "News of Tuesday, 1 December 2026: Press day")]
-    [InlineData(AuditAction.RoleGranted, "partner to ana@example.org for Privacy First", "Partner to ana@example.org, for Privacy First")]
-    [InlineData(AuditAction.RoleRevoked, "organiser from ana@example.org", "Organiser taken from ana@example.org")]
-    [InlineData(AuditAction.StaffInvited, "admin, moderator to ana@example.org", "admin, moderator to ana@example.org")]
-    [InlineData(AuditAction.StaffInvited, "no role to ana@example.org", "No role to ana@example.org")]
+    [InlineData(AuditAction.RoleGranted, "partner to ana@example.org for Privacy First", "ana@example.org; role: Partner, for Privacy First")]
+    [InlineData(AuditAction.RoleRevoked, "organiser from ana@example.org", "ana@example.org; role: Organiser")]
+    [InlineData(AuditAction.StaffInvited, "admin, moderator to ana@example.org", "ana@example.org; roles: admin, moderator")]
+    [InlineData(AuditAction.StaffInvited, "moderator to ana@example.org", "ana@example.org; role: moderator")]
+    [InlineData(AuditAction.StaffInvited, "no role to ana@example.org", "ana@example.org; no role")]
     [InlineData(AuditAction.InvitationWithdrawn, "to ana@example.org", "Sent to ana@example.org")]
     [InlineData(AuditAction.InvitationAccepted, "ana@example.org, 2 invitation(s)", "ana@example.org, 2 invitations")]
     [InlineData(AuditAction.StaffDisabled, "ana@example.org, from the command line, 1 waiting invitation(s) they sent withdrawn",
@@ -61,6 +62,8 @@ public sealed class AuditDetailsTests
             AuditDetails.Describe(AuditAction.CampaignEdited, "Goal 25000, deadline 2027-03-31, milestones 1000, 10000", T));
         Assert.Equal("network ab12\u00A0: 1 signature écartée, dont 1 comptabilisées",
             AuditDetails.Describe(AuditAction.SignaturesSetAside, "network ab12: 1 set aside, 1 had counted", T));
+        Assert.Equal("Actualité\u00A0: Press day", AuditDetails.Describe(AuditAction.TimelineEventAdded, "news: Press day", T));
+        Assert.Equal("ana@example.org\u00A0; rôle\u00A0: modération", AuditDetails.Describe(AuditAction.StaffInvited, "moderator to ana@example.org", T));
         Assert.Equal("Commentaires\u00A0: pas de commentaires → modérés après publication",
             AuditDetails.Describe(AuditAction.CommentModeChanged, "Comments: off → post-moderated", T));
     }
