@@ -1,5 +1,6 @@
 using System.Globalization;
 using Countersign.Hosting;
+using Countersign.Localisation;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -29,22 +30,21 @@ public sealed class StaffEmails(IStringLocalizer<SharedResource> t, IOptions<Sit
             what,
             t["To accept, open this link and choose a password; you will then set up an authenticator app, which every staff account needs:"],
             site.Value.Link($"staff/invitation/{token}"),
-            t["The link works for {0} days. If you did not expect this invitation, ignore this email: no account is made.", (int)Staff.StaffInvitation.ValidFor.TotalDays],
+            t.Plural("The link works for {0, plural, one {# day} other {# days}}. If you did not expect this invitation, ignore this email: no account is made.", (int)Staff.StaffInvitation.ValidFor.TotalDays),
             "— " + site.Value.Name);
         return Compose(address, t["Your invitation to {0}", site.Value.Name], text);
     }
 
     public MimeMessage MilestoneReached(string address, string campaignTitle, int campaignId, int milestone)
     {
-        var figure = milestone.ToString("N0", CultureInfo.CurrentCulture);
         var text = string.Join("\n\n",
             t["Hello,"],
-            t["The campaign “{0}” has passed {1} confirmed signatures. The milestone is now on its timeline.", campaignTitle, figure],
+            t.Plural("The campaign “{0}” has passed {1, plural, one {# confirmed signature} other {# confirmed signatures}}. The milestone is now on its timeline.", campaignTitle, milestone),
             site.Value.Link($"staff/campaigns/{campaignId}/timeline"),
             t["You receive this as an organiser of the campaign. To stop these emails, untick them on the campaign's Team page:"],
             site.Value.Link($"staff/campaigns/{campaignId}/members"),
             "— " + site.Value.Name);
-        return Compose(address, t["{0} signatures: {1}", figure, campaignTitle], text);
+        return Compose(address, t.Plural("{0, plural, one {# signature} other {# signatures}}: {1}", milestone, campaignTitle), text);
     }
 
     private MimeMessage Compose(string address, string subject, string text)

@@ -33,6 +33,12 @@ public static class CountersignApp
 {
     public static readonly string[] Languages = ["en", "fr"];
 
+    /// <summary>
+    /// The culture that writes a language's dates and numbers. The site's English is British, and
+    /// .NET's "en" is American ("12/2/2026 5:01 PM" for 2 December), so English takes en-GB's.
+    /// </summary>
+    public static CultureInfo FormatsOf(string language) => CultureInfo.GetCultureInfo(language == "en" ? "en-GB" : language);
+
     /// <summary>Largest form the site accepts; the signing form is a few hundred bytes.</summary>
     public const int MaxFormBytes = 64 * 1024;
 
@@ -329,6 +335,14 @@ public static class CountersignApp
         app.Use(SecurityHeaders.AddAsync);
         app.UseCookiePolicy();
         app.UseRequestLocalization();
+
+        // The reader's language decides the formats too, even when their browser would accept another
+        // language's: English text with French dates would read oddly.
+        app.Use((context, next) =>
+        {
+            CultureInfo.CurrentCulture = FormatsOf(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
+            return next(context);
+        });
         app.UseStaticFiles();
         app.UseRateLimiter();
         app.UseRouting();

@@ -10,9 +10,9 @@ public sealed class CultureScope : IDisposable
 
     public CultureScope(string locale)
     {
-        var culture = CultureInfo.GetCultureInfo(locale);
-        CultureInfo.CurrentCulture = culture;
-        CultureInfo.CurrentUICulture = culture;
+        var language = CultureInfo.GetCultureInfo(locale);
+        CultureInfo.CurrentCulture = CountersignApp.FormatsOf(language.TwoLetterISOLanguageName);
+        CultureInfo.CurrentUICulture = language;
     }
 
     public void Dispose()

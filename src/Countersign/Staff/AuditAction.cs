@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Localization;
+
 namespace Countersign.Staff;
 
-/// <summary>The actions the audit log names, as constants so pages and tests agree on them.</summary>
+/// <summary>
+/// The actions the audit log names, as constants so pages and tests agree on them. The log stores
+/// these codes; readers see them as <see cref="Describe"/> names them in their language.
+/// </summary>
 public static class AuditAction
 {
     public const string CampaignCreated = "campaign.created";
@@ -41,6 +46,47 @@ public static class AuditAction
     public const string CommentPublished = "comment.published";
     public const string CommentHidden = "comment.hidden";
     public const string CommentRestored = "comment.restored";
+
+    /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
+    public static string Describe(string action, IStringLocalizer t) => action switch
+    {
+        CampaignCreated => t["Campaign drafted"],
+        CampaignEdited => t["Campaign edited"],
+        CampaignSubmitted => t["Sent for review"],
+        CampaignSentToSponsors => t["Sent to its supporters"],
+        CampaignApproved => t["Campaign approved and opened"],
+        CampaignRejected => t["Campaign sent back"],
+        CampaignClosed => t["Campaign closed"],
+        CampaignDelivered => t["Signatures delivered"],
+        CampaignWithdrawn => t["Campaign withdrawn"],
+        ChangeProposed => t["Change proposed"],
+        ChangeApproved => t["Change approved"],
+        ChangeRejected => t["Change rejected"],
+        OutcomeRecorded => t["Outcome recorded"],
+        RoleGranted => t["Role given"],
+        RoleRevoked => t["Role taken away"],
+        StaffInvited => t["Invitation sent"],
+        StaffDisabled => t["Staff account disabled"],
+        StaffEnabled => t["Staff account enabled"],
+        StaffRemoved => t["Staff account removed"],
+        InvitationWithdrawn => t["Invitation withdrawn"],
+        InvitationAccepted => t["Invitation accepted"],
+        SupportersExported => t["Supporters exported"],
+        TimelineEventAdded => t["Added to the timeline"],
+        TimelineEventRemoved => t["Removed from the timeline"],
+        SignaturesSetAside => t["Signatures set aside"],
+        SetAsideUndone => t["Setting aside undone"],
+        SignaturesReleased => t["Held signatures released"],
+        UpdatePublished => t["Update published"],
+        UpdateSent => t["Update emailed"],
+        UpdateHidden => t["Update hidden"],
+        UpdateRestored => t["Update shown again"],
+        CommentModeChanged => t["Comments setting changed"],
+        CommentPublished => t["Comment published"],
+        CommentHidden => t["Comment hidden"],
+        CommentRestored => t["Comment shown again"],
+        _ => action,
+    };
 
     /// <summary>The audit action for a campaign moving into a state.</summary>
     public static string ForMoveTo(string state) => state switch

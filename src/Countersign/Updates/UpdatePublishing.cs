@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Localisation;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -139,7 +140,7 @@ public sealed class UpdatePublishing(
         }
 
         var done = email
-            ? t["Published, and being emailed to {0} signers who agreed to hear from {1}. The figures below show how sending goes.", recipients, target.HostName]
+            ? t.Plural("{0, plural, =0 {Published. No signer has agreed to hear from {1}, so nobody is emailed.} one {Published, and being emailed to the one signer who agreed to hear from {1}. The figures below show how sending goes.} other {Published, and being emailed to # signers who agreed to hear from {1}. The figures below show how sending goes.}}", recipients, target.HostName)
             : t["Published on the campaign page."];
         return new UpdateOutcome(UpdateResult.Done, done, Update: target);
     }
@@ -155,7 +156,7 @@ public sealed class UpdatePublishing(
         }
         else if (title.Length > CampaignUpdate.TitleMaxLength)
         {
-            problems[nameof(UpdateForm.Title)] = t["The title can be at most {0} characters long.", CampaignUpdate.TitleMaxLength];
+            problems[nameof(UpdateForm.Title)] = t.Plural("The title can be at most {0, plural, one {# character} other {# characters}} long.", CampaignUpdate.TitleMaxLength);
         }
 
         if (form.HostIn(campaign) is null)
@@ -170,7 +171,7 @@ public sealed class UpdatePublishing(
         }
         else if (body.Length > CampaignUpdate.BodyMaxLength)
         {
-            problems[nameof(UpdateForm.Body)] = t["The text can be at most {0} characters long.", CampaignUpdate.BodyMaxLength];
+            problems[nameof(UpdateForm.Body)] = t.Plural("The text can be at most {0, plural, one {# character} other {# characters}} long.", CampaignUpdate.BodyMaxLength);
         }
         else if (markdown.ProblemWith(body) is var problem and not MarkdownProblem.None)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Localisation;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -36,7 +37,7 @@ public sealed class UpdateVisibility(CountersignDb db, CampaignCache campaigns, 
 
         if (trimmed.Length > CampaignUpdate.ReasonMaxLength)
         {
-            return new UpdateOutcome(UpdateResult.Invalid, t["The reason can be at most {0} characters long.", CampaignUpdate.ReasonMaxLength]);
+            return new UpdateOutcome(UpdateResult.Invalid, t.Plural("The reason can be at most {0, plural, one {# character} other {# characters}} long.", CampaignUpdate.ReasonMaxLength));
         }
 
         if (!await MoveAsync(organiser, update, hide, trimmed, clock.GetUtcNow().UtcDateTime, cancellationToken))

@@ -368,7 +368,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         html = WebUtility.HtmlDecode(await tooLong.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
         Assert.Contains($"The title can be at most {CampaignUpdate.TitleMaxLength} characters long.", html, StringComparison.Ordinal);
-        Assert.Contains($"The text can be at most {CampaignUpdate.BodyMaxLength} characters long.", html, StringComparison.Ordinal);
+        Assert.Contains($"The text can be at most {CampaignUpdate.BodyMaxLength.ToString("N0", CultureInfo.GetCultureInfo("en-GB"))} characters long.", html, StringComparison.Ordinal);
         Assert.Contains($"<option value=\"{campaign.Hosts[1].Id}\" selected=\"selected\">", html, StringComparison.Ordinal);
 
         var notAHost = await UpdateSteps.PostAsync(staff, campaign.Id, "new", null, UpdateSteps.Form("Title", 99999, "Text"));

@@ -1,3 +1,4 @@
+using Countersign.Localisation;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Identity;
@@ -50,7 +51,7 @@ public sealed class AccountModel(StaffSignIn signIn, StaffAuthenticator authenti
             var password = NewPassword ?? "";
             if (password.Length < StaffUser.MinimumPasswordLength)
             {
-                ModelState.AddModelError(nameof(NewPassword), t["The password must be at least {0} characters long.", StaffUser.MinimumPasswordLength]);
+                ModelState.AddModelError(nameof(NewPassword), t.Plural("The password must be at least {0, plural, one {# character} other {# characters}} long.", StaffUser.MinimumPasswordLength));
             }
             else if (password != ConfirmPassword)
             {

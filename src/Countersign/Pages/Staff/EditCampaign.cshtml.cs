@@ -1,5 +1,6 @@
 using Countersign.Campaigns;
 using Countersign.Hosting;
+using Countersign.Localisation;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -120,7 +121,7 @@ public sealed class EditCampaignModel(
         var moved = await lifecycle.MoveAsync(_found, to, User, cancellationToken);
         return Answer(moved, nameof(Input), _found.Campaign.State switch
         {
-            CampaignState.Sponsoring => t["Sent to its supporters. Share the sponsor link below: once {0} supporting signatures are confirmed, it goes to the moderators by itself.", SponsorsNeeded],
+            CampaignState.Sponsoring => t.Plural("Sent to its supporters. Share the sponsor link below: once {0, plural, one {# supporting signature is} other {# supporting signatures are}} confirmed, it goes to the moderators by itself.", SponsorsNeeded),
             CampaignState.InReview => t["Sent for review. A moderator will approve it or tell you what to change."],
             CampaignState.Closed => t["The campaign is closed: it no longer takes signatures."],
             CampaignState.Delivered => t["The campaign is marked as delivered."],
@@ -157,7 +158,7 @@ public sealed class EditCampaignModel(
                 return Refused(result.Refusal == MoveRefusal.NotAnOrganiserMove ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict, result.Refusal switch
                 {
                     MoveRefusal.NotAnOrganiserMove => t["Choose one of the buttons under Status. Moderators approve or reject campaigns from the review queue."],
-                    MoveRefusal.WaitsForSponsors => t["This campaign goes to the moderators by itself once it has {0} supporting signatures; it has {1}. Share its sponsor link with your supporters.", SponsorsNeeded, Campaign!.SignatureCount],
+                    MoveRefusal.WaitsForSponsors => t.Plural("This campaign goes to the moderators by itself once it has {0, plural, one {# supporting signature} other {# supporting signatures}}; it has {1}. Share its sponsor link with your supporters.", SponsorsNeeded, Campaign!.SignatureCount),
                     MoveRefusal.WaitingForReview => t["This campaign is waiting for review. You can edit it again once a moderator has decided, or withdraw it."],
                     MoveRefusal.GatheringSponsors => t["This campaign is gathering supporting signatures: it stays as its supporters read it. You can edit it again if a moderator sends it back, or withdraw it."],
                     MoveRefusal.NotPublished => t["Record an outcome once the campaign has been published."],

@@ -1,6 +1,7 @@
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
+using Countersign.Localisation;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
@@ -90,7 +91,7 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
             invitations.Invite(User, email, [], id, Campaign.Title, Input.Role!, hostId);
             await db.SaveChangesAsync(cancellationToken);
             outbox.WakeSender();
-            Done = t["{0} has no staff account yet: we emailed them an invitation to join the team. It works for {1} days.", email, (int)StaffInvitation.ValidFor.TotalDays];
+            Done = t.Plural("{0} has no staff account yet: we emailed them an invitation to join the team. It works for {1, plural, one {# day} other {# days}}.", email, (int)StaffInvitation.ValidFor.TotalDays);
             return RedirectToPage(new { id });
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Localisation;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -81,7 +82,7 @@ public sealed class TrendsModel(
         }
 
         var invalidation = await moderation.InvalidateAsync(Campaign, group, Describe(), User, cancellationToken);
-        Done = t["{0} signatures set aside; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount];
+        Done = t.Plural("{0, plural, one {# signature set aside} other {# signatures set aside}}; the count fell by {1}.", invalidation.SignatureCount, invalidation.CountedCount);
         return RedirectToPage(new { id });
     }
 
@@ -99,7 +100,7 @@ public sealed class TrendsModel(
         }
 
         Done = await moderation.UndoAsync(Campaign, undone, User, cancellationToken)
-            ? t["The invalidation is undone: its {0} signatures count again where they are confirmed.", undone.SignatureCount]
+            ? t.Plural("{0, plural, one {The invalidation is undone: # signature counts again if it is confirmed.} other {The invalidation is undone: its # signatures count again where they are confirmed.}}", undone.SignatureCount)
             : t["That invalidation was undone already."];
         return RedirectToPage(new { id });
     }
@@ -117,7 +118,7 @@ public sealed class TrendsModel(
         }
 
         var released = await moderation.ReleaseAsync(Campaign, group, Describe(), User, cancellationToken);
-        Done = t["{0} held signatures released; those confirmed now count.", released];
+        Done = t.Plural("{0, plural, =0 {No held signatures to release.} one {# held signature released; it counts now if it is confirmed.} other {# held signatures released; those confirmed now count.}}", released);
         return RedirectToPage(new { id });
     }
 

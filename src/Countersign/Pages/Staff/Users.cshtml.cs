@@ -1,5 +1,6 @@
 using Countersign.Data;
 using Countersign.Email;
+using Countersign.Localisation;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
@@ -49,7 +50,7 @@ public sealed class UsersModel(CountersignDb db, StaffInvitations invitations, O
         invitations.Invite(User, email, Roles.Distinct(StringComparer.Ordinal).ToList(), null, null, null, null);
         await db.SaveChangesAsync(cancellationToken);
         outbox.WakeSender();
-        Done = t["We emailed an invitation to {0}. It works for {1} days.", email, (int)StaffInvitation.ValidFor.TotalDays];
+        Done = t.Plural("We emailed an invitation to {0}. It works for {1, plural, one {# day} other {# days}}.", email, (int)StaffInvitation.ValidFor.TotalDays);
         return RedirectToPage();
     }
 
