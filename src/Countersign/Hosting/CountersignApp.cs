@@ -105,6 +105,7 @@ public static class CountersignApp
         services.AddSingleton<MarkdownRenderer>();
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();
+        services.AddScoped<CampaignPulse>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<Outbox>();

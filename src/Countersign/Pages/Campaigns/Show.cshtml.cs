@@ -20,6 +20,7 @@ public sealed class ShowModel(
     SignatureSubmission signatures,
     CommentIntake comments,
     FormChecks checks,
+    CampaignPulse pulse,
     IOptions<CampaignOptions> campaignOptions) : PageModel
 {
     public Campaign Campaign { get; private set; } = null!;
@@ -45,6 +46,9 @@ public sealed class ShowModel(
     public string CommentChallengePath => Url.RouteUrl(ProofOfWorkEndpoint.CommentChallenge, new { slug = Campaign.Slug })!;
     public string BodyHtml { get; private set; } = "";
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+
+    /// <summary>The latest signers shown, the last day's signatures, what the goal still needs and the days left.</summary>
+    public SocialProof SocialProof { get; private set; } = null!;
 
     /// <summary>The campaign's published updates, newest first.</summary>
     public IReadOnlyList<PublishedUpdate> Updates { get; private set; } = [];
@@ -238,6 +242,7 @@ public sealed class ShowModel(
         Input.Started ??= checks.IssueStamp();
         Comment.Started ??= checks.IssueStamp();
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
+        SocialProof = await pulse.ReadAsync(Campaign, cancellationToken);
         return Page();
     }
 }
