@@ -93,7 +93,12 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
         return campaign.WithSignatureCount(count);
     }
 
-    public void Forget(string slug) => cache.Remove(Key(slug));
+    /// <summary>Forgets the campaign's page, with its latest signers (<see cref="CampaignPulse"/>): an erased or set-aside name goes with it.</summary>
+    public void Forget(string slug)
+    {
+        cache.Remove(Key(slug));
+        cache.Remove(CampaignPulse.Key(slug));
+    }
 
     private static string Key(string slug) => "campaign:" + slug;
 }

@@ -100,7 +100,7 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
         return await SaveAsync(campaign, cancellationToken);
     }
 
-    /// <summary>Organisers record what came of a published campaign.</summary>
+    /// <summary>Organisers record what came of a published campaign, dated between its launch and today.</summary>
     public async Task<CampaignMoveResult> RecordOutcomeAsync(CampaignWithChange found, OutcomeInput input, ClaimsPrincipal by, CancellationToken cancellationToken)
     {
         var campaign = found.Campaign;
@@ -109,12 +109,12 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
             return CampaignMoveResult.NotAllowed(MoveRefusal.NotPublished);
         }
 
-        if (input.Validate() is { Count: > 0 } problems)
+        var now = Now;
+        if (input.Validate(CampaignHistory.FirstDay(campaign)!.Value, CampaignHistory.LastDay(now)) is { Count: > 0 } problems)
         {
             return CampaignMoveResult.Invalid(problems);
         }
 
-        var now = Now;
         campaign.RecordOutcome(input.Outcome!, input.ParsedOn(), input.Text, now);
         db.Record(by, AuditAction.OutcomeRecorded, campaign.Id, now, campaign.Outcome);
         return await SaveAsync(campaign, cancellationToken);

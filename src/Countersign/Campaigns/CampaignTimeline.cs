@@ -23,13 +23,13 @@ public sealed class CampaignTimeline(CountersignDb db, CampaignCache cache, Time
     /// <summary>Adds the event; returns its problems by field (untranslated) instead when it cannot be added.</summary>
     public async Task<Dictionary<string, string>> AddAsync(Campaign campaign, TimelineEventInput input, ClaimsPrincipal by, CancellationToken cancellationToken)
     {
-        var problems = input.Validate();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var problems = input.Validate(CampaignHistory.FirstDay(campaign), CampaignHistory.LastDay(now));
         if (problems.Count > 0)
         {
             return problems;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var text = input.TrimmedText();
         db.CampaignEvents.Add(new CampaignEvent { CampaignId = campaign.Id, Kind = input.Kind!, Day = input.ParsedDay()!.Value, Text = text, SourceUrl = input.TrimmedSource(), CreatedAt = now });
         db.Record(by, AuditAction.TimelineEventAdded, campaign.Id, now, $"{input.Kind}: {text}");

@@ -16,8 +16,8 @@ public sealed class OutcomeInput
         Text = campaign.OutcomeText,
     };
 
-    /// <summary>Problems by field, as untranslated messages.</summary>
-    public Dictionary<string, string> Validate()
+    /// <summary>Problems by field, as untranslated messages; the outcome's day must lie between the launch and today (see <see cref="CampaignHistory"/>).</summary>
+    public Dictionary<string, string> Validate(DateOnly launched, DateOnly today)
     {
         var problems = new Dictionary<string, string>();
         if (!CampaignOutcome.All.Contains(Outcome ?? ""))
@@ -28,6 +28,14 @@ public sealed class OutcomeInput
         if (!string.IsNullOrWhiteSpace(On) && ParsedOn() is null)
         {
             problems[nameof(On)] = "Enter a date like 2027-03-31.";
+        }
+        else if (ParsedOn() < launched)
+        {
+            problems[nameof(On)] = "The outcome cannot be dated before the campaign was launched.";
+        }
+        else if (ParsedOn() > today)
+        {
+            problems[nameof(On)] = "The outcome cannot be dated in the future.";
         }
 
         if ((Text ?? "").Trim().Length > CampaignOutcome.TextMaxLength)

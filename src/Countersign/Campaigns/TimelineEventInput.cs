@@ -10,8 +10,11 @@ public sealed class TimelineEventInput
     public string? Text { get; set; }
     public string? Source { get; set; }
 
-    /// <summary>The problems by field, as untranslated messages; none when the event can be added.</summary>
-    public Dictionary<string, string> Validate()
+    /// <summary>
+    /// The problems by field, as untranslated messages; none when the event can be added. Its day must lie between the
+    /// launch (<paramref name="launched"/>, null while the campaign has not been) and today: see <see cref="CampaignHistory"/>.
+    /// </summary>
+    public Dictionary<string, string> Validate(DateOnly? launched, DateOnly today)
     {
         var problems = new Dictionary<string, string>();
         if (!CampaignEventKind.Added.Contains(Kind ?? ""))
@@ -19,9 +22,21 @@ public sealed class TimelineEventInput
             problems[nameof(Kind)] = "Choose what happened from the list.";
         }
 
-        if (ParsedDay() is null)
+        if (ParsedDay() is not { } day)
         {
             problems[nameof(Day)] = "Enter a date like 2027-03-31.";
+        }
+        else if (launched is null)
+        {
+            problems[nameof(Day)] = "The timeline starts with the campaign's launch: add events once it is published.";
+        }
+        else if (day < launched)
+        {
+            problems[nameof(Day)] = "An event cannot be dated before the campaign was launched: the timeline starts with the launch.";
+        }
+        else if (day > today)
+        {
+            problems[nameof(Day)] = "An event cannot be dated in the future: add it once it has happened.";
         }
 
         var text = TrimmedText();

@@ -33,7 +33,8 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         var link = site.Value.Link($"confirm/{token}");
         var text = string.Join("\n\n",
             name is null ? t["Hello,"] : t["Hello {0},", name],
-            t["Thank you for signing “{0}”. Your signature counts once you confirm it by opening this link:", campaign.Title],
+            // Not "counts once you confirm": a signature held by a rate limit does not, and the email cannot say so.
+            t["Thank you for signing “{0}”. Your signature is not counted until you confirm it by opening this link:", campaign.Title],
             link,
             t["The link works for 7 days. If you did not sign, ignore this email: nothing is counted and your details are deleted after 7 days."],
             EraseParagraph(campaign, emailKey),

@@ -99,7 +99,15 @@ public static class CountersignApp
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section)
             .Validate(site => SiteOptions.IsWebAddress(site.PublicUrl), "Site:PublicUrl must be the site's address, like https://petitions.example.org.")
+            .PostConfigure<IConfiguration>((site, configuration) =>
+            {
+                if (configuration.GetValue<bool>("Demo:Load"))
+                {
+                    site.Operator.FillInForDemo();
+                }
+            })
             .ValidateOnStart();
+        services.AddHostedService<SiteOperatorCheck>();
         services.AddOptions<HostFilteringOptions>().Configure<IOptions<SiteOptions>, IConfiguration, IHostEnvironment>(AnswerOwnHostOnly);
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section)
@@ -140,6 +148,7 @@ public static class CountersignApp
         services.AddSingleton<MarkdownRenderer>();
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();
+        services.AddScoped<CampaignPulse>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<Outbox>();

@@ -14,6 +14,9 @@ namespace Countersign.Pages;
 public sealed class PrivacyModel(IOptions<SiteOptions> site, IOptions<RetentionOptions> retention, IOptions<CampaignOptions> campaigns, IOptions<SmtpOptions> smtp) : PageModel
 {
     public string SiteName => site.Value.Name;
+
+    /// <summary>Who runs the site and how to reach them (GDPR Article 13), as the operator configured them.</summary>
+    public SiteOptions.SiteOperator Operator => site.Value.Operator;
     public int PendingDays => retention.Value.PendingDays;
     public int EndedCampaignMonths => retention.Value.EndedCampaignMonths;
 

@@ -55,7 +55,7 @@ public sealed class SignatureForm
 
         if (ShowName is not (Yes or No))
         {
-            problems[nameof(ShowName)] = "Choose whether your name may be shown publicly.";
+            problems[nameof(ShowName)] = "Choose whether your first name and initial may be shown with the latest signers.";
         }
 
         foreach (var host in campaign.Hosts)

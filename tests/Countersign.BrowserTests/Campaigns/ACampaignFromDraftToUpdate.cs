@@ -58,7 +58,7 @@ public sealed partial class ACampaignFromDraftToUpdate
         await suzie.GetByLabel("Your name").FillAsync("Suzie Okafor");
         await suzie.GetByLabel("Email address").FillAsync("suzie.okafor@example.org");
         await suzie.GetByLabel("Country").SelectOptionAsync("IE");
-        await suzie.GetByLabel("Yes, show my name").CheckAsync();
+        await suzie.GetByLabel("Yes, show them").CheckAsync();
         await suzie.GetByRole(AriaRole.Group, new() { Name = "Keep me updated by Station Watch?" }).GetByLabel("Yes").CheckAsync();
         await ProofOfWorkDoneAsync(suzie);
         await suzie.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();

@@ -43,7 +43,7 @@ public sealed class SuzieSignsAPetition
         await page.GetByLabel("Your name").FillAsync("Suzie Okafor");
         await page.GetByLabel("Email address").FillAsync("suzie.okafor@example.org");
         await page.GetByLabel("Country").SelectOptionAsync("IE");
-        await page.GetByLabel("Yes, show my name").CheckAsync();
+        await page.GetByLabel("Yes, show them").CheckAsync();
         await ProofOfWorkDoneAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign" }).ClickAsync();
         await page.GetByText("Choose whether this organisation may email you updates.").First.WaitForAsync();

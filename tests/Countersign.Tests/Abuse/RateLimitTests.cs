@@ -3,10 +3,12 @@ using System.Text.RegularExpressions;
 using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
+using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,6 +60,48 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
         Assert.Equal(3, await CountAsync(campaign));
         await AssertCountersMatchRowsAsync(campaign);
         Assert.Contains("2 held signatures released", await moderator.GetStringAsync($"/staff/campaigns/{campaign.Id}/trends"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_tell_a_held_signer_their_signature_is_confirmed_and_counts_once_checked_never_that_it_counts_nor_why()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var household = IPAddress.Parse("198.51.100.7");
+        await FormFiller.PostAsync(Site.Browser(household), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "first@gmail.com"));
+        await FormFiller.PostAsync(Site.Browser(household), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "second@gmail.com"));
+        var emails = await Site.Mailbox.EmailsAsync(2);
+        string ConfirmationTo(string address) => Mailbox.ConfirmationPath(emails.Single(m => m.To.Mailboxes.Single().Address == address));
+        var (counted, held) = (ConfirmationTo("first@gmail.com"), ConfirmationTo("second@gmail.com"));
+        var waits = $"Your signature on “{campaign.Title}” is confirmed. It will appear in the count once checked.";
+
+        var countedThanks = await ThanksAfterConfirmingAsync(counted);
+        var heldThanks = await ThanksAfterConfirmingAsync(held);
+
+        Assert.Equal(1, await CountAsync(campaign));
+        Assert.Contains($"Your signature on “{campaign.Title}” now counts.", countedThanks, StringComparison.Ordinal);
+        Assert.Contains(waits, heldThanks, StringComparison.Ordinal);
+        Assert.DoesNotContain("now counts", heldThanks, StringComparison.Ordinal);
+        Assert.DoesNotContain("limit", heldThanks, StringComparison.OrdinalIgnoreCase);
+
+        // The link opened again.
+        Assert.Contains("is already confirmed and counted", await TextAsync(counted), StringComparison.Ordinal);
+        var heldAgain = await TextAsync(held);
+        Assert.Contains(waits, heldAgain, StringComparison.Ordinal);
+        Assert.DoesNotContain("counted", heldAgain, StringComparison.Ordinal);
+
+        // The unsubscribe link of an update email, before and after the click.
+        var ids = await Site.QueryAsync(db => db.Signatures.OrderBy(s => s.HeldBecause != null).Select(s => s.Id).ToListAsync());
+        var protector = Site.Services.GetRequiredService<PersonalDataProtector>();
+        string UnsubscribePath(long signatureId) => "/u/" + UnsubscribeLink.Create(protector, signatureId, campaign.Hosts[0].Id);
+        Assert.Contains("Your signature still counts.", await TextAsync(UnsubscribePath(ids[0])), StringComparison.Ordinal);
+        var heldUnsubscribe = await TextAsync(UnsubscribePath(ids[1]));
+        Assert.Contains("Unsubscribing does not change your signature.", heldUnsubscribe, StringComparison.Ordinal);
+        Assert.DoesNotContain("counts", heldUnsubscribe, StringComparison.Ordinal);
+        var unsubscribed = await Site.Browser().PostAsync(UnsubscribePath(ids[1]), new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        var unsubscribedText = WebUtility.HtmlDecode(await unsubscribed.Content.ReadAsStringAsync());
+        Assert.Contains("You are unsubscribed", unsubscribedText, StringComparison.Ordinal);
+        Assert.Contains("Unsubscribing does not change your signature.", unsubscribedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("counts", unsubscribedText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -318,6 +362,17 @@ public abstract partial class RateLimitTests(DatabaseProvider provider) : IAsync
             Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         }
     }
+
+    /// <summary>Presses the button of a confirmation link and reads the thank-you page it leads to.</summary>
+    private async Task<string> ThanksAfterConfirmingAsync(string confirmationPath)
+    {
+        var browser = Site.Browser();
+        var confirmed = await FormFiller.PostAsync(browser, confirmationPath, []);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        return WebUtility.HtmlDecode(await browser.GetStringAsync(confirmed.Headers.Location!.OriginalString));
+    }
+
+    private async Task<string> TextAsync(string path) => WebUtility.HtmlDecode(await Site.Browser().GetStringAsync(path));
 
     private async Task<int> CountAsync(Campaign campaign) =>
         await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.SignatureCount).SingleAsync());

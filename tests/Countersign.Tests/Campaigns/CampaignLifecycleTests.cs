@@ -185,7 +185,8 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
     {
         var draft = await Database.AddCampaignAsync("a-draft", CampaignState.Draft);
         var delivered = await Database.AddCampaignAsync("drop-the-stake", CampaignState.Delivered);
-        var won = new OutcomeInput { Outcome = CampaignOutcome.Won, On = "2020-03-27", Text = " The fund sold its stake. " };
+        var launchDay = DateOnly.FromDateTime(delivered.OpenedAt!.Value);
+        var won = new OutcomeInput { Outcome = CampaignOutcome.Won, On = launchDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Text = " The fund sold its stake. " };
 
         Assert.Equal(MoveRefusal.NotPublished, (await RecordOutcomeAsync(draft.Id, won)).Refusal);
         var invalid = await RecordOutcomeAsync(delivered.Id, new OutcomeInput { Outcome = "victorious", On = "27 March", Text = new string('x', CampaignOutcome.TextMaxLength + 1) });
@@ -195,9 +196,29 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
         Assert.Equal(MoveOutcome.Moved, (await RecordOutcomeAsync(delivered.Id, won)).Outcome);
 
         var stored = await StoredAsync(delivered.Id);
-        Assert.Equal((CampaignOutcome.Won, new DateOnly(2020, 3, 27), "The fund sold its stake.", recordedAt), (stored.Outcome, stored.OutcomeOn, stored.OutcomeText, stored.UpdatedAt));
+        Assert.Equal((CampaignOutcome.Won, launchDay, "The fund sold its stake.", recordedAt), (stored.Outcome, stored.OutcomeOn, stored.OutcomeText, stored.UpdatedAt));
         Assert.Equal([(AuditAction.OutcomeRecorded, StaffIdOf(Organiser), CampaignOutcome.Won)], await AuditAsync(delivered.Id));
         Assert.Empty(await AuditAsync(draft.Id));
+    }
+
+    [Fact]
+    public async Task Should_date_an_outcome_between_the_launch_and_today_where_the_day_has_begun_anywhere()
+    {
+        // 11:00 UTC: already tomorrow at UTC+14 (Kiribati), so an organiser there may date what happened this morning.
+        var now = Database.Clock.GetUtcNow().UtcDateTime;
+        Later(now.Date.AddDays(1).AddHours(11) - now);
+        var campaign = await Database.AddCampaignAsync("drop-the-stake", CampaignState.Delivered);
+        var launchDay = DateOnly.FromDateTime(campaign.OpenedAt!.Value);
+        OutcomeInput WonOn(DateOnly day) => new() { Outcome = CampaignOutcome.Won, On = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+
+        var beforeLaunch = await RecordOutcomeAsync(campaign.Id, WonOn(launchDay.AddDays(-1)));
+        var dayAfterTomorrow = await RecordOutcomeAsync(campaign.Id, WonOn(launchDay.AddDays(2)));
+
+        Assert.Equal((MoveOutcome.Invalid, "The outcome cannot be dated before the campaign was launched."), (beforeLaunch.Outcome, beforeLaunch.Problems[nameof(OutcomeInput.On)]));
+        Assert.Equal((MoveOutcome.Invalid, "The outcome cannot be dated in the future."), (dayAfterTomorrow.Outcome, dayAfterTomorrow.Problems[nameof(OutcomeInput.On)]));
+        Assert.Null((await StoredAsync(campaign.Id)).OutcomeOn);
+        Assert.Equal(MoveOutcome.Moved, (await RecordOutcomeAsync(campaign.Id, WonOn(launchDay.AddDays(1)))).Outcome);
+        Assert.Equal(launchDay.AddDays(1), (await StoredAsync(campaign.Id)).OutcomeOn);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Countersign.Campaigns;
 using Countersign.Data;
@@ -22,12 +23,13 @@ public abstract class CampaignTimelineTests(DatabaseProvider provider) : IAsyncL
     public async Task Should_add_a_sourced_event_and_remove_it_with_an_audit_entry_for_each()
     {
         var campaign = await Database.AddCampaignAsync();
-        var input = new TimelineEventInput { Kind = CampaignEventKind.News, Day = " 2027-03-31 ", Text = "  The council postponed the vote. ", Source = "https://example.org/news" };
+        var launchDay = DateOnly.FromDateTime(campaign.OpenedAt!.Value);
+        var input = new TimelineEventInput { Kind = CampaignEventKind.News, Day = $" {launchDay:yyyy-MM-dd} ", Text = "  The council postponed the vote. ", Source = "https://example.org/news" };
 
         Assert.Empty(await Database.WithAsync((CampaignTimeline timeline) => timeline.AddAsync(campaign, input, Organiser, default)));
 
         var added = Assert.Single(await Database.WithDbAsync(db => db.CampaignEvents.ToListAsync()));
-        Assert.Equal((CampaignEventKind.News, new DateOnly(2027, 3, 31), "The council postponed the vote.", "https://example.org/news"), (added.Kind, added.Day, added.Text, added.SourceUrl));
+        Assert.Equal((CampaignEventKind.News, launchDay, "The council postponed the vote.", "https://example.org/news"), (added.Kind, added.Day, added.Text, added.SourceUrl));
         Assert.True(await Database.WithAsync((CampaignTimeline timeline) => timeline.RemoveAsync(campaign, added.Id, Organiser, default)));
         Assert.False(await Database.WithAsync((CampaignTimeline timeline) => timeline.RemoveAsync(campaign, added.Id, Organiser, default)));
         Assert.Empty(await Database.WithDbAsync(db => db.CampaignEvents.ToListAsync()));
@@ -46,6 +48,25 @@ public abstract class CampaignTimelineTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal(["Day", "Kind", "Source", "Text"], problems.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(await Database.WithDbAsync(db => db.CampaignEvents.ToListAsync()));
         Assert.Empty(await Database.WithDbAsync(db => db.AuditEntries.ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Should_date_an_event_between_the_launch_and_today_and_none_before_the_campaign_is_launched()
+    {
+        var draft = await Database.AddCampaignAsync("a-draft", CampaignState.Draft);
+        var open = await Database.AddCampaignAsync();
+        var launchDay = DateOnly.FromDateTime(open.OpenedAt!.Value);
+        var lastDay = CampaignHistory.LastDay(Database.Clock.GetUtcNow().UtcDateTime);
+        TimelineEventInput NewsOn(DateOnly day) => new() { Kind = CampaignEventKind.News, Day = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Text = "The council postponed the vote." };
+        Task<Dictionary<string, string>> AddAsync(Campaign campaign, DateOnly day) =>
+            Database.WithAsync((CampaignTimeline timeline) => timeline.AddAsync(campaign, NewsOn(day), Organiser, default));
+
+        Assert.Equal("The timeline starts with the campaign's launch: add events once it is published.", (await AddAsync(draft, launchDay))["Day"]);
+        Assert.Equal("An event cannot be dated before the campaign was launched: the timeline starts with the launch.", (await AddAsync(open, launchDay.AddDays(-1)))["Day"]);
+        Assert.Equal("An event cannot be dated in the future: add it once it has happened.", (await AddAsync(open, lastDay.AddDays(1)))["Day"]);
+        Assert.Empty(await Database.WithDbAsync(db => db.CampaignEvents.ToListAsync()));
+        Assert.Empty(await AddAsync(open, lastDay));
+        Assert.Equal(lastDay, (await Database.WithDbAsync(db => db.CampaignEvents.SingleAsync())).Day);
     }
 
     [Fact]

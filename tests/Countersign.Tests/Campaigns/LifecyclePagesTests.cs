@@ -77,17 +77,26 @@ public abstract class LifecyclePagesTests(DatabaseProvider provider) : IAsyncLif
         Assert.Contains("Choose an outcome from the list.", badOutcomePage, StringComparison.Ordinal);
         Assert.Contains("Enter a date like 2027-03-31.", badOutcomePage, StringComparison.Ordinal);
         Assert.Contains("The fund sold its stake.</textarea>", badOutcomePage, StringComparison.Ordinal);
+        var launchDay = DateOnly.FromDateTime((await Site.QueryAsync(db => db.Campaigns.SingleAsync(c => c.Id == campaign.Id))).OpenedAt!.Value);
+        var beforeLaunch = await FormFiller.PostAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
+            [new("Outcome.Outcome", CampaignOutcome.Won), new("Outcome.On", $"{launchDay.AddDays(-1):yyyy-MM-dd}"), new("Outcome.Text", "The fund sold its stake.")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, beforeLaunch.StatusCode);
+        var beforeLaunchPage = await TextAsync(beforeLaunch);
+        Assert.Contains("The outcome cannot be dated before the campaign was launched.", beforeLaunchPage, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{launchDay.AddDays(-1):yyyy-MM-dd}\"", beforeLaunchPage, StringComparison.Ordinal);
+        Assert.Contains("The fund sold its stake.</textarea>", beforeLaunchPage, StringComparison.Ordinal);
         var outcome = await FormFiller.PostAsync(organiser, $"/staff/campaigns/{campaign.Id}?handler=Outcome",
-            [new("Outcome.Outcome", CampaignOutcome.Won), new("Outcome.On", "2020-03-27"), new("Outcome.Text", "The fund sold its stake.")]);
+            [new("Outcome.Outcome", CampaignOutcome.Won), new("Outcome.On", $"{launchDay:yyyy-MM-dd}"), new("Outcome.Text", "The fund sold its stake.")]);
         Assert.Equal(HttpStatusCode.Redirect, outcome.StatusCode);
 
         var page = await TextAsync(await Site.Browser().GetAsync("/c/drop-the-stake"));
         Assert.Contains("Delivered", page, StringComparison.Ordinal);
         Assert.Contains("The fund sold its stake.", page, StringComparison.Ordinal);
+        Assert.Contains($"<strong>Won</strong>, <time datetime=\"{launchDay:yyyy-MM-dd}\">", page, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(await Site.Browser().GetStringAsync("/c/drop-the-stake.json"));
         Assert.Equal("delivered", json.RootElement.GetProperty("state").GetString());
         Assert.Equal("won", json.RootElement.GetProperty("outcome").GetProperty("state").GetString());
-        Assert.Equal("2020-03-27", json.RootElement.GetProperty("outcome").GetProperty("date").GetString());
+        Assert.Equal($"{launchDay:yyyy-MM-dd}", json.RootElement.GetProperty("outcome").GetProperty("date").GetString());
 
         var stored = await Site.QueryAsync(db => db.Campaigns.SingleAsync(c => c.Id == campaign.Id));
         Assert.NotNull(stored.OpenedAt);

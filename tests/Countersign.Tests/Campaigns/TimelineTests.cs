@@ -101,8 +101,21 @@ public abstract class TimelineTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Enter the web address of the source, starting with https://.", badPage, StringComparison.Ordinal);
         Assert.Contains("The fund wrote back.</textarea>", badPage, StringComparison.Ordinal);
 
+        // In French too, with the form as typed.
+        organiser.DefaultRequestHeaders.AcceptLanguage.Add(new System.Net.Http.Headers.StringWithQualityHeaderValue("fr"));
+        var beforeLaunch = DateOnly.FromDateTime(campaign.OpenedAt!.Value).AddDays(-1);
+        var early = await FormFiller.PostAsync(organiser, $"{timelinePath}?handler=Add",
+            [new("Input.Kind", CampaignEventKind.News), new("Input.Day", $"{beforeLaunch:yyyy-MM-dd}"), new("Input.Text", "The fund wrote back.")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
+        var earlyPage = WebUtility.HtmlDecode(await early.Content.ReadAsStringAsync());
+        Assert.Contains("Un événement ne peut pas être daté d’avant le lancement de la campagne\u00a0: la chronologie commence avec le lancement.", earlyPage, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{beforeLaunch:yyyy-MM-dd}\"", earlyPage, StringComparison.Ordinal);
+        Assert.Contains("The fund wrote back.</textarea>", earlyPage, StringComparison.Ordinal);
+        organiser.DefaultRequestHeaders.AcceptLanguage.Clear();
+
+        var today = DateOnly.FromDateTime(Site.Clock.GetUtcNow().UtcDateTime);
         var added = await FormFiller.PostAsync(organiser, $"{timelinePath}?handler=Add",
-            [new("Input.Kind", CampaignEventKind.TargetResponded), new("Input.Day", "2020-03-27"), new("Input.Text", "The fund announced it will sell its stake."), new("Input.Source", "https://news.example.org/fund-sells")]);
+            [new("Input.Kind", CampaignEventKind.TargetResponded), new("Input.Day", $"{today:yyyy-MM-dd}"), new("Input.Text", "The fund announced it will sell its stake."), new("Input.Source", "https://news.example.org/fund-sells")]);
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
 
         var page = WebUtility.HtmlDecode(await Site.Browser().GetStringAsync("/c/drop-the-stake"));

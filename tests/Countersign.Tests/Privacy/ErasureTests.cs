@@ -33,6 +33,10 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(1, await CountAsync(campaign));
         var before = await Site.QueryAsync(db => db.Signatures.SingleAsync());
 
+        // She agreed to be shown: once the page's latest signers are read again (at most seconds later), she is among them.
+        Site.Services.GetRequiredService<CampaignCache>().Forget(campaign.Slug);
+        Assert.Contains("<bdi>Nadia E.</bdi>, France", WebUtility.HtmlDecode(await Site.Browser().GetStringAsync($"/c/{campaign.Slug}")), StringComparison.Ordinal);
+
         // Signing again brings the "already signed" email, with the same erase link.
         await FormFiller.PostAsync(Site.Browser(), $"/c/{campaign.Slug}", SigningTests.Form(campaign, email: "nadia@example.org"));
         var emails = await Site.Mailbox.EmailsAsync(2);
@@ -50,6 +54,7 @@ public abstract class ErasureTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("Your signature is erased", await erased.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await CountAsync(campaign));
         await AssertCountersAreZeroAsync(campaign);
+        Assert.DoesNotContain("Nadia", await Site.Browser().GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
 
         var row = await Site.QueryAsync(db => db.Signatures.SingleAsync());
         Assert.Equal(SignatureState.Erased, row.State);

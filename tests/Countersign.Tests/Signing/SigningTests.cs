@@ -195,7 +195,7 @@ public abstract class SigningTests(DatabaseProvider provider) : IAsyncLifetime
     [InlineData("Input.Email", "two@@example.org", "Enter an email address like name@example.org.")]
     [InlineData("Input.Country", "XX", "Choose your country from the list.")]
     [InlineData("Input.Country", "", "Choose your country from the list.")]
-    [InlineData("Input.ShowName", "maybe", "Choose whether your name may be shown publicly.")]
+    [InlineData("Input.ShowName", "maybe", "Choose whether your first name and initial may be shown with the latest signers.")]
     [InlineData("Input.Postcode", "<script>", "A postcode has at most 16 letters, digits, spaces or hyphens.")]
     public async Task Should_return_the_form_with_a_clear_message_and_the_typed_values(string field, string value, string message)
     {

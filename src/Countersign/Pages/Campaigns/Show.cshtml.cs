@@ -22,6 +22,7 @@ public sealed class ShowModel(
     SignatureSubmission signatures,
     CommentIntake comments,
     FormChecks checks,
+    CampaignPulse pulse,
     IOptions<CampaignOptions> campaignOptions,
     IOptions<SiteOptions> site,
     IStringLocalizer<SharedResource> t) : PageModel
@@ -53,6 +54,9 @@ public sealed class ShowModel(
     public ShareLinks? Share => SponsorToken is null && Campaign.IsPublic ? ShareLinks.For(Campaign, afterSigning: false, site.Value, t) : null;
 
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+
+    /// <summary>The latest signers shown, the last day's signatures, what the goal still needs and the days left.</summary>
+    public SocialProof SocialProof { get; private set; } = null!;
 
     /// <summary>The campaign's published updates, newest first.</summary>
     public IReadOnlyList<PublishedUpdate> Updates { get; private set; } = [];
@@ -246,6 +250,7 @@ public sealed class ShowModel(
         Input.Started ??= checks.IssueStamp();
         Comment.Started ??= checks.IssueStamp();
         Campaign = await CampaignCache.WithCurrentCountAsync(db, Campaign, cancellationToken);
+        SocialProof = await pulse.ReadAsync(Campaign, cancellationToken);
         return Page();
     }
 }

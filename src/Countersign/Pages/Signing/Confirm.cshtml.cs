@@ -21,11 +21,19 @@ public enum ConfirmOutcome
 /// </summary>
 public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, SponsorJob sponsors, TimeProvider clock) : PageModel
 {
+    private static readonly Func<Signature, bool> CountsNow = Signature.Counts.Compile();
+
     /// <summary>The intake queue was full: the page asks the signer to press the button again.</summary>
     public bool Busy { get; private set; }
 
     public ConfirmOutcome Outcome { get; private set; } = ConfirmOutcome.Unknown;
     public Campaign? Campaign { get; private set; }
+
+    /// <summary>
+    /// Whether the confirmed signature counts; one held for a moderator's check (a rate limit) or set aside does not, and
+    /// the page says it will appear once checked, never why: the reason would tell a flooder which limit it reached.
+    /// </summary>
+    public bool Counts { get; private set; }
 
     /// <summary>Where "back to the campaign" leads: its sponsor link while it is not public yet.</summary>
     public string CampaignPath => Url.Page("/Campaigns/Show", new { slug = Campaign!.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken ?? "" })!;
@@ -63,7 +71,9 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, Spons
         }
 
         // The thanks page answers at two addresses: the public one, and the sponsor link's while the campaign is not public.
-        return RedirectToPage("/Signing/Thanks", new { slug = Campaign.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken });
+        // It says "now counts" unless told otherwise.
+        var counts = await db.Signatures.Where(s => s.Id == signature.Id).AnyAsync(Signature.Counts, cancellationToken);
+        return RedirectToPage("/Signing/Thanks", new { slug = Campaign.Slug, sponsorToken = Campaign.IsPublic ? "" : Campaign.SponsorToken, counted = counts ? (bool?)null : false });
     }
 
     private IActionResult Shown()
@@ -97,6 +107,7 @@ public sealed class ConfirmModel(CountersignDb db, SignatureIntake intake, Spons
             return null;
         }
 
+        Counts = CountsNow(signature);
         Outcome = signature.State == SignatureState.Confirmed ? ConfirmOutcome.AlreadyConfirmed
             : signature.ConfirmationTokenExpiresAt < clock.GetUtcNow().UtcDateTime ? ConfirmOutcome.Expired
             : !Campaign.AcceptsConfirmations ? ConfirmOutcome.Unknown

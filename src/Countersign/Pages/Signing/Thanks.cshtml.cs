@@ -23,6 +23,10 @@ public sealed class ThanksModel(
 
     public int SponsorsNeeded => campaignOptions.Value.SponsorSignatures;
 
+    /// <summary>False, from the confirmation, when the signature waits for a moderator's check before it counts.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Counted { get; set; } = true;
+
     public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
     {
         var cached = await campaigns.FindForSignerAsync(db, slug, sponsorToken, cancellationToken);

@@ -23,6 +23,9 @@ public sealed class UnsubscribeModel(CountersignDb db, PersonalDataProtector pro
     public string? HostName { get; private set; }
     public bool Unsubscribed { get; private set; }
 
+    /// <summary>Whether the signature counts: held, set aside or erased, the page does not say it does.</summary>
+    public bool SignatureCounts { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken) =>
         await InspectAsync(token, cancellationToken) is null ? NotFound() : Page();
 
@@ -56,6 +59,7 @@ public sealed class UnsubscribeModel(CountersignDb db, PersonalDataProtector pro
 
         CampaignTitle = campaign.Title;
         CampaignSlug = campaign.Slug;
+        SignatureCounts = await db.Signatures.Where(s => s.Id == named.SignatureId).AnyAsync(Signature.Counts, cancellationToken);
 
         // A host that left the campaign since is named by its last update; the consent goes all the same.
         HostName = await db.CampaignHosts.AsNoTracking().Where(h => h.Id == named.HostId && h.CampaignId == campaign.Id).Select(h => h.Name).SingleOrDefaultAsync(cancellationToken)
