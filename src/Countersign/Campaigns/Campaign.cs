@@ -25,6 +25,15 @@ public sealed class Campaign
     public List<CampaignHost> Hosts { get; set; } = [];
     public int Goal { get; set; }
 
+    /// <summary>
+    /// The language its text (title, summary, body, demands, targets) is written in, a tag of <see cref="ContentLanguages"/>:
+    /// pages mark that text with it, whatever language the reader's interface is in.
+    /// </summary>
+    public string Language { get; set; } = ContentLanguages.Default;
+
+    /// <summary>The direction its text is written in, for the HTML <c>dir</c> attribute beside <c>lang</c>: "rtl" or "ltr".</summary>
+    public string TextDirection => ContentLanguages.Direction(Language);
+
     /// <summary>Signature counts whose crossing goes on the timeline (for example 10,000 and 75,000).</summary>
     public List<int> Milestones { get; set; } = [];
     public const int MaxMilestones = 10;

@@ -239,6 +239,11 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
                 $"Goal {proposed.Goal}, deadline {proposed.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}, milestones {string.Join(", ", milestones)}"));
         }
 
+        if (proposed.Language != current.Language)
+        {
+            db.Record(by, AuditAction.CampaignEdited, campaign.Id, now, $"Language: {current.Language} → {proposed.Language}");
+        }
+
         SwitchComments(campaign, input.CommentMode, by, now);
         if (asksDifferently)
         {

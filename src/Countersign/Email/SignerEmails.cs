@@ -98,10 +98,11 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         var html = string.Concat(
             $"<!DOCTYPE html>\n<html lang=\"{Encode(locale)}\"><head><meta charset=\"utf-8\"><title>{Encode(update.Title)}</title></head><body>\n",
             $"<p>{Html(t["Hello {0},"], Encode(name))}</p>\n",
-            bodyHtml,
+            // The email speaks the signer's language; the update quotes the campaign's, which may be another.
+            $"<div lang=\"{Encode(campaign.Language)}\" dir=\"{campaign.TextDirection}\">\n{bodyHtml}\n</div>",
             $"\n<p>{Html(t["Read this update online: {0}"], Link(online))}</p>\n",
             $"<p>— {Encode(update.HostName)}</p>\n<hr>\n",
-            $"<p><small>{Html(t["You receive this email because you signed “{0}” and agreed to hear from {1}."], Encode(campaign.Title), Encode(update.HostName))}</small></p>\n",
+            $"<p><small>{Html(t["You receive this email because you signed “{0}” and agreed to hear from {1}."], Quote(campaign, campaign.Title), Encode(update.HostName))}</small></p>\n",
             $"<p><small>{Html(t["To stop receiving updates from {0}, open this link: {1}"], Encode(update.HostName), Link(unsubscribe))}</small></p>\n",
             $"<p><small>{Html(t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}"], Link(erase))}</small></p>\n",
             "</body></html>\n");
@@ -123,6 +124,9 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         string.Format(CultureInfo.CurrentCulture, Encode(template), htmlArguments);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Words of the campaign inside a sentence of the email, marked with the campaign's language.</summary>
+    private static string Quote(Campaign campaign, string text) => $"<span lang=\"{Encode(campaign.Language)}\" dir=\"{campaign.TextDirection}\">{Encode(text)}</span>";
 
     private static string Link(string url) => $"<a href=\"{Encode(url)}\">{Encode(url)}</a>";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Hosting;
 using Countersign.Staff;
@@ -63,6 +64,10 @@ public sealed class EditCampaignModel(
             Input = CampaignInput.From(Campaign);
             Outcome = OutcomeInput.From(Campaign);
         }
+        else
+        {
+            Input.Language = ContentLanguages.ForNewCampaign(CultureInfo.CurrentUICulture);
+        }
 
         return Page();
     }
@@ -75,6 +80,9 @@ public sealed class EditCampaignModel(
         }
 
         Outcome = Campaign is null ? new() : OutcomeInput.From(Campaign);
+
+        // A form without the field (an older page) keeps the language, as the select would have sent it.
+        Input.Language ??= Campaign?.Language ?? ContentLanguages.ForNewCampaign(CultureInfo.CurrentUICulture);
         ModelState.Clear();
         AddProblems(nameof(Input), Input.Validate());
 
