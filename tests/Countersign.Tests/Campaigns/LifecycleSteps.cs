@@ -22,8 +22,9 @@ public static class LifecycleSteps
             .. commentMode is null ? Array.Empty<KeyValuePair<string, string>>() : [new("Input.CommentMode", commentMode)],
         ]);
 
+    /// <summary>Presses a status button and, for a move that cannot be undone, the button of the page that asks to confirm it.</summary>
     public static async Task<HttpResponseMessage> PostMoveAsync(HttpClient staff, int campaignId, string to) =>
-        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
+        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to), new("confirmed", "true")]);
 
     public static async Task MoveAsync(HttpClient staff, int campaignId, string to)
     {
