@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -80,7 +81,13 @@ public sealed class Campaign
     public string CommentMode { get; set; } = Countersign.Comments.CommentMode.Off;
 
     /// <summary>Visible to everyone once launched: a withdrawn campaign that had signers stays readable, so they learn what became of it.</summary>
-    public bool IsPublic => CampaignState.Public.Contains(State) || (State == CampaignState.Withdrawn && OpenedAt is not null);
+    public bool IsPublic => IsPublicRule(this);
+
+    /// <summary><see cref="IsPublic"/> as a condition the database answers, for lists of public campaigns.</summary>
+    public static readonly Expression<Func<Campaign, bool>> Public =
+        campaign => CampaignState.Public.Contains(campaign.State) || (campaign.State == CampaignState.Withdrawn && campaign.OpenedAt != null);
+
+    private static readonly Func<Campaign, bool> IsPublicRule = Public.Compile();
     public bool AcceptsSignatures => State == CampaignState.Open;
 
     /// <summary>An open campaign takes signatures from anyone; one gathering supporters, only through its sponsor link.</summary>
