@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Microsoft.AspNetCore.Html;
-using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.Extensions.Localization;
 
 namespace Countersign.Hosting;
@@ -16,11 +15,11 @@ public static partial class TaggedText
     /// <summary><paramref name="text"/>, written in the campaign's language, in a span that says so (and its direction).</summary>
     public static IHtmlContent InLanguageOf(Campaign campaign, string text)
     {
-        var span = new TagBuilder("span");
-        span.Attributes["lang"] = campaign.Language;
-        span.Attributes["dir"] = campaign.TextDirection;
-        span.InnerHtml.Append(text);
-        return span;
+        // Written out rather than with TagBuilder, which sorts attributes: lang comes first, as on every other element.
+        return new HtmlContentBuilder()
+            .AppendHtml("<span lang=\"").Append(campaign.Language).AppendHtml("\" dir=\"").Append(campaign.TextDirection).AppendHtml("\">")
+            .Append(text)
+            .AppendHtml("</span>");
     }
 
     /// <summary>
