@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -24,6 +25,15 @@ public sealed class Campaign
     public List<string> Targets { get; set; } = [];
     public List<CampaignHost> Hosts { get; set; } = [];
     public int Goal { get; set; }
+
+    /// <summary>
+    /// The language its text (title, summary, body, demands, targets) is written in, a tag of <see cref="ContentLanguages"/>:
+    /// pages mark that text with it, whatever language the reader's interface is in.
+    /// </summary>
+    public string Language { get; set; } = ContentLanguages.Default;
+
+    /// <summary>The direction its text is written in, for the HTML <c>dir</c> attribute beside <c>lang</c>: "rtl" or "ltr".</summary>
+    public string TextDirection => ContentLanguages.Direction(Language);
 
     /// <summary>Signature counts whose crossing goes on the timeline (for example 10,000 and 75,000).</summary>
     public List<int> Milestones { get; set; } = [];
@@ -71,7 +81,13 @@ public sealed class Campaign
     public string CommentMode { get; set; } = Countersign.Comments.CommentMode.Off;
 
     /// <summary>Visible to everyone once launched: a withdrawn campaign that had signers stays readable, so they learn what became of it.</summary>
-    public bool IsPublic => CampaignState.Public.Contains(State) || (State == CampaignState.Withdrawn && OpenedAt is not null);
+    public bool IsPublic => IsPublicRule(this);
+
+    /// <summary><see cref="IsPublic"/> as a condition the database answers, for lists of public campaigns.</summary>
+    public static readonly Expression<Func<Campaign, bool>> Public =
+        campaign => CampaignState.Public.Contains(campaign.State) || (campaign.State == CampaignState.Withdrawn && campaign.OpenedAt != null);
+
+    private static readonly Func<Campaign, bool> IsPublicRule = Public.Compile();
     public bool AcceptsSignatures => State == CampaignState.Open;
 
     /// <summary>An open campaign takes signatures from anyone; one gathering supporters, only through its sponsor link.</summary>

@@ -6,17 +6,21 @@ using DiffPlex.DiffBuilder.Model;
 namespace Countersign.Campaigns;
 
 /// <summary>What a moderator reads and approves: everything a signer sees of a campaign.</summary>
+/// <param name="Language">
+/// The language the text is written in (<see cref="ContentLanguages"/>). Reviews stored before campaigns had one
+/// were all of campaigns taken to be in <see cref="ContentLanguages.Default"/>, which their JSON reads back as.
+/// </param>
 public sealed record CampaignContent(
     string Title, string Summary, string Body, IReadOnlyList<string> Demands, IReadOnlyList<string> Targets,
-    IReadOnlyList<string> Hosts, int Goal, DateOnly? Deadline)
+    IReadOnlyList<string> Hosts, int Goal, DateOnly? Deadline, string Language = ContentLanguages.Default)
 {
     public static CampaignContent Of(Campaign campaign) => new(
         campaign.Title, campaign.Summary, campaign.BodyMarkdown, campaign.Demands, campaign.Targets,
         campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
-        campaign.Goal, campaign.Deadline);
+        campaign.Goal, campaign.Deadline, campaign.Language);
 
     /// <summary>Nothing at all: what a first submission is compared with.</summary>
-    public static CampaignContent Empty { get; } = new("", "", "", [], [], [], 0, null);
+    public static CampaignContent Empty { get; } = new("", "", "", [], [], [], 0, null, Language: "");
 
     /// <summary>Host lines as typed, "Name | https://website", each name once.</summary>
     public static IEnumerable<(string Name, string? Website)> ParseHosts(IEnumerable<string> lines) =>
@@ -56,10 +60,15 @@ public sealed record CampaignContent(
         }
     }
 
+    /// <summary>
+    /// The goal, the deadline and the language the text is written in: none changes what a signer signs, so they
+    /// apply at once, on a published campaign too (a language set wrongly is a label to mend, not a new text).
+    /// </summary>
     public void ApplySettingsTo(Campaign campaign)
     {
         campaign.Goal = Goal;
         campaign.Deadline = Deadline;
+        campaign.Language = Language;
     }
 
     public void ApplyTo(Campaign campaign)
@@ -94,6 +103,7 @@ public sealed record CampaignContent(
             ("Host organisations", string.Join('\n', before.Hosts), string.Join('\n', Hosts)),
             ("Signature goal", before.Goal == 0 ? "" : before.Goal.ToString(CultureInfo.InvariantCulture), Goal.ToString(CultureInfo.InvariantCulture)),
             ("Deadline", Format(before.Deadline), Format(Deadline)),
+            ("Language", LanguageLine(before.Language), LanguageLine(Language)),
         };
         return fields.Where(f => f.Before != f.After)
             .Select(f => new FieldDiff(f.Name, InlineDiffBuilder.Diff(f.Before, f.After, ignoreWhiteSpace: false).Lines
@@ -106,6 +116,9 @@ public sealed record CampaignContent(
                 }, line.Text ?? "")).ToList()))
             .ToList();
     }
+
+    /// <summary>The language as a moderator reads it: its own name and its tag, "Deutsch (de)".</summary>
+    private static string LanguageLine(string tag) => tag.Length == 0 ? "" : $"{ContentLanguages.Name(tag)} ({tag})";
 
     private static string Format(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

@@ -16,6 +16,9 @@ public sealed partial class CampaignInput
     public string? Goal { get; set; }
     public string? Deadline { get; set; }
 
+    /// <summary>The language the text is written in: a tag of <see cref="ContentLanguages"/>.</summary>
+    public string? Language { get; set; }
+
     /// <summary>Signature counts to mark on the timeline, separated by commas or spaces.</summary>
     public string? Milestones { get; set; }
 
@@ -41,6 +44,7 @@ public sealed partial class CampaignInput
         Hosts = string.Join('\n', CampaignContent.Of(campaign).Hosts),
         Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
         Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Language = campaign.Language,
         Milestones = string.Join(", ", campaign.Milestones.Select(m => m.ToString(CultureInfo.InvariantCulture))),
         CommentMode = campaign.CommentMode,
     };
@@ -87,6 +91,11 @@ public sealed partial class CampaignInput
             problems[nameof(Deadline)] = "Enter a date like 2027-03-31.";
         }
 
+        if (!ContentLanguages.IsKnown(Language))
+        {
+            problems[nameof(Language)] = "Choose the language of the campaign's text from the list.";
+        }
+
         if (ParsedMilestones() is not { Count: <= Campaign.MaxMilestones })
         {
             problems[nameof(Milestones)] = "Enter up to 10 whole numbers of signatures, separated by commas, like 10000, 75000.";
@@ -109,7 +118,7 @@ public sealed partial class CampaignInput
     public CampaignContent ToContent() => new(
         Title!.Trim(), Summary!.Trim(), Body ?? "", Lines(Demands).ToList(), Lines(Targets).ToList(),
         ParsedHosts().Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
-        int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline());
+        int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline(), Language!);
 
     /// <summary>The milestones in rising order, or null when one is not a number of signatures.</summary>
     public List<int>? ParsedMilestones()

@@ -33,6 +33,7 @@ public static class CampaignJson
             campaign.Slug,
             campaign.Title,
             campaign.Summary,
+            campaign.Language,
             site.Value.Link($"c/{campaign.Slug}"),
             campaign.State,
             new OutcomeDocument(campaign.Outcome, campaign.OutcomeOn, campaign.OutcomeText),
@@ -51,10 +52,12 @@ public static class CampaignJson
             DateTime.SpecifyKind(campaign.UpdatedAt, DateTimeKind.Utc)), JsonDefaults.Options);
     }
 
+    /// <param name="Language">The language the campaign's text is written in, a BCP 47 tag (its comments may be in any).</param>
     public sealed record CampaignDocument(
         string Slug,
         string Title,
         string Summary,
+        string Language,
         string Url,
         string State,
         OutcomeDocument Outcome,

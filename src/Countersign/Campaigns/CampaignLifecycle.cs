@@ -1,6 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Claims;
 using Countersign.Data;
+using Countersign.Privacy;
+using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -15,10 +18,23 @@ namespace Countersign.Campaigns;
 /// token: a move made by hand while someone else moved the campaign is refused (they reload and decide again);
 /// Countersign's own moves are made again from what is stored.
 /// </summary>
-public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOptions<CampaignOptions> options, TimeProvider clock)
+public sealed class CampaignLifecycle(
+    CountersignDb db,
+    CampaignCache cache,
+    IOptions<CampaignOptions> options,
+    IOptions<RetentionOptions> retention,
+    TimeProvider clock)
 {
     /// <summary>The moves organisers make; approving and rejecting are the moderators', from the review queue.</summary>
     public static readonly IReadOnlyList<string> OrganiserMoves = [CampaignState.InReview, CampaignState.Closed, CampaignState.Delivered, CampaignState.Withdrawn];
+
+    /// <summary>
+    /// The organisers' moves that nothing undoes: <see cref="CampaignState"/> has no move back from closed, delivered or
+    /// withdrawn. Each is made only once confirmed on a page that says what follows (<see cref="ConsequencesAsync"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ConfirmedMoves = [CampaignState.Closed, CampaignState.Delivered, CampaignState.Withdrawn];
+
+    public static bool NeedsConfirmation(string? to) => to is not null && ConfirmedMoves.Contains(to);
 
     /// <summary>The buttons organisers see: a campaign gathering supporting signatures moves to review by itself, not by a button.</summary>
     public static IReadOnlyList<string> OrganiserMovesFrom(string state) =>
@@ -59,19 +75,9 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
     public async Task<CampaignMoveResult> MoveAsync(CampaignWithChange found, string? to, ClaimsPrincipal by, CancellationToken cancellationToken)
     {
         var campaign = found.Campaign;
-        if (to is null || !OrganiserMoves.Contains(to))
+        if (!Allows(campaign, to, out var refusal))
         {
-            return CampaignMoveResult.NotAllowed(MoveRefusal.NotAnOrganiserMove);
-        }
-
-        if (to == CampaignState.InReview && campaign.State == CampaignState.Sponsoring)
-        {
-            return CampaignMoveResult.NotAllowed(MoveRefusal.WaitsForSponsors);
-        }
-
-        if (!CampaignState.CanMove(campaign.State, to))
-        {
-            return CampaignMoveResult.NotAllowed(MoveRefusal.NotFromThisState);
+            return refusal;
         }
 
         var now = Now;
@@ -98,6 +104,51 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
         db.Record(by, AuditAction.ForMoveTo(campaign.State), campaign.Id, now,
             campaign.State == CampaignState.Sponsoring ? $"Needs {SponsorsNeeded} supporting signatures, has {campaign.SignatureCount}" : null);
         return await SaveAsync(campaign, cancellationToken);
+    }
+
+    /// <summary>
+    /// What an organisers' move would do to the campaign as it stands now, for the page where they confirm it, or
+    /// why it cannot be made now (already made, perhaps by someone else a moment ago, or not from this state).
+    /// </summary>
+    public async Task<(CampaignMoveResult Check, MoveConsequences? Consequences)> ConsequencesAsync(CampaignWithChange found, string? to, CancellationToken cancellationToken)
+    {
+        var campaign = found.Campaign;
+        if (!Allows(campaign, to, out var refusal))
+        {
+            return (refusal, null);
+        }
+
+        // None of the confirmed moves ends in a state that takes confirmation links: people still to confirm are left out.
+        var unconfirmed = campaign.AcceptsConfirmations
+            ? await db.Signatures.CountAsync(s => s.CampaignId == campaign.Id && s.State == SignatureState.Pending, cancellationToken)
+            : 0;
+
+        // The retention clock runs from delivery, or from closing when the campaign is never delivered (RetentionJob);
+        // a campaign withdrawn before anyone could sign it holds no signer's data.
+        var holdsSignersData = campaign.PersonalDataErasedAt is null && (campaign.OpenedAt is not null || campaign.SponsorToken is not null);
+        return (CampaignMoveResult.Moved, new MoveConsequences(
+            to,
+            StopsSignatures: campaign.AcceptsSignatures || campaign.State == CampaignState.Sponsoring,
+            campaign.SignatureCount,
+            unconfirmed,
+            ClosesComments: campaign.TakesComments,
+            DropsPendingChange: found.PendingChange is not null,
+            StaysPublic: campaign.OpenedAt is not null,
+            ErasedAfterMonths: holdsSignersData ? retention.Value.EndedCampaignMonths : null));
+    }
+
+    /// <summary>Whether organisers may make the move from where the campaign stands; if not, <paramref name="refusal"/> says why.</summary>
+    private static bool Allows(Campaign campaign, [NotNullWhen(true)] string? to, out CampaignMoveResult refusal)
+    {
+        refusal = CampaignMoveResult.NotAllowed(
+            to is null || !OrganiserMoves.Contains(to) ? MoveRefusal.NotAnOrganiserMove
+
+            // A confirmation sent twice, or after someone else made the same move: nothing more to do, and it says so.
+            : campaign.State == to ? MoveRefusal.AlreadyDone
+            : to == CampaignState.InReview && campaign.State == CampaignState.Sponsoring ? MoveRefusal.WaitsForSponsors
+            : !CampaignState.CanMove(campaign.State, to) ? MoveRefusal.NotFromThisState
+            : MoveRefusal.None);
+        return refusal.Refusal == MoveRefusal.None;
     }
 
     /// <summary>Organisers record what came of a published campaign, dated between its launch and today.</summary>
@@ -237,6 +288,11 @@ public sealed class CampaignLifecycle(CountersignDb db, CampaignCache cache, IOp
         {
             db.Record(by, AuditAction.CampaignEdited, campaign.Id, now, string.Create(CultureInfo.InvariantCulture,
                 $"Goal {proposed.Goal}, deadline {proposed.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none"}, milestones {string.Join(", ", milestones)}"));
+        }
+
+        if (proposed.Language != current.Language)
+        {
+            db.Record(by, AuditAction.CampaignEdited, campaign.Id, now, $"Language: {current.Language} → {proposed.Language}");
         }
 
         SwitchComments(campaign, input.CommentMode, by, now);

@@ -42,6 +42,9 @@ public enum MoveRefusal
     /// <summary>The campaign's state does not allow this move (closing a draft, delivering an open campaign).</summary>
     NotFromThisState,
 
+    /// <summary>The campaign has made this move already: a confirmation sent twice, or someone else was quicker.</summary>
+    AlreadyDone,
+
     /// <summary>Edited while the moderators review it.</summary>
     WaitingForReview,
 

@@ -92,6 +92,7 @@ internal static class DemoCampaigns
         Milestones = [1_000, 10_000, 50_000],
         Deadline = DayOffset(utcNow, 60),
         IsDemo = true,
+        Language = "en",
         CreatedAt = utcNow.AddDays(-40),
     }.WalkTo(CampaignState.Open, utcNow.AddDays(-39)).LastEditedAt(utcNow.AddDays(-2));
 
@@ -156,6 +157,7 @@ internal static class DemoCampaigns
         Deadline = DayOffset(utcNow, 21),
         CommentMode = Countersign.Comments.CommentMode.PostModerated,
         IsDemo = true,
+        Language = "en",
         CreatedAt = utcNow.AddDays(-10),
     }.WalkTo(CampaignState.Open, utcNow.AddDays(-9)).LastEditedAt(utcNow.AddDays(-1));
 
@@ -206,6 +208,7 @@ internal static class DemoCampaigns
         Goal = 25_000,
         Deadline = DayOffset(utcNow, -5),
         IsDemo = true,
+        Language = "en",
         CreatedAt = utcNow.AddDays(-120),
     }.WalkTo(CampaignState.Closed, utcNow.AddDays(-4)).LastEditedAt(utcNow.AddDays(-5));
 }

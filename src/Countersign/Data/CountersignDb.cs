@@ -73,6 +73,9 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             campaign.Property(c => c.Outcome).HasMaxLength(CampaignOutcome.MaxLength).HasDefaultValue(CampaignOutcome.Ongoing);
             campaign.Property(c => c.OutcomeText).HasMaxLength(CampaignOutcome.TextMaxLength);
             campaign.Property(c => c.CommentMode).HasMaxLength(CommentMode.MaxLength).HasDefaultValue(CommentMode.Off);
+
+            // Campaigns written before they had a language were all in English.
+            campaign.Property(c => c.Language).HasMaxLength(ContentLanguages.TagMaxLength).HasDefaultValue(ContentLanguages.Default);
             campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -21,6 +21,9 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     public const string ConfirmationKind = "confirmation";
     public const string AlreadySignedKind = "already-signed";
     public const string UpdateKind = "update";
+
+    /// <summary>An update's email sent to an organiser alone, to check it: no delivery of the update, and not counted as one.</summary>
+    public const string UpdateTestKind = "update-test";
     public const string CommentConfirmationKind = "comment-confirmation";
 
     /// <summary>
@@ -85,32 +88,51 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
     public MimeMessage Update(Campaign campaign, CampaignUpdate update, string bodyHtml, long signatureId, string name, string address, byte[] emailKey, string locale)
     {
         using var language = new CultureScope(locale);
-        var online = site.Value.Link($"c/{campaign.Slug}/updates/{update.Id}");
         var unsubscribe = site.Value.Link($"u/{UnsubscribeLink.Create(protector, signatureId, update.HostId)}");
-        var erase = EraseLinkFor(campaign, emailKey);
-        var text = string.Join("\n\n",
+        var message = UpdateMessage(campaign, update, bodyHtml, name, address, unsubscribe, EraseLinkFor(campaign, emailKey), test: false);
+        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        return message;
+    }
+
+    /// <summary>
+    /// The same email, to the organiser checking it before it goes (in their own language): marked as a test in its
+    /// subject and first line, with placeholders where each signer's name and personal links go.
+    /// </summary>
+    public MimeMessage UpdateTest(Campaign campaign, CampaignUpdate update, string bodyHtml, string address, string locale)
+    {
+        using var language = new CultureScope(locale);
+        var personal = t["[the signer's own link]"].Value;
+        return UpdateMessage(campaign, update, bodyHtml, t["[signer's name]"], address, personal, personal, test: true);
+    }
+
+    private MimeMessage UpdateMessage(Campaign campaign, CampaignUpdate update, string bodyHtml, string name, string address, string unsubscribe, string erase, bool test)
+    {
+        var online = site.Value.Link($"c/{campaign.Slug}/updates/{update.Id}");
+        var testNote = t["This is a test, sent to you alone: no signer has been sent anything yet. Signers get this text with their own name, and their own links to unsubscribe and to erase their signature; the link to read it online works once it is published."].Value;
+        var text = string.Join("\n\n", (test ? [testNote] : Array.Empty<string>()).Concat([
             t["Hello {0},", name],
             update.BodyMarkdown.Trim(),
             t["Read this update online: {0}", online],
             "— " + update.HostName,
             t["You receive this email because you signed “{0}” and agreed to hear from {1}.", campaign.Title, update.HostName],
             t["To stop receiving updates from {0}, open this link: {1}", update.HostName, unsubscribe],
-            t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}", erase]);
+            t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}", erase]]));
         var html = string.Concat(
-            $"<!DOCTYPE html>\n<html lang=\"{Encode(locale)}\"><head><meta charset=\"utf-8\"><title>{Encode(update.Title)}</title></head><body>\n",
+            $"<!DOCTYPE html>\n<html lang=\"{Encode(CultureInfo.CurrentUICulture.Name)}\"><head><meta charset=\"utf-8\"><title>{Encode(update.Title)}</title></head><body>\n",
+            test ? $"<p><strong>{Encode(testNote)}</strong></p>\n<hr>\n" : "",
             $"<p>{Html(t["Hello {0},"], Encode(name))}</p>\n",
-            bodyHtml,
+            // The email speaks the signer's language; the update quotes the campaign's, which may be another.
+            $"<div lang=\"{Encode(campaign.Language)}\" dir=\"{campaign.TextDirection}\">\n{bodyHtml}\n</div>",
             $"\n<p>{Html(t["Read this update online: {0}"], Link(online))}</p>\n",
             $"<p>— {Encode(update.HostName)}</p>\n<hr>\n",
-            $"<p><small>{Html(t["You receive this email because you signed “{0}” and agreed to hear from {1}."], Encode(campaign.Title), Encode(update.HostName))}</small></p>\n",
-            $"<p><small>{Html(t["To stop receiving updates from {0}, open this link: {1}"], Encode(update.HostName), Link(unsubscribe))}</small></p>\n",
-            $"<p><small>{Html(t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}"], Link(erase))}</small></p>\n",
+            $"<p><small>{Html(t["You receive this email because you signed “{0}” and agreed to hear from {1}."], Quote(campaign, campaign.Title), Encode(update.HostName))}</small></p>\n",
+            $"<p><small>{Html(t["To stop receiving updates from {0}, open this link: {1}"], Encode(update.HostName), test ? Encode(unsubscribe) : Link(unsubscribe))}</small></p>\n",
+            $"<p><small>{Html(t["Changed your mind? You can erase your signature and everything we hold about you at any time: {0}"], test ? Encode(erase) : Link(erase))}</small></p>\n",
             "</body></html>\n");
 
-        var message = Compose(address, name, update.Title, text, html, fromName: t["{0} via {1}", update.HostName, _from.Value.Name ?? site.Value.Name]);
-        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe}>");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        return message;
+        var subject = test ? t["Test: {0}", update.Title].Value : update.Title;
+        return Compose(address, test ? null : name, subject, text, html, fromName: t["{0} via {1}", update.HostName, _from.Value.Name ?? site.Value.Name]);
     }
 
     /// <summary>Every email a signer gets tells them how to take their signature and details back.</summary>
@@ -124,6 +146,9 @@ public sealed class SignerEmails(IStringLocalizer<SharedResource> t, IOptions<Si
         string.Format(CultureInfo.CurrentCulture, Encode(template), htmlArguments);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Words of the campaign inside a sentence of the email, marked with the campaign's language.</summary>
+    private static string Quote(Campaign campaign, string text) => $"<span lang=\"{Encode(campaign.Language)}\" dir=\"{campaign.TextDirection}\">{Encode(text)}</span>";
 
     private static string Link(string url) => $"<a href=\"{Encode(url)}\">{Encode(url)}</a>";
 

@@ -184,6 +184,7 @@ public static class CountersignApp
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
         services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CampaignLifecycle>();
+        services.AddScoped<PublicCampaigns>();
         services.AddScoped<CampaignTimeline>();
         services.AddSingleton<SponsorJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
@@ -360,6 +361,10 @@ public static class CountersignApp
         app.UseAntiforgery();
         app.MapRazorPages();
         app.MapCampaignJson();
+        app.MapCampaignListJson();
+        app.MapUpdatesFeed();
+        app.MapSitemap();
+        app.MapRobots();
         app.MapLanguageSwitch();
         app.MapProofOfWorkChallenges();
         return app;

@@ -8,6 +8,8 @@ public static class LanguageSwitch
     /// <summary>Host-only and Secure like the other cookies (see <see cref="CountersignApp.StaffCookie"/>).</summary>
     public const string CookieName = "__Host-countersign-language";
 
+    public const string RouteName = "LanguageSwitch";
+
     public static IEndpointRouteBuilder MapLanguageSwitch(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/language/{code}", (string code, string? returnUrl, HttpContext context) =>
@@ -25,7 +27,7 @@ public static class LanguageSwitch
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, Secure = true, Path = "/", SameSite = SameSiteMode.Lax, IsEssential = true });
 
             return Results.LocalRedirect(ReturnAddress.Local(returnUrl) ?? "/");
-        });
+        }).WithName(RouteName);
         return endpoints;
     }
 }

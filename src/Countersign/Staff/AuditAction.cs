@@ -69,6 +69,7 @@ public static class AuditAction
         StaffDisabled => t["Staff account disabled"],
         StaffEnabled => t["Staff account enabled"],
         StaffRemoved => t["Staff account removed"],
+        StaffReset => t["Staff sign-in reset"],
         InvitationWithdrawn => t["Invitation withdrawn"],
         InvitationAccepted => t["Invitation accepted"],
         SupportersExported => t["Supporters exported"],

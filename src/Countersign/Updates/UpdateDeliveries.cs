@@ -15,7 +15,8 @@ public static class UpdateDeliveries
     /// Addresses the update to every signer who may get it now, one row each, in a single
     /// INSERT … SELECT of ids (no decryption, no message: those come later, batch by batch, from
     /// <see cref="UpdateSender"/>). Returns how many. Who may get it: a confirmed signature, not
-    /// erased or set aside by a moderator, whose signer agreed to hear from the update's host.
+    /// erased or set aside by a moderator, whose signer agreed to hear from the update's host
+    /// (<see cref="CountRecipientsAsync"/> counts by the same rule: change both together).
     /// Held signatures are included: holding is about counting (too many signatures from one
     /// network at once), and the people behind them confirmed their address and gave consent.
     /// </summary>
@@ -35,6 +36,14 @@ public static class UpdateDeliveries
                 WHERE "CampaignId" = {update.CampaignId} AND "State" = {SignatureState.Confirmed} AND "InvalidationId" IS NULL
                     AND EXISTS (SELECT 1 FROM json_each("UpdatesFromHostIds") WHERE value = {update.HostId})
                 """, cancellationToken);
+
+    /// <summary>
+    /// How many signers <see cref="AddRecipientsAsync"/> would address an update from the host to now, by the same
+    /// rule, for the page where organisers confirm the sending.
+    /// </summary>
+    public static Task<int> CountRecipientsAsync(CountersignDb db, int campaignId, int hostId, CancellationToken cancellationToken) =>
+        db.Signatures.CountAsync(s => s.CampaignId == campaignId && s.State == SignatureState.Confirmed && s.InvalidationId == null
+            && s.UpdatesFromHostIds.Contains(hostId), cancellationToken);
 
     /// <summary>
     /// These signatures are being erased: whatever update email of theirs has not gone out yet never

@@ -78,6 +78,9 @@ public sealed partial class ACampaignFromDraftToUpdate
         await amara.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
         await amara.Locator(".preview strong", new() { HasText = "signatures" }).WaitForAsync();
         await amara.GetByRole(AriaRole.Button, new() { Name = "Publish and email" }).ClickAsync();
+        await amara.GetByText("Recipients: 1").WaitForAsync();
+        await ExpectAccessibleAsync(amara);
+        await amara.GetByRole(AriaRole.Button, new() { Name = "Yes, publish and email it now" }).ClickAsync();
         var update = (await site.Mailbox.EmailsAsync(2)).Single(email => email.Subject?.Contains("We met the fund", StringComparison.Ordinal) == true);
         await amara.GotoAsync(amara.Url);
         Assert.Equal("1", (await amara.Locator("[data-figure=sent]").InnerTextAsync()).Trim());

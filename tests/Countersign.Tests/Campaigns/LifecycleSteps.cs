@@ -10,7 +10,7 @@ public static class LifecycleSteps
 {
     /// <summary>Saves the campaign form with the campaign's own values except those given.</summary>
     public static async Task<HttpResponseMessage> SaveAsync(HttpClient staff, Campaign campaign, string? demands = null, string? body = null, string? slug = null,
-        string? reason = null, string? milestones = null, string? commentMode = null) =>
+        string? reason = null, string? milestones = null, string? commentMode = null, string? language = null) =>
         await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaign.Id}",
         [
             new("Input.Title", campaign.Title), new("Input.Slug", slug ?? campaign.Slug), new("Input.Summary", campaign.Summary),
@@ -20,10 +20,12 @@ public static class LifecycleSteps
             new("Input.Deadline", campaign.Deadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? ""),
             new("Input.ChangeReason", reason ?? ""), new("Input.Milestones", milestones ?? string.Join(", ", campaign.Milestones)),
             .. commentMode is null ? Array.Empty<KeyValuePair<string, string>>() : [new("Input.CommentMode", commentMode)],
+            .. language is null ? Array.Empty<KeyValuePair<string, string>>() : [new("Input.Language", language)],
         ]);
 
+    /// <summary>Presses a status button and, for a move that cannot be undone, the button of the page that asks to confirm it.</summary>
     public static async Task<HttpResponseMessage> PostMoveAsync(HttpClient staff, int campaignId, string to) =>
-        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to)]);
+        await FormFiller.PostAsync(staff, $"/staff/campaigns/{campaignId}?handler=Move", [new("to", to), new("confirmed", "true")]);
 
     public static async Task MoveAsync(HttpClient staff, int campaignId, string to)
     {

@@ -112,7 +112,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ("choose milestone emails", $"/staff/campaigns/{id}/members?handler=MilestoneEmails", [new("milestoneEmails", "false")], [Visitor.Organiser, Visitor.Admin]),
 
             // Last, as it ends the campaign: later visitors allowed to get a clear 409, not a 403.
-            ("close the campaign", $"/staff/campaigns/{id}?handler=Move", [new("to", CampaignState.Closed)], [Visitor.Organiser, Visitor.Admin]),
+            ("close the campaign", $"/staff/campaigns/{id}?handler=Move", [new("to", CampaignState.Closed), new("confirmed", "true")], [Visitor.Organiser, Visitor.Admin]),
         };
 
         var outcomes = new List<string>();

@@ -52,13 +52,32 @@ public static partial class UpdateSteps
     public static string Path(int campaignId, string update, string? handler) =>
         $"/staff/campaigns/{campaignId}/updates/{update}" + (handler is null ? "" : "?handler=" + handler);
 
-    /// <summary>Writes a new update and presses "Publish and email"; returns its id.</summary>
+    /// <summary>Writes a new update, presses "Publish and email" and confirms on the page that follows; returns its id.</summary>
     public static async Task<int> SendAsync(TestSite site, HttpClient staff, Campaign campaign, int hostId, string title, string body = "Our **news** for you.")
     {
         var response = await PostAsync(staff, campaign.Id, "new", "Send", Form(title, hostId, body));
+        var updateId = await site.QueryAsync(db => db.CampaignUpdates.Where(u => u.Title == title).Select(u => u.Id).SingleAsync());
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal($"/staff/campaigns/{campaign.Id}/updates", response.Headers.Location?.OriginalString);
-        return await site.QueryAsync(db => db.CampaignUpdates.Where(u => u.Title == title).Select(u => u.Id).SingleAsync());
+        Assert.Equal(Path(campaign.Id, updateId.ToString(CultureInfo.InvariantCulture), "Confirm"), response.Headers.Location?.OriginalString);
+        var confirmed = await ConfirmSendAsync(staff, campaign.Id, updateId);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal($"/staff/campaigns/{campaign.Id}/updates", confirmed.Headers.Location?.OriginalString);
+        return updateId;
+    }
+
+    /// <summary>Opens the page asking to confirm the update's sending and presses its "Yes" button, as a browser would.</summary>
+    public static async Task<HttpResponseMessage> ConfirmSendAsync(HttpClient staff, int campaignId, int updateId) =>
+        await staff.PostAsync(Path(campaignId, updateId.ToString(CultureInfo.InvariantCulture), "Send"), new FormUrlEncodedContent(await ConfirmationFormAsync(staff, campaignId, updateId)));
+
+    /// <summary>The fields the confirmation page's "Yes" button sends: the stamp of the update it shows and the antiforgery token.</summary>
+    public static async Task<List<KeyValuePair<string, string>>> ConfirmationFormAsync(HttpClient staff, int campaignId, int updateId)
+    {
+        var page = await staff.GetAsync(Path(campaignId, updateId.ToString(CultureInfo.InvariantCulture), "Confirm"));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var stamp = ConfirmationStamp().Match(html);
+        Assert.True(stamp.Success, "The page asks for no confirmation.");
+        return [new("confirmed", stamp.Groups["stamp"].Value), new("__RequestVerificationToken", FormFiller.AntiforgeryToken(html))];
     }
 
     /// <summary>
@@ -119,6 +138,9 @@ public static partial class UpdateSteps
         Assert.True(match.Success, $"No figure '{figure}' on the page.");
         return int.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
+
+    [GeneratedRegex("name=\"confirmed\" value=\"(?<stamp>[0-9]+)\"")]
+    private static partial Regex ConfirmationStamp();
 
     [GeneratedRegex(@"^<https://countersign\.test(?<path>/u/[A-Za-z0-9_-]+)>$")]
     private static partial Regex UnsubscribeHeader();

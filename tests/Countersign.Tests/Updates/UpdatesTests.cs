@@ -210,9 +210,9 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var updateId = await site.QueryAsync(db => db.CampaignUpdates.Select(u => u.Id).SingleAsync());
 
-        // Both forms are filled before either is sent, as a double click sends them.
+        // Both confirmations are filled before either is sent, as a double click sends them.
         var path = UpdateSteps.Path(campaign.Id, updateId.ToString(CultureInfo.InvariantCulture), "Send");
-        var form = await FormFiller.CompleteAsync(staff, path, UpdateSteps.Form("Twice clicked", host, "Only once, please."));
+        var form = await UpdateSteps.ConfirmationFormAsync(staff, campaign.Id, updateId);
         var responses = await Task.WhenAll(
             staff.PostAsync(path, new FormUrlEncodedContent(form)),
             staff.PostAsync(path, new FormUrlEncodedContent(form)));
@@ -421,7 +421,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("<strong>12 March</strong>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("A secret draft", page, StringComparison.Ordinal);
         var single = await site.Browser().GetStringAsync($"/c/{campaign.Slug}/updates/{ids["The hearing is set"]}");
-        Assert.Contains("<h1>The hearing is set</h1>", single, StringComparison.Ordinal);
+        Assert.Contains("<h1 lang=\"en\" dir=\"ltr\">The hearing is set</h1>", single, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await site.Browser().GetAsync($"/c/{campaign.Slug}/updates/{ids["A secret draft"]}")).StatusCode);
 
         using var json = System.Text.Json.JsonDocument.Parse(await site.Browser().GetStringAsync($"/c/{campaign.Slug}.json"));
@@ -437,7 +437,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(1, await site.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.UpdatePublished)));
 
         // It can still be emailed, once.
-        var emailed = await UpdateSteps.PostAsync(staff, campaign.Id, ids["The hearing is set"].ToString(CultureInfo.InvariantCulture), "Send", []);
+        var emailed = await UpdateSteps.ConfirmSendAsync(staff, campaign.Id, ids["The hearing is set"]);
         Assert.Equal(HttpStatusCode.Redirect, emailed.StatusCode);
         var email = Assert.Single(await site.Mailbox.EmailsAsync(1));
         Assert.Equal("The hearing is set", email.Subject);

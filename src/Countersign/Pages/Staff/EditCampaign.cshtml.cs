@@ -1,3 +1,4 @@
+using System.Globalization;
 using Countersign.Campaigns;
 using Countersign.Hosting;
 using Countersign.Localisation;
@@ -39,6 +40,9 @@ public sealed class EditCampaignModel(
     /// <summary>The last decided change, when it was rejected and nothing newer was proposed: its reason is for the organisers.</summary>
     public CampaignReview? RejectedChange => _found?.RejectedChange;
 
+    /// <summary>An irreversible move waiting for the organiser's confirmation, with what it would do; the page then asks only that.</summary>
+    public MoveConsequences? Confirming { get; private set; }
+
     /// <summary>Why the last action was refused, for the whole page (field problems go with their fields).</summary>
     public string? Refusal { get; private set; }
 
@@ -64,6 +68,10 @@ public sealed class EditCampaignModel(
             Input = CampaignInput.From(Campaign);
             Outcome = OutcomeInput.From(Campaign);
         }
+        else
+        {
+            Input.Language = ContentLanguages.ForNewCampaign(CultureInfo.CurrentUICulture);
+        }
 
         return Page();
     }
@@ -76,6 +84,9 @@ public sealed class EditCampaignModel(
         }
 
         Outcome = Campaign is null ? new() : OutcomeInput.From(Campaign);
+
+        // A form without the field (an older page) keeps the language, as the select would have sent it.
+        Input.Language ??= Campaign?.Language ?? ContentLanguages.ForNewCampaign(CultureInfo.CurrentUICulture);
         ModelState.Clear();
         AddProblems(nameof(Input), Input.Validate());
 
@@ -108,12 +119,48 @@ public sealed class EditCampaignModel(
             : t["Saved."], conflict: t["Someone changed this campaign's status while you were editing. Reload the page and try again."]);
     }
 
-    /// <summary>Organisers send the campaign for review, close it, mark it delivered or withdraw it.</summary>
-    public async Task<IActionResult> OnPostMoveAsync(string id, string? to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The page asking an organiser to confirm a move that cannot be undone, saying what it would do, from the
+    /// campaign as it stands now; when the move is no longer possible (made meanwhile), the campaign's page says why.
+    /// </summary>
+    public async Task<IActionResult> OnGetConfirmAsync(string id, string? to, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, cancellationToken) || _found is null)
         {
             return NotFound();
+        }
+
+        Input = CampaignInput.From(_found.Campaign);
+        Outcome = OutcomeInput.From(_found.Campaign);
+        if (!CampaignLifecycle.NeedsConfirmation(to))
+        {
+            return NotAllowed(MoveRefusal.NotAnOrganiserMove, to);
+        }
+
+        var (check, consequences) = await lifecycle.ConsequencesAsync(_found, to, cancellationToken);
+        if (consequences is null)
+        {
+            return NotAllowed(check.Refusal, to);
+        }
+
+        Confirming = consequences;
+        return Page();
+    }
+
+    /// <summary>
+    /// Organisers send the campaign for review, close it, mark it delivered or withdraw it. The last three cannot be
+    /// undone: without <paramref name="confirmed"/> (the confirmation page's button) they go to that page instead.
+    /// </summary>
+    public async Task<IActionResult> OnPostMoveAsync(string id, string? to, bool confirmed, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, cancellationToken) || _found is null)
+        {
+            return NotFound();
+        }
+
+        if (CampaignLifecycle.NeedsConfirmation(to) && !confirmed)
+        {
+            return RedirectToPage("/Staff/EditCampaign", "Confirm", new { id = _found.Campaign.Id, to });
         }
 
         Input = CampaignInput.From(_found.Campaign);
@@ -155,17 +202,22 @@ public sealed class EditCampaignModel(
             case MoveOutcome.Conflict:
                 return Refused(StatusCodes.Status409Conflict, conflict);
             default:
-                return Refused(result.Refusal == MoveRefusal.NotAnOrganiserMove ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict, result.Refusal switch
-                {
-                    MoveRefusal.NotAnOrganiserMove => t["Choose one of the buttons under Status. Moderators approve or reject campaigns from the review queue."],
-                    MoveRefusal.WaitsForSponsors => t.Plural("This campaign goes to the moderators by itself once it has {0, plural, one {# supporting signature} other {# supporting signatures}}; it has {1}. Share its sponsor link with your supporters.", SponsorsNeeded, Campaign!.SignatureCount),
-                    MoveRefusal.WaitingForReview => t["This campaign is waiting for review. You can edit it again once a moderator has decided, or withdraw it."],
-                    MoveRefusal.GatheringSponsors => t["This campaign is gathering supporting signatures: it stays as its supporters read it. You can edit it again if a moderator sends it back, or withdraw it."],
-                    MoveRefusal.NotPublished => t["Record an outcome once the campaign has been published."],
-                    _ => WhyNot(to),
-                });
+                return NotAllowed(result.Refusal, to);
         }
     }
+
+    /// <summary>The page again, saying why the campaign's rules do not allow the action.</summary>
+    private PageResult NotAllowed(MoveRefusal refusal, string? to) =>
+        Refused(refusal == MoveRefusal.NotAnOrganiserMove ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict, refusal switch
+        {
+            MoveRefusal.NotAnOrganiserMove => t["Choose one of the buttons under Status. Moderators approve or reject campaigns from the review queue."],
+            MoveRefusal.WaitsForSponsors => t.Plural("This campaign goes to the moderators by itself once it has {0, plural, one {# supporting signature} other {# supporting signatures}}; it has {1}. Share its sponsor link with your supporters.", SponsorsNeeded, Campaign!.SignatureCount),
+            MoveRefusal.WaitingForReview => t["This campaign is waiting for review. You can edit it again once a moderator has decided, or withdraw it."],
+            MoveRefusal.GatheringSponsors => t["This campaign is gathering supporting signatures: it stays as its supporters read it. You can edit it again if a moderator sends it back, or withdraw it."],
+            MoveRefusal.NotPublished => t["Record an outcome once the campaign has been published."],
+            MoveRefusal.AlreadyDone => AlreadyDone(to),
+            _ => WhyNot(to),
+        });
 
     private async Task<bool> FindAsync(string id, CancellationToken cancellationToken)
     {
@@ -185,6 +237,14 @@ public sealed class EditCampaignModel(
         CampaignState.Closed => t["Only an open campaign can be closed."],
         CampaignState.Delivered => t["Only a closed campaign can be marked as delivered: close it first."],
         _ => t["A campaign that is closed or delivered cannot be withdrawn; record its outcome instead."],
+    };
+
+    private string AlreadyDone(string? to) => to switch
+    {
+        CampaignState.InReview => t["This campaign has already been sent for review."],
+        CampaignState.Closed => t["This campaign is already closed: nothing more was done."],
+        CampaignState.Delivered => t["This campaign is already marked as delivered: nothing more was done."],
+        _ => t["This campaign is already withdrawn: nothing more was done."],
     };
 
     private void AddProblems(string form, IReadOnlyDictionary<string, string> problems)

@@ -14,7 +14,8 @@ namespace Countersign.Pages.Staff;
 /// <summary>
 /// Writing an update (<c>/staff/campaigns/ID/updates/new</c>), previewing it, editing it while it is
 /// a draft, publishing it on the campaign page and emailing it to the signers who agreed to hear
-/// from its host (<see cref="UpdatePublishing"/>), and hiding it or showing it again (<see cref="UpdateVisibility"/>).
+/// from its host (<see cref="UpdatePublishing"/>), after a page that says to how many and offers a
+/// test to oneself, and hiding it or showing it again (<see cref="UpdateVisibility"/>).
 /// </summary>
 [CampaignRole(StaffRoles.Organiser)]
 public sealed class EditUpdateModel(
@@ -36,6 +37,12 @@ public sealed class EditUpdateModel(
 
     /// <summary>The text as signers will read it, after the Preview button.</summary>
     public string? PreviewHtml { get; private set; }
+
+    /// <summary>The signers the update would go to, while the page asks to confirm its sending (and only that).</summary>
+    public int? ConfirmingRecipients { get; private set; }
+
+    /// <summary>The update as the confirmation page shows it, sent back with the confirmation (<see cref="UpdatePublishing.Stamp"/>).</summary>
+    public string? Stamp => Update is null ? null : UpdatePublishing.Stamp(Update);
 
     /// <summary>Why the last action was refused, for the whole page (field problems go with their fields).</summary>
     public string? Refusal { get; private set; }
@@ -111,22 +118,77 @@ public sealed class EditUpdateModel(
         return Page();
     }
 
-    public Task<IActionResult> OnPostPublishAsync(int id, string update, CancellationToken cancellationToken) =>
-        PublishAsync(id, update, email: false, cancellationToken);
-
-    /// <summary>"Publish and email" on a draft; "Email it" on an update published before.</summary>
-    public Task<IActionResult> OnPostSendAsync(int id, string update, CancellationToken cancellationToken) =>
-        PublishAsync(id, update, email: true, cancellationToken);
-
-    private async Task<IActionResult> PublishAsync(int id, string update, bool email, CancellationToken cancellationToken)
+    /// <summary>Publishes the draft on the campaign page, without emailing it (a hidden update can be shown again, so no confirmation).</summary>
+    public async Task<IActionResult> OnPostPublishAsync(int id, string update, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, update, cancellationToken))
         {
             return NotFound();
         }
 
-        var outcome = await publishing.PublishAsync(Campaign, Update, ShownForm(), email, User, cancellationToken);
+        var outcome = await publishing.PublishAsync(Campaign, Update, ShownForm(), email: false, User, cancellationToken);
         return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/Updates", new { id = Campaign.Id }) : Answer(outcome);
+    }
+
+    /// <summary>
+    /// "Publish and email" on a draft, "Email it" on an update published before: the draft is saved, then the
+    /// confirmation page shows to how many signers it would go. Sent only with <paramref name="confirmed"/>, that
+    /// page's stamp of the update it showed.
+    /// </summary>
+    public async Task<IActionResult> OnPostSendAsync(int id, string update, string? confirmed, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, update, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (confirmed is null || Update is null)
+        {
+            var prepared = await publishing.PrepareSendingAsync(Campaign, Update, ShownForm(), cancellationToken);
+            return prepared.Result == UpdateResult.Done
+                ? RedirectToPage("/Staff/EditUpdate", "Confirm", new { id = Campaign.Id, update = prepared.Update!.Id })
+                : Answer(prepared);
+        }
+
+        // The confirmation sends the update as stored (and shown on that page), not a form.
+        ModelState.Clear();
+        Input = UpdateForm.From(Update);
+        var outcome = await publishing.SendConfirmedAsync(Campaign, Update, confirmed, User, cancellationToken);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/Updates", new { id = Campaign.Id }) : Answer(outcome);
+    }
+
+    /// <summary>The page asking to confirm the sending: to how many signers, the email's text, and a test to oneself first.</summary>
+    public async Task<IActionResult> OnGetConfirmAsync(int id, string update, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, update, cancellationToken) || Update is null)
+        {
+            return NotFound();
+        }
+
+        Input = UpdateForm.From(Update);
+        var (problem, recipients) = await publishing.SendingCheckAsync(Campaign, Update, cancellationToken);
+        if (problem is not null)
+        {
+            return Answer(problem);
+        }
+
+        ConfirmingRecipients = recipients;
+        PreviewHtml = markdown.ToHtml(Update.BodyMarkdown, "update", Update.Id);
+        return Page();
+    }
+
+    /// <summary>"Send a test to me": the update's email to the signed-in organiser alone, then back to the confirmation page.</summary>
+    public async Task<IActionResult> OnPostTestAsync(int id, string update, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(id, update, cancellationToken) || Update is null)
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        Input = UpdateForm.From(Update);
+        var outcome = await publishing.SendTestAsync(Campaign, Update, User, cancellationToken);
+        return outcome.Result == UpdateResult.Done ? Redirected(outcome, "/Staff/EditUpdate", "Confirm", new { id = Campaign.Id, update = Update.Id }) : Answer(outcome);
     }
 
     /// <summary>Takes a published update off the campaign page and its JSON; its emails still to go are not sent.</summary>
@@ -169,10 +231,12 @@ public sealed class EditUpdateModel(
         return Input;
     }
 
-    private RedirectToPageResult Redirected(UpdateOutcome outcome, string page, object routeValues)
+    private RedirectToPageResult Redirected(UpdateOutcome outcome, string page, object routeValues) => Redirected(outcome, page, handler: null, routeValues);
+
+    private RedirectToPageResult Redirected(UpdateOutcome outcome, string page, string? handler, object routeValues)
     {
         Done = outcome.Message;
-        return RedirectToPage(page, routeValues);
+        return RedirectToPage(page, handler, routeValues);
     }
 
     /// <summary>The page again, with the form's problems by field or why the action was refused.</summary>

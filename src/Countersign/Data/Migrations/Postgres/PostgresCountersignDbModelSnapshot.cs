@@ -123,6 +123,13 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<bool>("IsDemo")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("en");
+
                     b.PrimitiveCollection<List<int>>("Milestones")
                         .IsRequired()
                         .HasColumnType("integer[]");

@@ -113,6 +113,13 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<bool>("IsDemo")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("en");
+
                     b.PrimitiveCollection<string>("Milestones")
                         .IsRequired()
                         .HasColumnType("TEXT");
