@@ -77,7 +77,9 @@ public abstract class CampaignLanguageTests(DatabaseProvider provider) : IAsyncL
 
         var page = await julie.GetStringAsync($"/c/{campaign.Slug}");
         Assert.Contains("<html lang=\"fr\"", page, StringComparison.Ordinal);
-        Assert.Contains($"<article class=\"campaign\" {arabic}>", page, StringComparison.Ordinal);
+        Assert.Contains($"<h1 {arabic}>{campaign.Title}</h1>", page, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"body\" {arabic}>", page, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"sign-heading\">", page, StringComparison.Ordinal);
         Assert.Contains($"<h1 {arabic}>{update.Title}</h1>", await julie.GetStringAsync($"/c/{campaign.Slug}/updates/{update.Id}"), StringComparison.Ordinal);
         Assert.Contains($"<span {arabic}>{campaign.Title}</span>", await julie.GetStringAsync($"/c/{campaign.Slug}/comments"), StringComparison.Ordinal);
         Assert.Contains($"<span {arabic}>{campaign.Title}</span>", await julie.GetStringAsync($"/c/{campaign.Slug}/thanks"), StringComparison.Ordinal);

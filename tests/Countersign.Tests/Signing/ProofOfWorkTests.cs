@@ -176,7 +176,8 @@ public sealed class ProofOfWorkTests : IAsyncLifetime
         var page = await browser.GetStringAsync($"/c/{campaign.Slug}");
         var widgets = ChallengePaths(page);
         Assert.Equal(2, widgets.Count);
-        var (commentPath, signingPath) = (widgets[0], widgets[1]);
+        var commentPath = Assert.Single(widgets, path => path.EndsWith("/comments/altcha", StringComparison.Ordinal));
+        var signingPath = Assert.Single(widgets, path => path != commentPath);
 
         var comment = new Dictionary<string, string>
         {

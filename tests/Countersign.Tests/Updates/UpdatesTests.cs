@@ -417,7 +417,7 @@ public abstract class UpdatesTests(DatabaseProvider provider) : IAsyncLifetime
         var ids = await site.QueryAsync(db => db.CampaignUpdates.ToDictionaryAsync(u => u.Title, u => u.Id));
 
         var page = await site.Browser().GetStringAsync($"/c/{campaign.Slug}");
-        Assert.Contains($"<a href=\"/c/{campaign.Slug}/updates/{ids["The hearing is set"]}\">The hearing is set</a>", page, StringComparison.Ordinal);
+        Assert.Contains($"<a lang=\"en\" dir=\"ltr\" href=\"/c/{campaign.Slug}/updates/{ids["The hearing is set"]}\">The hearing is set</a>", page, StringComparison.Ordinal);
         Assert.Contains("<strong>12 March</strong>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("A secret draft", page, StringComparison.Ordinal);
         var single = await site.Browser().GetStringAsync($"/c/{campaign.Slug}/updates/{ids["The hearing is set"]}");
