@@ -201,64 +201,67 @@ public static class Cli
         {
             email, password, authenticator,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) =>
         {
             var (newPassword, newAuthenticator) = (result.GetValue(password), result.GetValue(authenticator)) switch
             {
                 (false, false) => (true, true),
                 var named => named,
             };
-            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
-            if (!await EnsureSchemaAsync(app, cancellationToken))
+            return WithStaffAccountAsync(result.GetRequiredValue(email), async (accounts, user, address) =>
             {
-                return 1;
-            }
+                var reset = await accounts.ResetAsync(user.Id, newPassword, newAuthenticator, cancellationToken);
+                if (reset.Refused != StaffAccounts.Refusal.None)
+                {
+                    await Console.Error.WriteLineAsync($"Staff account {address} could not be reset ({reset.Refused}).");
+                    return 1;
+                }
 
-            await using var scope = app.Services.CreateAsyncScope();
-            var address = result.GetRequiredValue(email).Trim().ToLowerInvariant();
-            if (await FindStaffAsync(scope, address, cancellationToken) is not { } user)
-            {
-                return 1;
-            }
+                Console.WriteLine($"Staff account {address} reset: every session of it has ended.");
+                if (reset.Password is { } given)
+                {
+                    Console.WriteLine($"  new password: {given}");
+                }
 
-            var reset = await scope.ServiceProvider.GetRequiredService<StaffAccounts>().ResetAsync(user.Id, newPassword, newAuthenticator, cancellationToken);
-            if (reset.Refused != StaffAccounts.Refusal.None)
-            {
-                await Console.Error.WriteLineAsync($"Staff account {address} could not be reset ({reset.Refused}).");
-                return 1;
-            }
+                if (newAuthenticator)
+                {
+                    Console.WriteLine("  Its authenticator app and recovery codes are gone: the next sign-in sets up an app.");
+                }
 
-            Console.WriteLine($"Staff account {address} reset: every session of it has ended.");
-            if (reset.Password is { } given)
-            {
-                Console.WriteLine($"  new password: {given}");
-            }
+                if (user.IsDisabled)
+                {
+                    Console.WriteLine($"  The account is disabled: it signs in again once enabled (countersign user enable --email {address}).");
+                }
 
-            if (newAuthenticator)
-            {
-                Console.WriteLine("  Its authenticator app and recovery codes are gone: the next sign-in sets up an app.");
-            }
-
-            if (user.IsDisabled)
-            {
-                Console.WriteLine($"  The account is disabled: it signs in again once enabled (countersign user enable --email {address}).");
-            }
-
-            return 0;
+                return 0;
+            }, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>The account with this address, or null after saying there is none.</summary>
-    private static async Task<StaffUser?> FindStaffAsync(AsyncServiceScope scope, string address, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the <c>user</c> commands that change one account share: the app on its data folder with its
+    /// schema up to date, and the account with this address (addresses are kept trimmed and in lower
+    /// case), or exit code 1 after saying there is none.
+    /// </summary>
+    private static async Task<int> WithStaffAccountAsync(string email, Func<StaffAccounts, StaffUser, string, Task<int>> change, CancellationToken cancellationToken)
     {
+        await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
+        if (!await EnsureSchemaAsync(app, cancellationToken))
+        {
+            return 1;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var address = email.Trim().ToLowerInvariant();
         var user = await scope.ServiceProvider.GetRequiredService<CountersignDb>().StaffUsers.AsNoTracking().FirstOrDefaultAsync(u => u.Email == address, cancellationToken);
         if (user is null)
         {
             await Console.Error.WriteLineAsync($"No staff account has the address {address}.");
+            return 1;
         }
 
-        return user;
+        return await change(scope.ServiceProvider.GetRequiredService<StaffAccounts>(), user, address);
     }
 
     /// <summary>
@@ -272,22 +275,8 @@ public static class Cli
             ? "Disable a staff account: it can no longer sign in, its sessions end and its waiting invitations are withdrawn."
             : "Enable a disabled staff account again.";
         var command = new Command(name, description) { email };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => WithStaffAccountAsync(result.GetRequiredValue(email), async (accounts, user, address) =>
         {
-            await using var app = CountersignApp.Build([], contentRoot: AppContext.BaseDirectory);
-            if (!await EnsureSchemaAsync(app, cancellationToken))
-            {
-                return 1;
-            }
-
-            await using var scope = app.Services.CreateAsyncScope();
-            var address = result.GetRequiredValue(email).Trim().ToLowerInvariant();
-            if (await FindStaffAsync(scope, address, cancellationToken) is not { } user)
-            {
-                return 1;
-            }
-
-            var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
             var change = name == "disable"
                 ? await accounts.DisableAsync(user.Id, actor: null, cancellationToken)
                 : await accounts.EnableAsync(user.Id, actor: null, cancellationToken);
@@ -308,7 +297,7 @@ public static class Cli
                     await Console.Error.WriteLineAsync($"Staff account {address} could not be changed ({change.Refused}).");
                     return 1;
             }
-        });
+        }, cancellationToken));
         return command;
     }
 

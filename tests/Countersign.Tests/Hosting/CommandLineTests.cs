@@ -203,7 +203,7 @@ public sealed partial class CommandLineTests
         // The README's own command, run from a folder of one's choice: dotnet run used to put the
         // data in the project's folder (src/Countersign/data), whatever the folder it was typed in.
         var fromDotnetRun = Directory.CreateTempSubdirectory("countersign-run-").FullName;
-        var project = Path.Combine(RepositoryRoot(), "src", "Countersign", "Countersign.csproj");
+        var project = Path.Combine(Repository.Root, "src", "Countersign", "Countersign.csproj");
         var configuration = typeof(CommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var ran = await DotnetAsync(new Dictionary<string, string>(), null, fromDotnetRun, ["run", "--project", project, "--configuration", configuration, "--no-build", "--", "migrate"]);
         Assert.True(ran.ExitCode == 0, ran.Output + ran.Error);
@@ -213,17 +213,6 @@ public sealed partial class CommandLineTests
         var started = await DotnetAsync(new Dictionary<string, string>(), null, fromExecutable, [Executable, "migrate"]);
         Assert.True(started.ExitCode == 0, started.Output + started.Error);
         Assert.True(File.Exists(Path.Combine(fromExecutable, "data", DataFolder.SqliteFileName)), $"No data/{DataFolder.SqliteFileName} in the folder the executable was started from.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Countersign.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 
     [Fact]

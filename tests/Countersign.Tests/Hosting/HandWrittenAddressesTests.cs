@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Countersign.Tests.Infrastructure;
 
 namespace Countersign.Tests.Hosting;
 
@@ -40,21 +41,10 @@ public sealed partial class HandWrittenAddressesTests
     /// <summary>Every line of the files under Pages matching <paramref name="pattern"/>, with the file's path from Pages.</summary>
     private static IEnumerable<(string File, int Number, string Text)> Lines(string pattern)
     {
-        var pages = Path.Combine(RepositoryRoot(), "src", "Countersign", "Pages");
+        var pages = Path.Combine(Repository.Root, "src", "Countersign", "Pages");
         return Directory.EnumerateFiles(pages, pattern, SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
             .SelectMany(path => File.ReadLines(path).Select((text, index) => (Path.GetRelativePath(pages, path).Replace(Path.DirectorySeparatorChar, '/'), index + 1, text)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Countersign.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 
     /// <summary>A link to a path of the site (not <c>//host</c>, which is another site).</summary>

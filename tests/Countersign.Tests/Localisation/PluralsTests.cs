@@ -7,6 +7,7 @@ using Countersign.Localisation;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Countersign.Tests.Infrastructure;
 
 namespace Countersign.Tests.Localisation;
 
@@ -215,22 +216,11 @@ public sealed partial class PluralsTests
     /// <summary>The English messages of every <c>t.Plural("…")</c> call in the app's source.</summary>
     private static HashSet<string> PluralMessagesInSource()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "Countersign");
+        var source = Path.Combine(Repository.Root, "src", "Countersign");
         return Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)) && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(file => PluralCall().Matches(File.ReadAllText(file)).Select(match => Regex.Unescape(match.Groups["message"].Value)))
             .ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Countersign.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 
     [GeneratedRegex("""\b[Tt]\.Plural\(\s*"(?<message>(?:[^"\\]|\\.)*)"[,)]""")]

@@ -85,7 +85,7 @@ public sealed partial class TranslationTests
     /// </summary>
     private static HashSet<string> LocalisedStringsInSource()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "Countersign");
+        var source = Path.Combine(Repository.Root, "src", "Countersign");
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(source, "*.*", SearchOption.AllDirectories)
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)) && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
@@ -103,17 +103,6 @@ public sealed partial class TranslationTests
         }
 
         return keys;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Countersign.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Run the tests from inside the repository.");
     }
 
     [GeneratedRegex("""\b[Tt]\["(?<key>(?:[^"\\]|\\.)*)"[\],]""")]
