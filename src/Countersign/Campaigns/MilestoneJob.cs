@@ -105,6 +105,6 @@ public sealed partial class MilestoneJob(IServiceScopeFactory scopes, CampaignCa
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {Count} milestones crossed by campaign {CampaignId}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Milestones crossed by campaign {CampaignId} recorded: {Count}")]
     private static partial void LogRecorded(ILogger logger, int count, int campaignId);
 }

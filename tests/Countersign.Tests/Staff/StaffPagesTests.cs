@@ -148,6 +148,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.DoesNotContain("New Partner", await browser.GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
         var form = await browser.GetStringAsync($"/staff/campaigns/{campaign.Id}");
         Assert.Contains("Station Watch", form, StringComparison.Ordinal);
+        Assert.Contains("This campaign is: <strong>Open for signatures</strong>", form, StringComparison.Ordinal);
 
         var saved = await FormFiller.PostAsync(browser, $"/staff/campaigns/{campaign.Id}",
         [
