@@ -55,6 +55,9 @@ public sealed class ShowModel(
 
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
+    /// <summary>Whether the page keeps its count and latest signers current (pulse.js): a public campaign that takes signatures.</summary>
+    public bool KeepsFiguresCurrent => SponsorToken is null && Campaign.IsPublic && TakesSignatures;
+
     /// <summary>The latest signers shown, the last day's signatures, what the goal still needs and the days left.</summary>
     public SocialProof SocialProof { get; private set; } = null!;
 
