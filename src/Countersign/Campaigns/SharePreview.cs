@@ -22,8 +22,9 @@ public static class SharePreview
 
     public static IEndpointRouteBuilder MapSharePreviews(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/c/{slug}/preview.png", GetCampaignImageAsync).WithName(RouteName);
-        endpoints.MapGet("/preview.png", GetSiteImageAsync).WithName(SiteRouteName);
+        // HEAD too: some of the sites that draw previews ask for the image's type and size before fetching it.
+        endpoints.MapMethods("/c/{slug}/preview.png", [HttpMethods.Get, HttpMethods.Head], GetCampaignImageAsync).WithName(RouteName);
+        endpoints.MapMethods("/preview.png", [HttpMethods.Get, HttpMethods.Head], GetSiteImageAsync).WithName(SiteRouteName);
         return endpoints;
     }
 
@@ -60,7 +61,7 @@ public static class SharePreview
     }
 
     private static Task<IResult> GetSiteImageAsync(HttpContext context, SharePreviewCache images, IOptions<SiteOptions> site, CancellationToken cancellationToken) =>
-        AnswerAsync(context, images.ForSite(site.Value.Name, site.Value.Host), cancellationToken);
+        AnswerAsync(context, images.ForSite(site.Value.Name, new Uri(site.Value.PublicUrl).Host), cancellationToken);
 
     /// <summary>The image, or 304 without waiting for it when the client holds the same one.</summary>
     private static async Task<IResult> AnswerAsync(HttpContext context, SharePreviewImage image, CancellationToken cancellationToken)

@@ -3,9 +3,13 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Tests.Infrastructure;
 using Countersign.Updates;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using SkiaSharp;
 
 namespace Countersign.Tests.Campaigns;
@@ -128,6 +132,9 @@ public abstract class PreviewTests(DatabaseProvider provider) : IAsyncLifetime
         using var image = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(PreviewImage.Width, image.Width);
         Assert.Equal(PreviewImage.Height, image.Height);
+        var head = await Site.Browser().SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/c/{campaign.Slug}/preview.png"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("image/png", head.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -194,6 +201,19 @@ public abstract class PreviewTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.NotEqual(await before.Content.ReadAsByteArrayAsync(), await later.Content.ReadAsByteArrayAsync());
         using var drawn = SKBitmap.Decode(await later.Content.ReadAsByteArrayAsync());
         Assert.Equal(PreviewImage.Width, drawn.Width);
+    }
+
+    [Fact]
+    public async Task Should_draw_each_card_once_however_many_ask_for_it_at_the_same_time()
+    {
+        var campaign = await Site.AddCampaignAsync();
+        var images = Site.Services.GetRequiredService<SharePreviewCache>();
+        var card = SharePreview.CardFor(campaign, Site.Services.GetRequiredService<IOptions<SiteOptions>>().Value, Site.Services.GetRequiredService<IStringLocalizer<SharedResource>>());
+
+        var drawings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => images.For(campaign.Slug, card))));
+
+        Assert.All(drawings, drawing => Assert.Same(drawings[0].Png, drawing.Png));
+        Assert.NotEmpty(await drawings[0].Png);
     }
 
     [Theory]
