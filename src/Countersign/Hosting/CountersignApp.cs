@@ -148,6 +148,7 @@ public static class CountersignApp
         services.AddSingleton<MarkdownRenderer>();
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();
+        services.AddSingleton<SharePreviewCache>();
         services.AddScoped<CampaignPulse>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
@@ -364,6 +365,7 @@ public static class CountersignApp
         app.MapCampaignListJson();
         app.MapUpdatesFeed();
         app.MapSitemap();
+        app.MapSharePreviews();
         app.MapRobots();
         app.MapLanguageSwitch();
         app.MapProofOfWorkChallenges();
