@@ -149,6 +149,7 @@ public static class CountersignApp
         services.AddMemoryCache();
         services.AddSingleton<CampaignCache>();
         services.AddScoped<CampaignPulse>();
+        services.AddScoped<CampaignFigures>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<Outbox>();
