@@ -36,7 +36,10 @@ public sealed class CampaignFiguresChart
         // A gap between bars while they are wide enough to show one; a year of days touches.
         var gap = slot >= 4 ? slot * 0.2 : 0;
         Bars = days.Select((day, i) => new Bar(day, Svg(Left + (i * slot) + (gap / 2)), Svg(Y(value(day))), Svg(slot - gap), Svg(Y(0) - Y(value(day))))).ToList();
-        Line = string.Concat(days.Select((day, i) => $"{(i == 0 ? 'M' : 'L')}{Svg(Left + ((i + 0.5) * slot))},{Svg(Y(value(day)))}"));
+        // A single day has no second point to draw a line to: its value runs across the chart.
+        Line = days.Count == 1
+            ? $"M{Svg(Left)},{Svg(Y(value(days[0])))}H{Svg(Left + PlotWidth)}"
+            : string.Concat(days.Select((day, i) => $"{(i == 0 ? 'M' : 'L')}{Svg(Left + ((i + 0.5) * slot))},{Svg(Y(value(day)))}"));
 
         // The first and the last day, and the middle one when there is room for it.
         int[] labelled = days.Count switch { 0 => [], 1 => [0], 2 => [0, 1], _ => [0, days.Count / 2, days.Count - 1] };

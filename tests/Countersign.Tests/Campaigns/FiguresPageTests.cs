@@ -55,6 +55,7 @@ public abstract partial class FiguresPageTests(DatabaseProvider provider) : IAsy
         Assert.Contains($"<time datetime=\"{today:yyyy-MM-dd}\">", page, StringComparison.Ordinal);
         Assert.Single(Regex.Matches(page, "<rect x=\"[0-9.]+\" y=\"[0-9.]+\" width=\"[0-9.]+\" height=\"[0-9.]+\"><title>"));
         Assert.DoesNotContain("<script", page.Split("<main", 2)[1], StringComparison.Ordinal);
+        Assert.Matches("<path class=\"chart-line\" d=\"M[0-9.]+,[0-9.]+H[0-9.]+\" />", page);
     }
 
     [Fact]
