@@ -93,11 +93,12 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
         return campaign.WithSignatureCount(count);
     }
 
-    /// <summary>Forgets the campaign's page, with its latest signers (<see cref="CampaignPulse"/>): an erased or set-aside name goes with it.</summary>
+    /// <summary>Forgets the campaign's page, with its latest signers (<see cref="CampaignPulse"/>) and figures (<see cref="CampaignFigures"/>): an erased or set-aside name goes with it.</summary>
     public void Forget(string slug)
     {
         cache.Remove(Key(slug));
         cache.Remove(CampaignPulse.Key(slug));
+        cache.Remove(CampaignFigures.Key(slug));
     }
 
     private static string Key(string slug) => "campaign:" + slug;

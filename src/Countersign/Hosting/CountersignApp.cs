@@ -150,6 +150,7 @@ public static class CountersignApp
         services.AddSingleton<CampaignCache>();
         services.AddSingleton<SharePreviewCache>();
         services.AddScoped<CampaignPulse>();
+        services.AddScoped<CampaignFigures>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
         services.AddSingleton<Outbox>();
