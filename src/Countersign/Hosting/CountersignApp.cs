@@ -201,6 +201,7 @@ public static class CountersignApp
             services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         }
 
+        services.AddScoped<ReferralCounts>();
         services.AddScoped<SignatureTrends>();
         services.AddScoped<SignatureModeration>();
 
@@ -211,7 +212,7 @@ public static class CountersignApp
             options.DefaultRequestCulture = new RequestCulture("en");
             options.SupportedCultures = cultures;
             options.SupportedUICultures = cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
+            options.RequestCultureProviders = [new EmbedLanguage(), new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
         services.AddStaffIdentity();
