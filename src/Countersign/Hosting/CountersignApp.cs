@@ -363,6 +363,7 @@ public static class CountersignApp
         app.MapRazorPages();
         app.MapCampaignJson();
         app.MapCampaignListJson();
+        app.MapOembed();
         app.MapUpdatesFeed();
         app.MapSitemap();
         app.MapRobots();

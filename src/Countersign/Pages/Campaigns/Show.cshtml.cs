@@ -53,6 +53,11 @@ public sealed class ShowModel(
     /// <summary>The share panel's links, for a public campaign: a sponsor link is its organisers' to pass on.</summary>
     public ShareLinks? Share => SponsorToken is null && Campaign.IsPublic ? ShareLinks.For(Campaign, afterSigning: false, site.Value, t) : null;
 
+    /// <summary>Where oEmbed consumers ask for the page's embed (oEmbed discovery), for a public campaign.</summary>
+    public string? OembedUrl => Share is { } share
+        ? site.Value.Link(Url.RouteUrl(OembedEndpoint.RouteName, new { url = share.CampaignUrl, format = OembedEndpoint.Json })!)
+        : null;
+
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
     /// <summary>The latest signers shown, the last day's signatures, what the goal still needs and the days left.</summary>
