@@ -21,9 +21,6 @@ public static class Embed
     public const int DefaultWidth = 400;
     public const int DefaultHeight = 220;
 
-    /// <summary>The narrowest the page lays out well: oEmbed consumers asking for less still get this.</summary>
-    public const int MinWidth = 280;
-
     /// <summary>How long browsers and proxies may keep the page: a count a minute old is fresh enough for a partner's sidebar.</summary>
     public const int CacheSeconds = 60;
 
