@@ -10,7 +10,7 @@ public static class CampaignJson
 {
     public static IEndpointRouteBuilder MapCampaignJson(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/c/{slug}.json", GetAsync).WithName("CampaignJson");
+        endpoints.MapGet("/c/{slug}.json", GetAsync).WithName("CampaignJson").ReadableFromAnySite();
         return endpoints;
     }
 

@@ -14,7 +14,7 @@ public static class CampaignListJson
 
     public static IEndpointRouteBuilder MapCampaignListJson(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/index.json", GetAsync).WithName(RouteName);
+        endpoints.MapGet("/index.json", GetAsync).WithName(RouteName).ReadableFromAnySite();
         return endpoints;
     }
 

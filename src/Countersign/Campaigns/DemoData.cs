@@ -24,6 +24,12 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
     private static readonly string[] LastNames =
         ["Abbas", "Bernard", "Cohen", "Diallo", "Evans", "Fernández", "García", "Haddad", "Ivanova", "Jensen", "Khalil", "López", "Martin", "Nasser", "Okafor", "Petit", "Rossi", "Schmidt", "Tanaka", "Weiss"];
 
+    // The share channels that brought the signers, weighted like the countries; taken by position rather than from
+    // the random sequence, which would change every other demo figure.
+    private static readonly string?[] Referrals =
+        [null, null, null, null, Referral.WhatsApp, Referral.WhatsApp, Referral.WhatsApp, Referral.Email, Referral.Email, Referral.Copy,
+         Referral.Copy, Referral.Mastodon, Referral.Bluesky, Referral.Telegram, Referral.Facebook, Referral.Embed, Referral.X, Referral.LinkedIn];
+
     public async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {
         if (await db.Campaigns.AnyAsync(c => c.IsDemo, cancellationToken))
@@ -120,6 +126,7 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
                 ShowNamePublicly = showName,
                 Locale = "en",
                 State = SignatureState.Confirmed,
+                Referral = Referrals[i % Referrals.Length],
                 IsDemo = true,
                 CreatedAt = DateTime.SpecifyKind(confirmedAt.AddMinutes(-random.Next(1, 60)), DateTimeKind.Utc),
                 ConfirmedAt = DateTime.SpecifyKind(confirmedAt, DateTimeKind.Utc),

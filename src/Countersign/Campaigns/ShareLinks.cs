@@ -61,24 +61,46 @@ public sealed class ShareLinks
     public bool AfterSigning { get; }
 
     /// <summary>The address that shares the campaign on <paramref name="channel"/>; Mastodon's needs the person's server (<see cref="OnMastodon"/>).</summary>
-    public string On(string channel) => channel switch
+    public string On(string channel)
     {
-        Email => $"mailto:?subject={Escape(Title)}&body={TextAndAddress}",
-        WhatsApp => $"https://wa.me/?text={TextAndAddress}",
-        Telegram => $"https://t.me/share/url?url={Escape(CampaignUrl)}&text={Escape(Text)}",
-        Bluesky => $"https://bsky.app/intent/compose?text={TextAndAddress}",
-        X => $"https://x.com/intent/post?text={Escape(Text)}&url={Escape(CampaignUrl)}",
-        Facebook => $"https://www.facebook.com/sharer/sharer.php?u={Escape(CampaignUrl)}",
-        LinkedIn => $"https://www.linkedin.com/sharing/share-offsite/?url={Escape(CampaignUrl)}",
-        Mastodon => throw new ArgumentException("Mastodon has no address of its own: each person shares from their server (OnMastodon).", nameof(channel)),
-        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a share channel."),
-    };
+        if (channel == Mastodon)
+        {
+            throw new ArgumentException("Mastodon has no address of its own: each person shares from their server (OnMastodon).", nameof(channel));
+        }
+
+        if (!Channels.Contains(channel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a share channel.");
+        }
+
+        var campaignUrl = Escape(Referred(channel));
+        var textAndAddress = TextAndAddress(channel);
+        return channel switch
+        {
+            Email => $"mailto:?subject={Escape(Title)}&body={textAndAddress}",
+            WhatsApp => $"https://wa.me/?text={textAndAddress}",
+            Telegram => $"https://t.me/share/url?url={campaignUrl}&text={Escape(Text)}",
+            Bluesky => $"https://bsky.app/intent/compose?text={textAndAddress}",
+            X => $"https://x.com/intent/post?text={Escape(Text)}&url={campaignUrl}",
+            Facebook => $"https://www.facebook.com/sharer/sharer.php?u={campaignUrl}",
+            _ => $"https://www.linkedin.com/sharing/share-offsite/?url={campaignUrl}",
+        };
+    }
 
     /// <summary>The address that opens a new post on the person's own Mastodon server.</summary>
-    public string OnMastodon(MastodonServer server) => $"https://{server.Host}/share?text={TextAndAddress}";
+    public string OnMastodon(MastodonServer server) => $"https://{server.Host}/share?text={TextAndAddress(Mastodon)}";
+
+    /// <summary>The address the link's text box, its copy button and the device's share sheet pass on.</summary>
+    public string CopiedUrl => Referral.Mark(CampaignUrl, Referral.Copy);
+
+    /// <summary>
+    /// The campaign's address marked with the channel it is shared on, so the signatures it brings count for that
+    /// channel in the organisers' figures (see <see cref="Referral"/>, whose codes are the channels' names in lower case).
+    /// </summary>
+    private string Referred(string channel) => Referral.Mark(CampaignUrl, channel.ToLowerInvariant());
 
     /// <summary>For channels that take a single text: the line, then the address, which the app turns into a link.</summary>
-    private string TextAndAddress => Escape(Text + " " + CampaignUrl);
+    private string TextAndAddress(string channel) => Escape(Text + " " + Referred(channel));
 
     private static string Escape(string value) => Uri.EscapeDataString(value);
 }

@@ -109,6 +109,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             signature.Property(s => s.State).HasMaxLength(16);
             signature.Property(s => s.InvalidatedBecause).HasMaxLength(32);
             signature.Property(s => s.HeldBecause).HasMaxLength(32);
+            signature.Property(s => s.Referral).HasMaxLength(Referral.MaxLength);
 
             // The intake counts the repeat emails an address got across campaigns; only signatures that
             // caused one are in this index, so new signatures cost it nothing.

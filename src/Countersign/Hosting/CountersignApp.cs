@@ -203,6 +203,7 @@ public static class CountersignApp
             services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         }
 
+        services.AddScoped<ReferralCounts>();
         services.AddScoped<SignatureTrends>();
         services.AddScoped<SignatureModeration>();
 
@@ -213,7 +214,7 @@ public static class CountersignApp
             options.DefaultRequestCulture = new RequestCulture("en");
             options.SupportedCultures = cultures;
             options.SupportedUICultures = cultures;
-            options.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
+            options.RequestCultureProviders = [new EmbedLanguage(), new CookieRequestCultureProvider { CookieName = LanguageSwitch.CookieName }, new AcceptLanguageHeaderRequestCultureProvider()];
         });
 
         services.AddStaffIdentity();
@@ -364,6 +365,7 @@ public static class CountersignApp
         app.MapRazorPages();
         app.MapCampaignJson();
         app.MapCampaignListJson();
+        app.MapOembed();
         app.MapUpdatesFeed();
         app.MapSitemap();
         app.MapSharePreviews();

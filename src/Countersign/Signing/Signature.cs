@@ -57,6 +57,11 @@ public sealed class Signature
 
     /// <summary>Keyed hash of the email's domain, so the moderators' report can group by domain without reading addresses.</summary>
     public byte[]? EmailDomainKey { get; set; }
+    /// <summary>
+    /// The share channel whose link brought the signer, one of <see cref="Campaigns.Referral.Codes"/>; null when they came
+    /// another way. It names a channel, not a person, and the organisers see it only as counts.
+    /// </summary>
+    public string? Referral { get; set; }
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }

@@ -24,6 +24,9 @@ public sealed class SignatureForm
     /// <summary>The sealed time the form was handed out (see <see cref="BotChecks"/>).</summary>
     public string? Started { get; set; }
 
+    /// <summary>The share channel the page was opened from (<c>?via=</c>), carried in a hidden field; see <see cref="Referral"/>.</summary>
+    public string? Via { get; set; }
+
     public string TrimmedName => (Name ?? "").Trim();
     public string TrimmedEmail => (Email ?? "").Trim();
     public string CountryCode => (Country ?? "").Trim().ToUpperInvariant();

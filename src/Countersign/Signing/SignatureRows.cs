@@ -45,6 +45,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         new("AddressHash", NpgsqlDbType.Bytea, s => s.AddressHash),
         new("NetworkHash", NpgsqlDbType.Bytea, s => s.NetworkHash),
         new("EmailDomainKey", NpgsqlDbType.Bytea, s => s.EmailDomainKey),
+        new("Referral", NpgsqlDbType.Varchar, s => s.Referral),
         new("RepeatEmailAt", NpgsqlDbType.TimestampTz, s => s.RepeatEmailAt),
     ];
 

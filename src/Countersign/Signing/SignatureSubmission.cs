@@ -104,6 +104,7 @@ public sealed class SignatureSubmission(
                 AddressHash = source?.Address,
                 NetworkHash = source?.Network,
                 EmailDomainKey = emailDomain.Key,
+                Referral = Referral.Parse(form.Via),
             },
             ConfirmationEmail = suspicion is null
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(campaign, form.TrimmedName, form.TrimmedEmail, emailKey, token, locale))

@@ -36,12 +36,15 @@ public sealed class ShareLinksTests
         var address = Uri.EscapeDataString("https://petitions.example.org/c/stop-the-cameras");
 
         Assert.Equal("https://petitions.example.org/c/stop-the-cameras", links.CampaignUrl);
+        Assert.Equal("https://petitions.example.org/c/stop-the-cameras?via=copy", links.CopiedUrl);
         Assert.Contains(campaign.Title, links.Text, StringComparison.Ordinal);
         foreach (var channel in ShareLinks.Channels)
         {
             var link = channel == ShareLinks.Mastodon ? links.OnMastodon(MastodonServer.Parse("mastodon.social")!) : links.On(channel);
 
             Assert.Contains(address, link, StringComparison.Ordinal);
+            var code = Assert.IsType<string>(Referral.Parse(channel.ToLowerInvariant()));
+            Assert.Contains(Uri.EscapeDataString($"https://petitions.example.org/c/stop-the-cameras?via={code}"), link, StringComparison.Ordinal);
             Assert.DoesNotContain("@", link, StringComparison.Ordinal);
             Assert.True(link.All(c => char.IsAscii(c) && !char.IsWhiteSpace(c) && c is not ('"' or '<' or '>' or '#')), $"{channel}: not escaped: {link}");
             if (!AddressOnly.Contains(channel))

@@ -17,8 +17,6 @@ namespace Countersign.Tests.Campaigns;
 /// </summary>
 public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private static readonly string CampaignAddress = Uri.EscapeDataString($"{TestSite.PublicUrl}/c/stop-the-cameras");
-
     protected TestSite Site { get; private set; } = null!;
 
     public async Task InitializeAsync() => Site = await TestSite.StartAsync(provider);
@@ -37,11 +35,13 @@ public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal(ShareLinks.Channels.Where(channel => channel != ShareLinks.Mastodon), links.Select(link => link.TextContent));
         Assert.All(links, link =>
         {
-            Assert.Contains(CampaignAddress, link.GetAttribute("href"), StringComparison.Ordinal);
+            // Each marked with its channel, so the signatures it brings count for that channel.
+            Assert.Contains(Uri.EscapeDataString($"{TestSite.PublicUrl}/c/stop-the-cameras?via={link.TextContent.ToLowerInvariant()}"), link.GetAttribute("href"), StringComparison.Ordinal);
             Assert.Equal("noopener noreferrer", link.GetAttribute("rel"));
         });
         Assert.Contains(line, Uri.UnescapeDataString(links[0].GetAttribute("href")!), StringComparison.Ordinal);
-        Assert.Equal($"{TestSite.PublicUrl}/c/stop-the-cameras", panel.QuerySelector("input.share-url")?.GetAttribute("value"));
+        Assert.Equal($"{TestSite.PublicUrl}/c/stop-the-cameras?via=copy", panel.QuerySelector("input.share-url")?.GetAttribute("value"));
+        Assert.Equal($"{TestSite.PublicUrl}/c/stop-the-cameras?via=copy", panel.GetAttribute("data-share-url"));
         Assert.Equal("/c/stop-the-cameras/share/mastodon", panel.QuerySelector("form.share-mastodon")?.GetAttribute("action"));
     }
 
@@ -73,7 +73,7 @@ public abstract class SharingTests(DatabaseProvider provider) : IAsyncLifetime
         var destination = page.QuerySelector($"main a[href^='https://{server}/']")?.GetAttribute("href");
         Assert.Equal($"0; url={destination}", refresh);
         Assert.StartsWith($"https://{server}/share?text=", destination, StringComparison.Ordinal);
-        Assert.EndsWith(CampaignAddress, destination, StringComparison.Ordinal);
+        Assert.EndsWith(Uri.EscapeDataString($"{TestSite.PublicUrl}/c/stop-the-cameras?via=mastodon"), destination, StringComparison.Ordinal);
         Assert.Contains(line, Uri.UnescapeDataString(destination!), StringComparison.Ordinal);
     }
 

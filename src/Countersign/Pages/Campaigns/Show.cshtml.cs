@@ -53,6 +53,11 @@ public sealed class ShowModel(
     /// <summary>The share panel's links, for a public campaign: a sponsor link is its organisers' to pass on.</summary>
     public ShareLinks? Share => SponsorToken is null && Campaign.IsPublic ? ShareLinks.For(Campaign, afterSigning: false, site.Value, t) : null;
 
+    /// <summary>Where oEmbed consumers ask for the page's embed (oEmbed discovery), for a public campaign.</summary>
+    public string? OembedUrl => Share is { } share
+        ? site.Value.Link(Url.RouteUrl(OembedEndpoint.RouteName, new { url = share.CampaignUrl, format = OembedEndpoint.Json })!)
+        : null;
+
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
     /// <summary>Whether the page keeps its count and latest signers current (pulse.js): a public campaign that takes signatures.</summary>
@@ -94,12 +99,15 @@ public sealed class ShowModel(
     /// <summary>The form field of the proof-of-work's problem, if any (not part of <see cref="Input"/>).</summary>
     public const string ProofOfWorkField = "ProofOfWork";
 
-    public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, CancellationToken cancellationToken)
+    /// <param name="via">The share channel of the link that was followed, kept for the form only if it is one of ours (see <see cref="Referral"/>).</param>
+    public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, string? via, CancellationToken cancellationToken)
     {
         if (await LoadAsync(slug, sponsorToken, cancellationToken) is { } elsewhere)
         {
             return elsewhere;
         }
+
+        Input.Via = Referral.Parse(via);
 
         if (TakesSignatures)
         {
@@ -124,6 +132,7 @@ public sealed class ShowModel(
 
         // Our own validation decides; binding errors (a host id that is not a number, say) are just bad input.
         ModelState.Clear();
+        Input.Via = Referral.Parse(Input.Via);
         var outcome = await signatures.SubmitAsync(Campaign, Input, Request.Form[ProofOfWork.FormField], HttpContext.Connection.RemoteIpAddress, cancellationToken);
         switch (outcome.Result)
         {

@@ -19,6 +19,7 @@ namespace Countersign.Pages.Staff;
 public sealed class EditCampaignModel(
     CampaignLifecycle lifecycle,
     MarkdownRenderer markdown,
+    ReferralCounts referrals,
     IOptions<SiteOptions> site,
     IStringLocalizer<SharedResource> t) : PageModel
 {
@@ -56,6 +57,12 @@ public sealed class EditCampaignModel(
     /// <summary>The link organisers share with their supporters, once the campaign has one.</summary>
     public string? SponsorUrl => Campaign?.SponsorPath is { } path ? site.Value.Link(path) : null;
 
+    /// <summary>Counted signatures per share channel, once the campaign is published; shown with the page, not with a form sent back.</summary>
+    public IReadOnlyList<ReferralCount>? Referrals { get; private set; }
+
+    /// <summary>The embed's snippet for partners' sites, while the campaign is public.</summary>
+    public string? EmbedSnippet => Campaign is { IsPublic: true } campaign ? Embed.Snippet(site.Value, campaign) : null;
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         if (!await FindAsync(id, cancellationToken))
@@ -67,6 +74,10 @@ public sealed class EditCampaignModel(
         {
             Input = CampaignInput.From(Campaign);
             Outcome = OutcomeInput.From(Campaign);
+            if (IsPublished)
+            {
+                Referrals = await referrals.ForCampaignAsync(Campaign.Id, cancellationToken);
+            }
         }
         else
         {

@@ -588,6 +588,10 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("Referral")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("RepeatEmailAt")
                         .HasColumnType("timestamp with time zone");
 

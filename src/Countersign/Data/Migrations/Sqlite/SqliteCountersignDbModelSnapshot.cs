@@ -564,6 +564,10 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<byte[]>("PostcodeCiphertext")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("Referral")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("RepeatEmailAt")
                         .HasColumnType("TEXT");
 
