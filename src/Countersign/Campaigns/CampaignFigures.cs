@@ -67,9 +67,20 @@ public sealed class CampaignFigures(CountersignDb db, IMemoryCache cache, TimePr
             days.Add(new DayFigure(day, count, total));
         }
 
-        var shown = byCountry.Where(c => c.Count >= FewestSignersShownByCountry).Select(c => new CountryFigure(c.CountryCode, c.Count)).ToList();
-        var others = byCountry.Where(c => c.Count < FewestSignersShownByCountry).Sum(c => c.Count);
+        var (shown, others) = ByCountry(byCountry.Select(c => new CountryFigure(c.CountryCode, c.Count)));
         return new Figures(days, shown, others);
+    }
+
+    /// <summary>
+    /// Counts by country as they may be published, on this page and in the campaign's JSON twin: the countries with
+    /// at least <see cref="FewestSignersShownByCountry"/> signers (most first), and the signers of all others together.
+    /// </summary>
+    public static (IReadOnlyList<CountryFigure> Shown, int Others) ByCountry(IEnumerable<CountryFigure> counts)
+    {
+        var all = counts.ToList();
+        return (
+            all.Where(c => c.Count >= FewestSignersShownByCountry).OrderByDescending(c => c.Count).ThenBy(c => c.Code, StringComparer.Ordinal).ToList(),
+            all.Where(c => c.Count < FewestSignersShownByCountry).Sum(c => c.Count));
     }
 }
 

@@ -23,9 +23,9 @@ public static class CampaignJson
         }
 
         var campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
-        var byCountry = await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
-            .OrderByDescending(c => c.Count).ThenBy(c => c.CountryCode)
-            .Select(c => new { c.CountryCode, c.Count }).ToListAsync(cancellationToken);
+        // Published as the figures page shows them: a country of a few signers could point at one of them.
+        var (byCountry, otherCountries) = CampaignFigures.ByCountry(await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
+            .Select(c => new CountryFigure(c.CountryCode, c.Count)).ToListAsync(cancellationToken));
         var byDay = await db.DayCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
             .OrderBy(c => c.Day).Select(c => new { c.Day, c.Count }).ToListAsync(cancellationToken);
 
@@ -43,7 +43,8 @@ public static class CampaignJson
             campaign.Targets,
             campaign.Hosts.Select(h => new HostDocument(h.Name, h.Website)).ToList(),
             campaign.SignatureCount,
-            byCountry.Select(c => new CountryDocument(c.CountryCode, Countries.Name(c.CountryCode), c.Count)).ToList(),
+            byCountry.Select(c => new CountryDocument(c.Code, Countries.Name(c.Code), c.Count)).ToList(),
+            otherCountries,
             byDay.Select(d => new DayDocument(d.Day, d.Count)).ToList(),
             cached.Updates.Select(u => new UpdateDocument(u.Id, u.Title, u.HostName, u.PublishedAt, site.Value.Link($"c/{campaign.Slug}/updates/{u.Id}"), u.BodyMarkdown)).ToList(),
             campaign.CommentMode,
@@ -53,6 +54,8 @@ public static class CampaignJson
     }
 
     /// <param name="Language">The language the campaign's text is written in, a BCP 47 tag (its comments may be in any).</param>
+    /// <param name="SignaturesByCountry">The countries with enough signers that none of them can be singled out (<see cref="CampaignFigures.FewestSignersShownByCountry"/>).</param>
+    /// <param name="SignaturesInOtherCountries">The signers of every other country together.</param>
     public sealed record CampaignDocument(
         string Slug,
         string Title,
@@ -68,6 +71,7 @@ public static class CampaignJson
         IReadOnlyList<HostDocument> Hosts,
         int SignatureCount,
         IReadOnlyList<CountryDocument> SignaturesByCountry,
+        int SignaturesInOtherCountries,
         IReadOnlyList<DayDocument> SignaturesByDay,
         IReadOnlyList<UpdateDocument> Updates,
         string CommentMode,

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Countersign.Campaigns;
 using Countersign.Data;
@@ -56,6 +57,12 @@ public abstract partial class FiguresPageTests(DatabaseProvider provider) : IAsy
         Assert.Single(Regex.Matches(page, "<rect x=\"[0-9.]+\" y=\"[0-9.]+\" width=\"[0-9.]+\" height=\"[0-9.]+\"><title>"));
         Assert.DoesNotContain("<script", page.Split("<main", 2)[1], StringComparison.Ordinal);
         Assert.Matches("<path class=\"chart-line\" d=\"M[0-9.]+,[0-9.]+H[0-9.]+\" />", page);
+
+        // The JSON twin names the same countries, and no other.
+        using var json = JsonDocument.Parse(await Site.Browser().GetStringAsync($"/c/{campaign.Slug}.json"));
+        var named = json.RootElement.GetProperty("signatures_by_country").EnumerateArray().Select(c => (c.GetProperty("code").GetString(), c.GetProperty("signature_count").GetInt32()));
+        Assert.Equal([("FR", 1200), ("PS", fewest)], named);
+        Assert.Equal(fewest - 1 + 1, json.RootElement.GetProperty("signatures_in_other_countries").GetInt32());
     }
 
     [Fact]
