@@ -347,7 +347,7 @@ snapshot_field() { sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" "$1"; }
 checks_failed=0
 
 measure_pages() {
-    local label="$1" page_key="$2" json_key="$3"
+    local label="$1" page_key="$2" json_key="$3" pulse_key="$4"
     "${helper[@]}" snapshot --slug "$slug" --out "$work/$label-$page_key.snapshot.json"
     local signatures
     signatures="$(snapshot_field "$work/$label-$page_key.snapshot.json" Confirmed)"
@@ -360,8 +360,12 @@ measure_pages() {
     run_wrk "$label.$page_key" "http://127.0.0.1:$port/c/$slug" "$page_connections" "$page_duration" get
     log "$label: campaign JSON GET /c/$slug.json, $page_connections connections, ${page_duration} s"
     run_wrk "$label.$json_key" "http://127.0.0.1:$port/c/$slug.json" "$page_connections" "$page_duration" get
+    # What every open campaign page asks for every half minute (pulse.js): the count and the latest signers.
+    log "$label: campaign pulse GET /c/$slug/pulse, $page_connections connections, ${page_duration} s"
+    run_wrk "$label.$pulse_key" "http://127.0.0.1:$port/c/$slug/pulse" "$page_connections" "$page_duration" get
     echo "$label.$page_key.signatures=$signatures" >>"$results"
     echo "$label.$json_key.signatures=$signatures" >>"$results"
+    echo "$label.$pulse_key.signatures=$signatures" >>"$results"
 }
 
 # run_app LABEL: start Countersign with demo data, then sign, confirm and read pages under load.
@@ -413,7 +417,7 @@ run_app() {
         checks_failed=1
     fi
 
-    measure_pages "$label" page json
+    measure_pages "$label" page json pulse
     echo "$label.rss_mb=$(peak_rss_mb)" >>"$results"
     stop_server
 }
@@ -435,7 +439,7 @@ if dotnet "$app_dll" demo-load --help 2>&1 | grep -q 'countersign demo-load'; th
         export Site__PublicUrl="http://127.0.0.1:$port"
         server_dir="$repo_root/src/Countersign"
         start_server sqlite-1m "/c/$slug" dotnet "$app_dll" serve --urls "http://127.0.0.1:$port"
-        measure_pages sqlite page1m json1m
+        measure_pages sqlite page1m json1m pulse1m
         echo "sqlite.rss1m_mb=$(peak_rss_mb)" >>"$results"
         stop_server
     else

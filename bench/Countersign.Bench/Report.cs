@@ -50,8 +50,10 @@ public static class Report
         text.AppendLine(Row("  CPU app/db/wrk/other/idle", providers.Select(p => Cpu(r, $"{p.Item1}.confirm")).ToArray()));
         text.AppendLine(Row("Campaign page p50 (ms)", providers.Select(p => Page(r, $"{p.Item1}.page")).ToArray()));
         text.AppendLine(Row("Campaign JSON p50 (ms)", providers.Select(p => Page(r, $"{p.Item1}.json")).ToArray()));
+        text.AppendLine(Row("Campaign pulse p50 (ms)", providers.Select(p => Page(r, $"{p.Item1}.pulse")).ToArray()));
         text.AppendLine(Row("  page with 1M (ms)", providers.Select(p => Page(r, $"{p.Item1}.page1m")).ToArray()));
         text.AppendLine(Row("  JSON with 1M (ms)", providers.Select(p => Page(r, $"{p.Item1}.json1m")).ToArray()));
+        text.AppendLine(Row("  pulse with 1M (ms)", providers.Select(p => Page(r, $"{p.Item1}.pulse1m")).ToArray()));
         text.AppendLine(Row("Server peak RSS (MB)", providers.Select(p => Number(r, $"{p.Item1}.rss_mb")).ToArray()));
         text.AppendLine();
         text.AppendLine($"Bare Kestrel ceiling: {Number(r, "bare.sign.rate")} req/s, p50 / p99 {Latency(r, "bare.sign")} ms, "
