@@ -27,6 +27,15 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
     }
 
     /// <summary>
+    /// The public campaign at /c/{slug} with <see cref="Campaign.SignatureCount"/> as committed now, for the pages and
+    /// answers that show its count; or null.
+    /// </summary>
+    public async Task<CachedCampaign?> FindPublicWithCurrentCountAsync(CountersignDb db, string slug, CancellationToken cancellationToken) =>
+        await FindPublicAsync(db, slug, cancellationToken) is { } cached
+            ? cached with { Campaign = await WithCurrentCountAsync(db, cached.Campaign, cancellationToken) }
+            : null;
+
+    /// <summary>
     /// The campaign at /c/{slug} for someone holding its sponsor link, whatever its state (the caller decides what
     /// the state allows), or null when the token is not the campaign's.
     /// </summary>

@@ -16,13 +16,13 @@ public static class CampaignJson
 
     private static async Task<IResult> GetAsync(string slug, CountersignDb db, CampaignCache campaigns, IOptions<SiteOptions> site, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        var cached = await campaigns.FindPublicWithCurrentCountAsync(db, slug, cancellationToken);
         if (cached is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No public campaign has this address.");
         }
 
-        var campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
+        var campaign = cached.Campaign;
         // Published as the figures page shows them: a country of a few signers could point at one of them.
         var (byCountry, otherCountries) = CampaignFigures.ByCountry(await db.CountryCounts.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
             .Select(c => new CountryFigure(c.CountryCode, c.Count)).ToListAsync(cancellationToken));

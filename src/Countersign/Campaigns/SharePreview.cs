@@ -50,13 +50,11 @@ public static class SharePreview
         string slug, HttpContext context, CountersignDb db, CampaignCache campaigns, SharePreviewCache images, IOptions<SiteOptions> site,
         IStringLocalizer<SharedResource> t, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
-        if (cached is null)
+        if (await campaigns.FindPublicWithCurrentCountAsync(db, slug, cancellationToken) is not { Campaign: var campaign })
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No public campaign has this address.");
         }
 
-        var campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
         return await AnswerAsync(context, images.For(campaign.Slug, CardFor(campaign, site.Value, t)), cancellationToken);
     }
 

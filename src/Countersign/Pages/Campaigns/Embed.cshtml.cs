@@ -20,13 +20,13 @@ public sealed class EmbedModel(CountersignDb db, CampaignCache campaigns) : Page
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
+        var cached = await campaigns.FindPublicWithCurrentCountAsync(db, slug, cancellationToken);
         if (cached is null)
         {
             return NotFound();
         }
 
-        Campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
+        Campaign = cached.Campaign;
         SecurityHeaders.AllowFramingAnywhere(HttpContext);
         Response.Headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={Embed.CacheSeconds}");
 

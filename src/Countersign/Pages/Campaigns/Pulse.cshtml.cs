@@ -21,7 +21,7 @@ public sealed class PulseModel(CountersignDb db, CampaignCache campaigns, Campai
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        if (await campaigns.FindPublicAsync(db, slug, cancellationToken) is not { } cached)
+        if (await campaigns.FindPublicWithCurrentCountAsync(db, slug, cancellationToken) is not { } cached)
         {
             return NotFound();
         }
@@ -29,7 +29,7 @@ public sealed class PulseModel(CountersignDb db, CampaignCache campaigns, Campai
         // The latest signers' names: like the campaign page, kept by no cache, so an erased name is gone at once.
         Response.Headers.CacheControl = "no-cache, no-store";
         Response.Headers["X-Robots-Tag"] = "noindex";
-        Campaign = await CampaignCache.WithCurrentCountAsync(db, cached.Campaign, cancellationToken);
+        Campaign = cached.Campaign;
         SocialProof = await pulse.ReadAsync(Campaign, cancellationToken);
         return Page();
     }
