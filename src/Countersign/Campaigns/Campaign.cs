@@ -283,6 +283,34 @@ public sealed class Campaign
         UpdatedAt = now;
     }
 
+    /// <summary>The header image, if its organisers gave one (its files are loaded apart: pages need only their addresses).</summary>
+    public CampaignImage? Image { get; private set; }
+
+    /// <summary>A new header image in place of the old one, if any (whose files go with it).</summary>
+    public void ShowImage(CampaignImage image, DateTime now)
+    {
+        Image = image;
+        UpdatedAt = now;
+    }
+
+    /// <summary>New words for the header image, for people who cannot see it.</summary>
+    public void DescribeImage(string alt, DateTime now)
+    {
+        if (Image is null)
+        {
+            throw new InvalidOperationException("The campaign has no header image to describe.");
+        }
+
+        Image.Alt = alt;
+        UpdatedAt = now;
+    }
+
+    public void RemoveImage(DateTime now)
+    {
+        Image = null;
+        UpdatedAt = now;
+    }
+
     /// <summary>Comments are a setting: they change nothing a signer signed, so they apply at once.</summary>
     public void SwitchComments(string mode, DateTime now)
     {

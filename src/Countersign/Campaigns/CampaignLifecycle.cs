@@ -48,7 +48,7 @@ public sealed class CampaignLifecycle(
     /// <summary>The campaign with its hosts, and the last change to its asks proposed, for its organisers' page and moves.</summary>
     public async Task<CampaignWithChange?> FindAsync(int campaignId, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.Include(c => c.Hosts).FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
+        var campaign = await db.Campaigns.Include(c => c.Hosts).Include(c => c.Image).FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
         if (campaign is null)
         {
             return null;
@@ -207,15 +207,9 @@ public sealed class CampaignLifecycle(
             return problem;
         }
 
-        if (campaign.State == CampaignState.InReview)
+        if (EditRefusal(campaign) is not MoveRefusal.None and var locked)
         {
-            return CampaignMoveResult.NotAllowed(MoveRefusal.WaitingForReview);
-        }
-
-        if (campaign.State == CampaignState.Sponsoring)
-        {
-            // Its supporters sign the text they read: it changes only once a moderator has sent it back.
-            return CampaignMoveResult.NotAllowed(MoveRefusal.GatheringSponsors);
+            return CampaignMoveResult.NotAllowed(locked);
         }
 
         var now = Now;
@@ -240,6 +234,18 @@ public sealed class CampaignLifecycle(
         var saved = await SaveAsync(campaign, cancellationToken);
         return saved.Outcome == MoveOutcome.Moved ? saved with { ChangeProposed = asksDifferently } : saved;
     }
+
+    /// <summary>
+    /// Why the campaign's page (its text, its header image) cannot change now, or <see cref="MoveRefusal.None"/>: the
+    /// moderators decide on the page they read, and supporters sign the page they read, so it changes only once a
+    /// moderator has sent it back or opened it.
+    /// </summary>
+    public static MoveRefusal EditRefusal(Campaign campaign) => campaign.State switch
+    {
+        CampaignState.InReview => MoveRefusal.WaitingForReview,
+        CampaignState.Sponsoring => MoveRefusal.GatheringSponsors,
+        _ => MoveRefusal.None,
+    };
 
     /// <summary>
     /// A published campaign keeps its address (links to it are out there) and the asks its signers

@@ -7,6 +7,9 @@ namespace Countersign.Campaigns;
 /// </summary>
 internal static class DemoCampaigns
 {
+    /// <summary>The open campaign the demo shows first and the benchmark signs: the divestment petition, with a header image.</summary>
+    public const string FlagshipSlug = "drop-the-face-recognition-stake";
+
     /// <summary>The demo campaigns, dated relative to now so deadlines stay in the future.</summary>
     public static IReadOnlyList<Campaign> Create(DateTime utcNow) =>
     [
@@ -41,7 +44,7 @@ internal static class DemoCampaigns
 
     private static Campaign DropTheFaceRecognitionStake(DateTime utcNow) => new Campaign
     {
-        Slug = "drop-the-face-recognition-stake",
+        Slug = FlagshipSlug,
         Title = "Microsoft: pull M12's money out of AnyVision",
         Summary = "Microsoft's venture fund M12 helped finance AnyVision, an Israeli facial-recognition firm whose "
             + "systems are used at military checkpoints in the occupied West Bank. We are asking Microsoft to divest.",

@@ -40,6 +40,13 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
         var now = clock.GetUtcNow().UtcDateTime;
         var campaigns = DemoCampaigns.Create(now);
         db.Campaigns.AddRange(campaigns);
+
+        // The flagship campaign shows a header image, made from an upload as an organiser's is.
+        var (_, cameras) = await HeaderImageEncoder.EncodeAsync(DemoPictures.Cameras(), cancellationToken);
+        var flagship = campaigns.First(c => c.Slug == DemoCampaigns.FlagshipSlug);
+        var edited = flagship.UpdatedAt;
+        flagship.ShowImage(CampaignImage.From(cameras!, DemoPictures.CamerasAlt, now), now);
+        flagship.UpdatedAt = edited;
         await db.SaveChangesAsync(cancellationToken);
 
         // A fixed seed: every demo site shows the same figures, which makes screenshots comparable.

@@ -22,6 +22,8 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
 {
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<CampaignHost> CampaignHosts => Set<CampaignHost>();
+    public DbSet<CampaignImage> CampaignImages => Set<CampaignImage>();
+    public DbSet<CampaignImageFile> CampaignImageFiles => Set<CampaignImageFile>();
     public DbSet<CountryCount> CountryCounts => Set<CountryCount>();
     public DbSet<DayCount> DayCounts => Set<DayCount>();
     public DbSet<Signature> Signatures => Set<Signature>();
@@ -78,6 +80,17 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             campaign.Property(c => c.Language).HasMaxLength(ContentLanguages.TagMaxLength).HasDefaultValue(ContentLanguages.Default);
             campaign.HasMany(c => c.Hosts).WithOne().HasForeignKey(h => h.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        // The header image goes with its campaign, and its files with it; a new upload replaces both.
+        builder.Entity<Campaign>().HasOne(c => c.Image).WithOne().HasForeignKey<CampaignImage>(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        builder.Entity<CampaignImage>(image =>
+        {
+            image.HasIndex(i => i.Token).IsUnique();
+            image.Property(i => i.Token).HasMaxLength(CampaignImage.TokenMaxLength);
+            image.Property(i => i.Alt).HasMaxLength(CampaignImage.AltMaxLength);
+            image.HasMany(i => i.Files).WithOne().HasForeignKey(f => f.CampaignImageId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<CampaignImageFile>().HasIndex(f => new { f.CampaignImageId, f.Width }).IsUnique();
 
         builder.Entity<CampaignHost>(host =>
         {

@@ -188,6 +188,7 @@ public static class CountersignApp
         services.AddScoped<CampaignLifecycle>();
         services.AddScoped<PublicCampaigns>();
         services.AddScoped<CampaignTimeline>();
+        services.AddScoped<CampaignImages>();
         services.AddSingleton<SponsorJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
         services.AddSingleton<DeadlineJob>();
@@ -369,6 +370,7 @@ public static class CountersignApp
         app.MapUpdatesFeed();
         app.MapSitemap();
         app.MapSharePreviews();
+        app.MapCampaignImageFiles();
         app.MapRobots();
         app.MapLanguageSwitch();
         app.MapProofOfWorkChallenges();

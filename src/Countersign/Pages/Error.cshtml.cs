@@ -32,7 +32,7 @@ public sealed class ErrorModel : PageModel
     public string Explanation(IStringLocalizer t) => Code switch
     {
         StatusCodes.Status404NotFound => t["There is nothing at this address. The campaign may have moved, or the link may be incomplete."],
-        StatusCodes.Status400BadRequest => t["The form may have expired or been sent incomplete. Go back, reload the page and try again."],
+        StatusCodes.Status400BadRequest => t["The form may have expired, been sent incomplete or carried too much (a file over its size limit). Go back, reload the page and try again."],
         StatusCodes.Status413PayloadTooLarge => t["The form sent more data than any of our forms needs. Go back and shorten what you typed."],
         StatusCodes.Status429TooManyRequests => t["Wait a minute, then go back and try again. Nothing you typed has been sent."],
         StatusCodes.Status403Forbidden => t["This page or action belongs to another role, such as moderator, or to another campaign's organisers. Ask an admin if you need it."],

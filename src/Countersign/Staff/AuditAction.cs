@@ -46,6 +46,9 @@ public static class AuditAction
     public const string CommentPublished = "comment.published";
     public const string CommentHidden = "comment.hidden";
     public const string CommentRestored = "comment.restored";
+    public const string ImageUploaded = "image.uploaded";
+    public const string ImageDescribed = "image.described";
+    public const string ImageRemoved = "image.removed";
 
     /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
     public static string Describe(string action, IStringLocalizer t) => action switch
@@ -86,6 +89,9 @@ public static class AuditAction
         CommentPublished => t["Comment published"],
         CommentHidden => t["Comment hidden"],
         CommentRestored => t["Comment shown again"],
+        ImageUploaded => t["Header image uploaded"],
+        ImageDescribed => t["Header image description changed"],
+        ImageRemoved => t["Header image removed"],
         _ => action,
     };
 

@@ -67,6 +67,7 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
 
         Assert.Contains(forms.Keys, key => key.Handler == "Export");
         Assert.Contains(forms.Keys, key => key.Handler == "Add");
+        Assert.Contains(forms.Keys, key => key.Handler == "Remove" && key.Template.EndsWith("/image", StringComparison.Ordinal));
 
         var tokens = new Dictionary<string, string>();
         foreach (var (who, browser) in visitors)
@@ -234,7 +235,7 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
 
     /// <summary>
     /// Gives the target campaign something behind every form (a draft update, comments, a timeline
-    /// entry, a partner, a confirmed signer) and makes the other organiser the organiser of their own
+    /// entry, a header image, a partner, a confirmed signer) and makes the other organiser the organiser of their own
     /// campaign. Returns the draft update's id.
     /// </summary>
     private async Task<long> SeedAsync(Campaign target, Campaign own)
@@ -252,6 +253,11 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
                 new CampaignMember { CampaignId = own.Id, StaffUserId = ids["other.organiser@example.org"], Role = StaffRoles.Organiser },
                 new CampaignMember { CampaignId = target.Id, StaffUserId = ids["partner@example.org"], Role = StaffRoles.Partner, HostId = target.Hosts[0].Id });
             db.CampaignEvents.Add(new CampaignEvent { CampaignId = target.Id, Kind = CampaignEventKind.News, Day = DateOnly.FromDateTime(now), Text = "The fund answered.", CreatedAt = now });
+            db.CampaignImages.Add(new CampaignImage
+            {
+                CampaignId = target.Id, Token = CampaignImage.NewToken(), Alt = "A banner", Width = 480, Height = 270, UploadedAt = now,
+                Files = [new CampaignImageFile { Width = 480, Height = 270, Bytes = TestPictures.Halves(480, 270, SkiaSharp.SKEncodedImageFormat.Webp) }],
+            });
             var update = new CampaignUpdate { CampaignId = target.Id, HostId = target.Hosts[0].Id, HostName = target.Hosts[0].Name, Title = "We met the fund", BodyMarkdown = "It listened.", CreatedAt = now, UpdatedAt = now };
             db.CampaignUpdates.Add(update);
             await db.SaveChangesAsync();

@@ -275,6 +275,76 @@ namespace Countersign.Data.Migrations.Postgres
                     b.ToTable("CampaignHosts");
                 });
 
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Alt")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId")
+                        .IsUnique();
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("CampaignImages");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImageFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("CampaignImageId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignImageId", "Width")
+                        .IsUnique();
+
+                    b.ToTable("CampaignImageFiles");
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignReview", b =>
                 {
                     b.Property<long>("Id")
@@ -1147,6 +1217,24 @@ namespace Countersign.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithOne("Image")
+                        .HasForeignKey("Countersign.Campaigns.CampaignImage", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImageFile", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.CampaignImage", null)
+                        .WithMany("Files")
+                        .HasForeignKey("CampaignImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignReview", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
@@ -1328,6 +1416,13 @@ namespace Countersign.Data.Migrations.Postgres
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>
                 {
                     b.Navigation("Hosts");
+
+                    b.Navigation("Image");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.Navigation("Files");
                 });
 #pragma warning restore 612, 618
         }

@@ -261,6 +261,72 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.ToTable("CampaignHosts");
                 });
 
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Alt")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId")
+                        .IsUnique();
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("CampaignImages");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImageFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("CampaignImageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignImageId", "Width")
+                        .IsUnique();
+
+                    b.ToTable("CampaignImageFiles");
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignReview", b =>
                 {
                     b.Property<long>("Id")
@@ -1109,6 +1175,24 @@ namespace Countersign.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithOne("Image")
+                        .HasForeignKey("Countersign.Campaigns.CampaignImage", "CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImageFile", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.CampaignImage", null)
+                        .WithMany("Files")
+                        .HasForeignKey("CampaignImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Countersign.Campaigns.CampaignReview", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
@@ -1290,6 +1374,13 @@ namespace Countersign.Data.Migrations.Sqlite
             modelBuilder.Entity("Countersign.Campaigns.Campaign", b =>
                 {
                     b.Navigation("Hosts");
+
+                    b.Navigation("Image");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.CampaignImage", b =>
+                {
+                    b.Navigation("Files");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Countersign.Campaigns;
+
+/// <summary>
+/// Header images' files at <c>/images/{token}/{width}.webp</c>. A file never changes at its address (a new upload
+/// gets a new token), so browsers and proxies may keep it for a year without asking again.
+/// </summary>
+public static class CampaignImageEndpoint
+{
+    public const string RouteName = "CampaignImageFile";
+
+    private const string CacheControl = "public, max-age=31536000, immutable";
+
+    public static IEndpointRouteBuilder MapCampaignImageFiles(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods("/images/{token}/{width:int}.webp", [HttpMethods.Get, HttpMethods.Head], GetAsync).WithName(RouteName);
+        return endpoints;
+    }
+
+    /// <summary>The address of one width of a header image, for <c>src</c> and <c>srcset</c>.</summary>
+    public static string? Address(IUrlHelper url, CampaignImage image, int width) =>
+        url.RouteUrl(RouteName, new { token = image.Token, width });
+
+    private static async Task<IResult> GetAsync(string token, int width, HttpContext context, CampaignImages images, CancellationToken cancellationToken)
+    {
+        if (await images.FileAsync(token, width, cancellationToken) is not { } bytes)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No image has this address: it may have been replaced or removed.");
+        }
+
+        context.Response.Headers.CacheControl = CacheControl;
+        return Results.Bytes(bytes, CampaignImageFile.ContentType);
+    }
+}
