@@ -156,7 +156,7 @@ public static partial class Http
     }
 
     /// <summary>The bench sends traffic to nothing but the loopback address.</summary>
-    private static string LoopbackOnly(string url)
+    internal static string LoopbackOnly(string url)
     {
         var uri = new Uri(url);
         if (!uri.IsLoopback)

@@ -21,6 +21,7 @@ try
         "check-sign" => await Checks.CheckSigningAsync(options),
         "check-confirm" => await Checks.CheckConfirmingAsync(options),
         "report" => Report.Print(options),
+        "page-weight" => await PageWeight.MeasureAsync(options),
         _ => Usage(),
     };
 }
@@ -42,6 +43,7 @@ static int Usage()
           check-sign     --slug SLUG --before FILE --run RUN_ID --wrk WRK_RESULTS --results FILE --prefix P
           check-confirm  --slug SLUG --before FILE --wrk WRK_RESULTS --results FILE --prefix P
           report         --results FILE
+          page-weight    --base URL --baseline PATH --pages PATH,PATH... --budget-page PATH [--runs 3] [--strict true]
         """);
     return 64;
 }

@@ -82,6 +82,20 @@ public static class CountersignApp
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = demo ? nameof(LogLevel.Warning) : nameof(LogLevel.Information),
     };
 
+    /// <summary>
+    /// Serve wwwroot as the build left it. From a build's output (what <c>dotnet run</c> and the built executable
+    /// serve, as opposed to a published one), ASP.NET Core checks at each request whether a file changed since the
+    /// build, as during development. The build's manifest keeps a file's date to the second and the file system to
+    /// the nanosecond, so every file looks changed: each is then re-sent without its long cache lifetime, and a
+    /// compressed one is re-compressed with gzip however the browser asked for it, so a browser asking for brotli
+    /// gets a body it cannot read and the page has no stylesheet. <c>ReloadStaticAssetsAtRuntime=true</c> turns the
+    /// check back on (while editing wwwroot with the site running).
+    /// </summary>
+    private static Dictionary<string, string?> StaticAssetsAsBuilt() => new()
+    {
+        ["ReloadStaticAssetsAtRuntime"] = "false",
+    };
+
     public static WebApplicationBuilder AddCountersign(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -90,6 +104,7 @@ public static class CountersignApp
         // First of the configuration sources, so appsettings.json, the environment
         // (Logging__LogLevel__Microsoft=Information) and the command line all override it.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging(demo) });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = StaticAssetsAsBuilt() });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 
         // Request lines carry confirmation tokens in their paths: a log reader must not be able to confirm signatures.
@@ -357,13 +372,21 @@ public static class CountersignApp
             CultureInfo.CurrentCulture = FormatsOf(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName);
             return next(context);
         });
-        app.UseStaticFiles();
-        app.UseRateLimiter();
         app.UseRouting();
+
+        // After routing, so the limiter sees which endpoint a request is for and lets the static files through.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapRazorPages();
+
+        // Stylesheets and scripts as the build compressed them (brotli and gzip, see Countersign.csproj), with ETags
+        // and, under their fingerprinted names, cached for good. A page loads several at once, and each counted
+        // against the flood limit would spend a reader's allowance on one visit. Pages and other dynamic responses
+        // stay uncompressed, on purpose: they carry antiforgery tokens beside text a visitor controls, and
+        // compressing both together lets an attacker guess a token from the response's size (BREACH).
+        app.MapStaticAssets().DisableRateLimiting();
+        app.MapRazorPages().WithStaticAssets();
         app.MapCampaignJson();
         app.MapCampaignListJson();
         app.MapOembed();

@@ -128,6 +128,10 @@ public sealed partial class TestSite : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+
+        // The site runs from the app's project folder, whose wwwroot holds the files but not the build's compressed
+        // copies (they are in obj/); the build's manifest finds both, as a Development host does by itself.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
