@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Countersign.Campaigns;
@@ -17,6 +18,9 @@ public static class CampaignImageEndpoint
         endpoints.MapMethods("/images/{token}/{width:int}.webp", [HttpMethods.Get, HttpMethods.Head], GetAsync).WithName(RouteName);
         return endpoints;
     }
+
+    /// <summary>The path of one width of a header image, without its leading slash, for addresses outside a request (the JSON twin).</summary>
+    public static string Path(CampaignImage image, int width) => string.Create(CultureInfo.InvariantCulture, $"images/{image.Token}/{width}.webp");
 
     /// <summary>The address of one width of a header image, for <c>src</c> and <c>srcset</c>.</summary>
     public static string? Address(IUrlHelper url, CampaignImage image, int width) =>

@@ -42,6 +42,10 @@ public static class CampaignJson
             campaign.Demands,
             campaign.Targets,
             campaign.Hosts.Select(h => new HostDocument(h.Name, h.Website)).ToList(),
+            campaign.Image is { } image
+                ? new ImageDocument(image.Alt, image.Width, image.Height,
+                    image.Widths.Select(width => new ImageFileDocument(width, image.HeightAt(width), site.Value.Link(CampaignImageEndpoint.Path(image, width)))).ToList())
+                : null,
             campaign.SignatureCount,
             byCountry.Select(c => new CountryDocument(c.Code, Countries.Name(c.Code), c.Count)).ToList(),
             otherCountries,
@@ -69,6 +73,7 @@ public static class CampaignJson
         IReadOnlyList<string> Demands,
         IReadOnlyList<string> Targets,
         IReadOnlyList<HostDocument> Hosts,
+        ImageDocument? Image,
         int SignatureCount,
         IReadOnlyList<CountryDocument> SignaturesByCountry,
         int SignaturesInOtherCountries,
@@ -82,6 +87,11 @@ public static class CampaignJson
     public sealed record OutcomeDocument(string State, DateOnly? Date, string? Text);
 
     public sealed record HostDocument(string Name, string? Website);
+
+    /// <summary>The header image: its description and each width's address (WebP).</summary>
+    public sealed record ImageDocument(string Alt, int Width, int Height, IReadOnlyList<ImageFileDocument> Files);
+
+    public sealed record ImageFileDocument(int Width, int Height, string Url);
 
     public sealed record CountryDocument(string Code, string Name, int SignatureCount);
 

@@ -50,6 +50,13 @@ public abstract class HeaderImagePagesTests(DatabaseProvider provider) : IAsyncL
             Assert.Equal(width, decoded.Width);
         }
 
+        // The JSON twin gives partners each width's address.
+        using var json = System.Text.Json.JsonDocument.Parse(await reader.GetStringAsync("/c/drop-the-stake.json"));
+        var described = json.RootElement.GetProperty("image");
+        Assert.Equal("Protesters hold a banner outside the fund's office", described.GetProperty("alt").GetString());
+        Assert.Equal(sources.Select(source => Site.Address.TrimEnd('/') + source[0]),
+            described.GetProperty("files").EnumerateArray().Select(file => file.GetProperty("url").GetString()));
+
         // The home page's card waits until it is scrolled near.
         var card = parser.ParseDocument(await reader.GetStringAsync("/")).QuerySelector(".campaign-card img.header-image")!;
         Assert.Equal("lazy", card.GetAttribute("loading"));

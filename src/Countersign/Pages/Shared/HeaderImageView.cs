@@ -10,7 +10,7 @@ namespace Countersign.Pages;
 public sealed record HeaderImageView(Campaign Campaign, CampaignImage Image, string Sizes, bool FirstOnScreen)
 {
     /// <summary>The campaign page's column: the whole screen on a phone, at most the reading measure beside the form.</summary>
-    public const string CampaignPageSizes = "(min-width: 62rem) 40rem, calc(100vw - 2rem)";
+    public const string CampaignPageSizes = "(min-width: 62rem) 42rem, calc(100vw - 2rem)";
 
     /// <summary>The home page's cards, at least 18rem each.</summary>
     public const string CardSizes = "(min-width: 40rem) 24rem, calc(100vw - 2rem)";
