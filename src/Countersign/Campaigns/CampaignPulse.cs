@@ -12,7 +12,7 @@ namespace Countersign.Campaigns;
 
 /// <summary>
 /// How a public campaign is moving, for its page: the latest signers who agreed to be shown (first name and the initial
-/// of the last, their country, and how long ago they signed) and how many signed in the last 24 hours. Only signatures
+/// of the last, their country when many signed from it, and how long ago they signed) and how many signed in the last 24 hours. Only signatures
 /// that count: never a pending, held, set-aside or erased one. Names are decrypted for the few shown only, once per
 /// <see cref="Lifetime"/> for every reader of the page; <see cref="CampaignCache.Forget"/> forgets them with the page, so
 /// a name erased or set aside leaves this server's page at once, and other servers' within <see cref="Lifetime"/>.
@@ -78,12 +78,16 @@ public sealed partial class CampaignPulse(CountersignDb db, IMemoryCache cache, 
             return new Measure([], inLastDay);
         }
 
+        // A country few have signed from would point at the signer beside a first name, as on the figures page.
+        var namedCountries = (await db.CountryCounts.AsNoTracking()
+            .Where(c => c.CampaignId == campaignId && c.Count >= CampaignFigures.FewestSignersShownByCountry)
+            .Select(c => c.CountryCode).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var cipher = await campaignKeys.ForCampaignAsync(campaignId, cancellationToken);
         var signers = rows
             .Select(row => (Name: ShortName(cipher.DecryptString(row.NameCiphertext)), row.CountryCode, row.CreatedAt))
             .Where(row => row.Name is not null)
             .Take(SignersShown)
-            .Select(row => new RecentSigner(row.Name!, row.CountryCode, DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)))
+            .Select(row => new RecentSigner(row.Name!, namedCountries.Contains(row.CountryCode) ? row.CountryCode : null, DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)))
             .ToList();
         return new Measure(signers, inLastDay);
     }
@@ -134,8 +138,11 @@ public sealed partial class CampaignPulse(CountersignDb db, IMemoryCache cache, 
     private sealed record Measure(IReadOnlyList<RecentSigner> LatestSigners, int InLastDay);
 }
 
-/// <summary>A signer the campaign page shows: the short name (<see cref="CampaignPulse.ShortName"/>), never the full one.</summary>
-public sealed record RecentSigner(string Name, string CountryCode, DateTime SignedAt);
+/// <summary>
+/// A signer the campaign page shows: the short name (<see cref="CampaignPulse.ShortName"/>), never the full one, and
+/// the country only when at least <see cref="CampaignFigures.FewestSignersShownByCountry"/> people signed from it.
+/// </summary>
+public sealed record RecentSigner(string Name, string? CountryCode, DateTime SignedAt);
 
 /// <summary>
 /// What the campaign page shows of its movement, beside the count: the latest signers, the signatures of the last 24
