@@ -111,6 +111,13 @@ public abstract class EmbedTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Equal("en", english.Lang);
         Assert.False(english.Response.Headers.Contains("Set-Cookie"));
 
+        // A reader who chose French on the site gets French from the same address: caches keep each apart.
+        using var chosen = new HttpRequestMessage(HttpMethod.Get, $"/c/{campaign.Slug}/embed");
+        chosen.Headers.Add("Cookie", $"{Countersign.Hosting.LanguageSwitch.CookieName}=c%3Dfr%7Cuic%3Dfr");
+        var chosenPage = await browser.SendAsync(chosen);
+        Assert.Equal("fr", new HtmlParser().ParseDocument(await chosenPage.Content.ReadAsStringAsync()).DocumentElement.GetAttribute("lang"));
+        Assert.Equal(["Accept-Language", "Cookie"], chosenPage.Headers.Vary);
+
         // Other pages follow the reader's choice, not a lang left in an address.
         var campaignPage = new HtmlParser().ParseDocument(await browser.GetStringAsync($"/c/{campaign.Slug}?lang=fr"));
         Assert.Equal("en", campaignPage.DocumentElement.GetAttribute("lang"));

@@ -30,8 +30,9 @@ public sealed class EmbedModel(CountersignDb db, CampaignCache campaigns) : Page
         SecurityHeaders.AllowFramingAnywhere(HttpContext);
         Response.Headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"public, max-age={Embed.CacheSeconds}");
 
-        // The same address answers in each language it is asked in (?lang=, or the browser's): shared caches keep them apart.
-        Response.Headers.Vary = "Accept-Language";
+        // The same address answers in each language it is asked in (?lang=, the reader's language cookie, or the
+        // browser's): shared caches keep them apart.
+        Response.Headers.Vary = "Accept-Language, Cookie";
         return Page();
     }
 }
