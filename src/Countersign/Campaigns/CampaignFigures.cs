@@ -29,13 +29,11 @@ public sealed class CampaignFigures(CountersignDb db, IMemoryCache cache, TimePr
             return new Figures([], [], 0);
         }
 
-        if (!cache.TryGetValue(Key(campaign.Slug), out Figures? figures))
+        return (await cache.GetOrCreateAsync(Key(campaign.Slug), entry =>
         {
-            figures = await MeasureAsync(campaign, cancellationToken);
-            cache.Set(Key(campaign.Slug), figures, Lifetime);
-        }
-
-        return figures!;
+            entry.AbsoluteExpirationRelativeToNow = Lifetime;
+            return MeasureAsync(campaign, cancellationToken);
+        }))!;
     }
 
     /// <summary>The cache entry of a campaign's figures, which <see cref="CampaignCache.Forget"/> removes with the page's.</summary>

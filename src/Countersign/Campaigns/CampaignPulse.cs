@@ -36,13 +36,12 @@ public sealed partial class CampaignPulse(CountersignDb db, IMemoryCache cache, 
             return new SocialProof(campaign, [], 0, now);
         }
 
-        if (!cache.TryGetValue(Key(campaign.Slug), out Measure? measure))
+        var measure = (await cache.GetOrCreateAsync(Key(campaign.Slug), entry =>
         {
-            measure = await MeasureAsync(campaign.Id, now, cancellationToken);
-            cache.Set(Key(campaign.Slug), measure, Lifetime);
-        }
-
-        return new SocialProof(campaign, measure!.LatestSigners, measure.InLastDay, now);
+            entry.AbsoluteExpirationRelativeToNow = Lifetime;
+            return MeasureAsync(campaign.Id, now, cancellationToken);
+        }))!;
+        return new SocialProof(campaign, measure.LatestSigners, measure.InLastDay, now);
     }
 
     /// <summary>The cache entry of a campaign's movement, which <see cref="CampaignCache.Forget"/> removes with the page's.</summary>
