@@ -124,8 +124,10 @@ public sealed class CampaignImages(CountersignDb db, CampaignCache cache, TimePr
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException)
         {
+            // Someone moved the campaign, or changed its image, since it was read: the old image was gone already
+            // (a concurrency failure), or two first images met on the campaign's unique index.
             return CampaignImageResult.Conflict;
         }
 

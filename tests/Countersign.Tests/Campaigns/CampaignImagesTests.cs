@@ -5,6 +5,7 @@ using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Countersign.Tests.Campaigns;
 
@@ -85,6 +86,24 @@ public abstract class CampaignImagesTests(DatabaseProvider provider) : IAsyncLif
 
         Assert.Equal((CampaignImageOutcome.NotAllowed, refusal), (result.Outcome, result.Refusal));
         Assert.Equal(0, await Database.WithDbAsync(db => db.CampaignImages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Should_keep_one_image_when_two_organisers_upload_at_the_same_moment()
+    {
+        var campaign = await Database.AddCampaignAsync();
+        await using var first = Database.Scope();
+        await using var second = Database.Scope();
+        var firstImages = first.ServiceProvider.GetRequiredService<CampaignImages>();
+        var secondImages = second.ServiceProvider.GetRequiredService<CampaignImages>();
+        var readByFirst = (await firstImages.FindAsync(campaign.Id, default))!;
+        var readBySecond = (await secondImages.FindAsync(campaign.Id, default))!;
+
+        Assert.Equal(CampaignImageOutcome.Saved, (await firstImages.UploadAsync(readByFirst, Upload(TestPictures.Halves(800, 600), "The first"), Organiser, default)).Outcome);
+        Assert.Equal(CampaignImageOutcome.Conflict, (await secondImages.UploadAsync(readBySecond, Upload(TestPictures.Halves(800, 600), "The second"), Organiser, default)).Outcome);
+
+        Assert.Equal("The first", await Database.WithDbAsync(db => db.CampaignImages.Select(i => i.Alt).SingleAsync()));
+        Assert.Equal(2, await Database.WithDbAsync(db => db.CampaignImageFiles.CountAsync()));
     }
 
     [Fact]

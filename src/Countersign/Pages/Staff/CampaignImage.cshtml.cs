@@ -88,7 +88,7 @@ public sealed class CampaignImageModel(CampaignImages images, IStringLocalizer<S
                 Refusal = t["This campaign has no header image now: someone may have removed it. Upload one below."];
                 return Answered(StatusCodes.Status409Conflict);
             case CampaignImageOutcome.Conflict:
-                Refusal = t["Someone changed this campaign's status at the same moment. Reload the page to see where it stands."];
+                Refusal = t["Someone changed this campaign or its header image at the same moment. Reload the page to see where it stands."];
                 return Answered(StatusCodes.Status409Conflict);
             default:
                 Refusal = result.Refusal == MoveRefusal.WaitingForReview
