@@ -161,6 +161,12 @@ public static class HeaderImageEncoder
     /// <summary>The picture turned and flipped as the camera's orientation tag says, so it stays upright once the tag is gone.</summary>
     private static SKImage Upright(SKBitmap decoded, SKEncodedOrigin origin)
     {
+        if (origin == SKEncodedOrigin.TopLeft)
+        {
+            // Stored upright, as most pictures are: no second copy of every pixel to draw.
+            return SKImage.FromBitmap(decoded);
+        }
+
         float w = decoded.Width, h = decoded.Height;
 
         // Where each pixel (x, y) of the stored picture goes: x' = a·x + b·y + c, y' = d·x + e·y + f.
