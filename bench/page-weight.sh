@@ -71,18 +71,8 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/countersign-page-weight.XXXXXX")"
 server_pid=""
 
-stop_server() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    server_pid=""
-}
+# shellcheck source=bench/server.sh
+source "$repo_root/bench/server.sh"
 
 cleanup() {
     stop_server

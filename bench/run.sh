@@ -120,18 +120,8 @@ pg_root=""
 pg_bin=""
 as_pg=()
 
-stop_server() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do
-            kill -0 "$server_pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    server_pid=""
-}
+# shellcheck source=bench/server.sh
+source "$repo_root/bench/server.sh"
 
 stop_postgres() {
     if [[ -n "$pg_root" ]]; then
