@@ -15,6 +15,10 @@ public sealed class Campaign
     public const int DemandMaxLength = 500;
     public const int TargetMaxLength = 200;
     public const int MaxGoal = 100_000_000;
+    public const int LetterMaxLength = 20_000;
+    public const int LetterAddresseesMaxLength = 300;
+    public const int LetterCallMaxLength = 500;
+    public const int MaxLetterCalls = 20;
 
     public int Id { get; set; }
     public required string Slug { get; set; }
@@ -25,6 +29,21 @@ public sealed class Campaign
     public List<string> Targets { get; set; } = [];
     public List<CampaignHost> Hosts { get; set; } = [];
     public int Goal { get; set; }
+
+    /// <summary>
+    /// The campaign's open letter to organisations, beside its petition: whom it is addressed to, its text (Markdown,
+    /// sanitised when shown) and its calls. Empty text means no letter. It is part of what the campaign asks, so on a
+    /// published campaign it changes only through review, and each wording signed is kept (<see cref="Letters.LetterVersion"/>).
+    /// </summary>
+    public string LetterMarkdown { get; set; } = "";
+    public string LetterAddressees { get; set; } = "";
+    public List<string> LetterCalls { get; set; } = [];
+
+    /// <summary>Whether the campaign carries an open letter organisations can co-sign.</summary>
+    public bool HasLetter => LetterMarkdown.Length > 0;
+
+    /// <summary>Organisations can co-sign its letter: it has one, and the campaign is open.</summary>
+    public bool TakesCoSignatures => HasLetter && AcceptsSignatures;
 
     /// <summary>
     /// The language its text (title, summary, body, demands, targets) is written in, a tag of <see cref="ContentLanguages"/>:

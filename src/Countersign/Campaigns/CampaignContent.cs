@@ -14,10 +14,24 @@ public sealed record CampaignContent(
     string Title, string Summary, string Body, IReadOnlyList<string> Demands, IReadOnlyList<string> Targets,
     IReadOnlyList<string> Hosts, int Goal, DateOnly? Deadline, string Language = ContentLanguages.Default)
 {
+    /// <summary>The open letter's text (Markdown), empty for none; reviews stored before letters existed read back without one.</summary>
+    public string Letter { get; init; } = "";
+
+    /// <summary>Whom the open letter is addressed to.</summary>
+    public string LetterAddressees { get; init; } = "";
+
+    /// <summary>What the open letter calls for, one call per item.</summary>
+    public IReadOnlyList<string> LetterCalls { get; init; } = [];
+
     public static CampaignContent Of(Campaign campaign) => new(
         campaign.Title, campaign.Summary, campaign.BodyMarkdown, campaign.Demands, campaign.Targets,
         campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
-        campaign.Goal, campaign.Deadline, campaign.Language);
+        campaign.Goal, campaign.Deadline, campaign.Language)
+    {
+        Letter = campaign.LetterMarkdown,
+        LetterAddressees = campaign.LetterAddressees,
+        LetterCalls = campaign.LetterCalls,
+    };
 
     /// <summary>Nothing at all: what a first submission is compared with.</summary>
     public static CampaignContent Empty { get; } = new("", "", "", [], [], [], 0, null, Language: "");
@@ -41,6 +55,9 @@ public sealed record CampaignContent(
     {
         campaign.Demands = Demands.ToList();
         campaign.Targets = Targets.ToList();
+        campaign.LetterMarkdown = Letter;
+        campaign.LetterAddressees = LetterAddressees;
+        campaign.LetterCalls = LetterCalls.ToList();
 
         // Hosts are matched by name so that signers' consents, which point at host ids, survive edits.
         var wanted = ParseHosts(Hosts).ToList();
@@ -82,9 +99,10 @@ public sealed record CampaignContent(
 
     public static CampaignContent FromJson(string json) => JsonSerializer.Deserialize<CampaignContent>(json)!;
 
-    /// <summary>What an open campaign may not change without review: what it asks, of whom, on whose behalf.</summary>
+    /// <summary>What an open campaign may not change without review: what it asks, of whom, on whose behalf, and its open letter.</summary>
     public bool AsksDifferentlyFrom(CampaignContent other) =>
-        !Demands.SequenceEqual(other.Demands) || !Targets.SequenceEqual(other.Targets) || !Hosts.SequenceEqual(other.Hosts);
+        !Demands.SequenceEqual(other.Demands) || !Targets.SequenceEqual(other.Targets) || !Hosts.SequenceEqual(other.Hosts)
+        || Letter != other.Letter || LetterAddressees != other.LetterAddressees || !LetterCalls.SequenceEqual(other.LetterCalls);
 
     /// <summary>The public wording: a change to it on a published campaign needs a stated reason.</summary>
     public bool ReadsDifferentlyFrom(CampaignContent other) =>
@@ -101,6 +119,9 @@ public sealed record CampaignContent(
             ("Demands", string.Join('\n', before.Demands), string.Join('\n', Demands)),
             ("Targets", string.Join('\n', before.Targets), string.Join('\n', Targets)),
             ("Host organisations", string.Join('\n', before.Hosts), string.Join('\n', Hosts)),
+            ("Open letter: addressed to", before.LetterAddressees, LetterAddressees),
+            ("Open letter", before.Letter, Letter),
+            ("Open letter: calls", string.Join('\n', before.LetterCalls), string.Join('\n', LetterCalls)),
             ("Signature goal", before.Goal == 0 ? "" : before.Goal.ToString(CultureInfo.InvariantCulture), Goal.ToString(CultureInfo.InvariantCulture)),
             ("Deadline", Format(before.Deadline), Format(Deadline)),
             ("Language", LanguageLine(before.Language), LanguageLine(Language)),

@@ -16,6 +16,13 @@ public sealed partial class CampaignInput
     public string? Goal { get; set; }
     public string? Deadline { get; set; }
 
+    /// <summary>The open letter's text (Markdown); empty for a campaign without one.</summary>
+    public string? Letter { get; set; }
+    public string? LetterAddressees { get; set; }
+
+    /// <summary>What the letter calls for, one call per line.</summary>
+    public string? LetterCalls { get; set; }
+
     /// <summary>The language the text is written in: a tag of <see cref="ContentLanguages"/>.</summary>
     public string? Language { get; set; }
 
@@ -45,6 +52,9 @@ public sealed partial class CampaignInput
         Goal = campaign.Goal.ToString(CultureInfo.InvariantCulture),
         Deadline = campaign.Deadline?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         Language = campaign.Language,
+        Letter = campaign.LetterMarkdown,
+        LetterAddressees = campaign.LetterAddressees,
+        LetterCalls = string.Join('\n', campaign.LetterCalls),
         Milestones = string.Join(", ", campaign.Milestones.Select(m => m.ToString(CultureInfo.InvariantCulture))),
         CommentMode = campaign.CommentMode,
     };
@@ -80,6 +90,8 @@ public sealed partial class CampaignInput
         {
             problems[nameof(Hosts)] = "Each line needs a name of up to 120 characters, and an optional http(s) website after |.";
         }
+
+        LetterProblems(problems);
 
         if (!int.TryParse(Goal, NumberStyles.None, CultureInfo.InvariantCulture, out var goal) || goal < 1 || goal > Campaign.MaxGoal)
         {
@@ -118,7 +130,43 @@ public sealed partial class CampaignInput
     public CampaignContent ToContent() => new(
         Title!.Trim(), Summary!.Trim(), Body ?? "", Lines(Demands).ToList(), Lines(Targets).ToList(),
         ParsedHosts().Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
-        int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline(), Language!);
+        int.Parse(Goal!, CultureInfo.InvariantCulture), ParsedDeadline(), Language!)
+    {
+        // Line breaks made uniform, so that a browser's CRLF is not a new version of the letter (see LetterVersion).
+        Letter = (Letter ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim(),
+        LetterAddressees = HasLetterText ? (LetterAddressees ?? "").Trim() : "",
+        LetterCalls = HasLetterText ? Lines(LetterCalls).ToList() : [],
+    };
+
+    private bool HasLetterText => !string.IsNullOrWhiteSpace(Letter);
+
+    /// <summary>A letter needs whom it is addressed to; addressees or calls without a text are a letter half written.</summary>
+    private void LetterProblems(Dictionary<string, string> problems)
+    {
+        if ((Letter ?? "").Length > Campaign.LetterMaxLength)
+        {
+            problems[nameof(Letter)] = "This text is too long.";
+        }
+        else if (!HasLetterText && (!string.IsNullOrWhiteSpace(LetterAddressees) || !string.IsNullOrWhiteSpace(LetterCalls)))
+        {
+            problems[nameof(Letter)] = "Write the letter's text, or leave its addressees and calls empty for a campaign without a letter.";
+        }
+
+        if (HasLetterText && string.IsNullOrWhiteSpace(LetterAddressees))
+        {
+            problems[nameof(LetterAddressees)] = "Say whom the letter is addressed to.";
+        }
+        else if ((LetterAddressees ?? "").Trim().Length > Campaign.LetterAddresseesMaxLength)
+        {
+            problems[nameof(LetterAddressees)] = "This text is too long.";
+        }
+
+        var calls = Lines(LetterCalls).ToList();
+        if (calls.Count > Campaign.MaxLetterCalls || calls.Any(c => c.Length > Campaign.LetterCallMaxLength))
+        {
+            problems[nameof(LetterCalls)] = "Write up to 20 calls, one per line, each 500 characters or fewer.";
+        }
+    }
 
     /// <summary>The milestones in rising order, or null when one is not a number of signatures.</summary>
     public List<int>? ParsedMilestones()

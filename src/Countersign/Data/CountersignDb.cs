@@ -43,6 +43,8 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
     public DbSet<UpdateDelivery> UpdateDeliveries => Set<UpdateDelivery>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
     public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<Letters.LetterVersion> LetterVersions => Set<Letters.LetterVersion>();
+    public DbSet<Letters.CoSignature> CoSignatures => Set<Letters.CoSignature>();
     public DbSet<SignInAttempts> SignInAttempts => Set<SignInAttempts>();
 
     /// <summary>
@@ -68,6 +70,8 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             campaign.Property(c => c.Title).HasMaxLength(Campaign.TitleMaxLength);
             campaign.Property(c => c.Summary).HasMaxLength(Campaign.SummaryMaxLength);
             campaign.Property(c => c.BodyMarkdown).HasMaxLength(Campaign.BodyMaxLength);
+            campaign.Property(c => c.LetterMarkdown).HasMaxLength(Campaign.LetterMaxLength).HasDefaultValue("");
+            campaign.Property(c => c.LetterAddressees).HasMaxLength(Campaign.LetterAddresseesMaxLength).HasDefaultValue("");
             // Two moves at once (a deadline passing while an organiser withdraws) must not both win.
             campaign.Property(c => c.State).HasMaxLength(CampaignState.MaxLength).IsConcurrencyToken();
             campaign.Property(c => c.RejectionReason).HasMaxLength(CampaignState.ReasonMaxLength);
@@ -233,6 +237,36 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             delivery.HasOne<CampaignUpdate>().WithMany().HasForeignKey(d => d.UpdateId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne<Signature>().WithMany().HasForeignKey(d => d.SignatureId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne(d => d.OutboxMessage).WithMany().HasForeignKey(d => d.OutboxMessageId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        builder.Entity<Letters.LetterVersion>(version =>
+        {
+            // Two organisations signing a new wording at once record it once: the second finds the first's.
+            version.HasIndex(v => new { v.CampaignId, v.Hash }).IsUnique();
+            version.HasIndex(v => new { v.CampaignId, v.Number }).IsUnique();
+            version.Property(v => v.Hash).HasMaxLength(Letters.LetterVersion.HashSize);
+            version.Property(v => v.Addressees).HasMaxLength(Campaign.LetterAddresseesMaxLength);
+            version.Property(v => v.TextMarkdown).HasMaxLength(Campaign.LetterMaxLength);
+            version.HasOne<Campaign>().WithMany().HasForeignKey(v => v.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Letters.CoSignature>(signature =>
+        {
+            signature.Property(s => s.Name).HasMaxLength(Letters.CoSignature.NameMaxLength);
+            signature.Property(s => s.Description).HasMaxLength(Letters.CoSignature.DescriptionMaxLength);
+            signature.Property(s => s.Kind).HasMaxLength(Letters.OrganisationKind.MaxLength);
+            signature.Property(s => s.CountryCode).HasMaxLength(2);
+            signature.Property(s => s.Website).HasMaxLength(Letters.CoSignature.WebsiteMaxLength);
+            signature.Property(s => s.Locale).HasMaxLength(16);
+            signature.Property(s => s.State).HasMaxLength(Letters.CoSignatureState.MaxLength);
+            signature.Property(s => s.RejectionReason).HasMaxLength(Letters.CoSignature.ReasonMaxLength);
+            signature.HasIndex(s => new { s.CampaignId, s.State });
+            signature.HasIndex(s => s.ConfirmationTokenHash);
+            signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
+            signature.HasOne<Letters.LetterVersion>().WithMany().HasForeignKey(s => s.LetterVersionId).OnDelete(DeleteBehavior.NoAction);
+
+            // A member organisation outlives its parent's withdrawal: the parent's row stays (withdrawn), so the link does too.
+            signature.HasOne<Letters.CoSignature>().WithMany().HasForeignKey(s => s.ParentId).OnDelete(DeleteBehavior.NoAction);
         });
 
         builder.Entity<Comment>(comment =>

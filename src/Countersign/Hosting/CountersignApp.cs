@@ -168,6 +168,7 @@ public static class CountersignApp
         services.AddScoped<CampaignFigures>();
         services.AddSingleton<SignerEmails>();
         services.AddSingleton<StaffEmails>();
+        services.AddSingleton<CoSignerEmails>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxFolder>();
         services.AddSingleton<SmtpEmailSender>();

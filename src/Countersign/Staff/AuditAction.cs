@@ -49,6 +49,11 @@ public static class AuditAction
     public const string ImageUploaded = "image.uploaded";
     public const string ImageDescribed = "image.described";
     public const string ImageRemoved = "image.removed";
+    public const string CoSignatureApproved = "cosignature.approved";
+    public const string CoSignatureRejected = "cosignature.rejected";
+
+    /// <summary>The organisation's contact withdrew its co-signature (from the link in its emails: no staff member).</summary>
+    public const string CoSignatureWithdrawn = "cosignature.withdrawn";
 
     /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
     public static string Describe(string action, IStringLocalizer t) => action switch
@@ -92,6 +97,9 @@ public static class AuditAction
         ImageUploaded => t["Header image uploaded"],
         ImageDescribed => t["Header image description changed"],
         ImageRemoved => t["Header image removed"],
+        CoSignatureApproved => t["Organisation's signature approved"],
+        CoSignatureRejected => t["Organisation's signature rejected"],
+        CoSignatureWithdrawn => t["Organisation's signature withdrawn"],
         _ => action,
     };
 

@@ -120,6 +120,24 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasDefaultValue("en");
 
+                    b.Property<string>("LetterAddressees")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.PrimitiveCollection<string>("LetterCalls")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LetterMarkdown")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.PrimitiveCollection<string>("Milestones")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -517,6 +535,161 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("Countersign.Letters.CoSignature", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConfirmationTokenExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ConfirmationTokenHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ContactEmailCiphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ContactNameCiphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ContactRoleCiphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("CountryCode")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DecidedBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DomainVerified")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("EmailKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LetterVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Locale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Members")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Website")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmationTokenHash");
+
+                    b.HasIndex("LetterVersionId");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("CampaignId", "State");
+
+                    b.ToTable("CoSignatures");
+                });
+
+            modelBuilder.Entity("Countersign.Letters.LetterVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Addressees")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Calls")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextMarkdown")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId", "Hash")
+                        .IsUnique();
+
+                    b.HasIndex("CampaignId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("LetterVersions");
                 });
 
             modelBuilder.Entity("Countersign.Privacy.CampaignKey", b =>
@@ -1221,6 +1394,35 @@ namespace Countersign.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Countersign.Comments.Comment", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Letters.CoSignature", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Countersign.Letters.LetterVersion", null)
+                        .WithMany()
+                        .HasForeignKey("LetterVersionId")
+                        .OnDelete(DeleteBehavior.NoAction)
+                        .IsRequired();
+
+                    b.HasOne("Countersign.Letters.CoSignature", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.NoAction);
+                });
+
+            modelBuilder.Entity("Countersign.Letters.LetterVersion", b =>
                 {
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()

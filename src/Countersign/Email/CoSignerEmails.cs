@@ -1,0 +1,87 @@
+using Countersign.Campaigns;
+using Countersign.Hosting;
+using Countersign.Letters;
+using Countersign.Privacy;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Countersign.Email;
+
+/// <summary>
+/// The emails the person who authorised an organisation's co-signature receives at each step, in the language they
+/// used on the form. Every one but the last carries the link that withdraws the co-signature (<see cref="WithdrawalLink"/>).
+/// </summary>
+public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<SiteOptions> site, IOptions<EmailOptions> email, PersonalDataProtector protector)
+{
+    public const string ConfirmationKind = "cosign-confirmation";
+    public const string VerifiedKind = "cosign-verified";
+    public const string ApprovedKind = "cosign-approved";
+    public const string RejectedKind = "cosign-rejected";
+    public const string WithdrawnKind = "cosign-withdrawn";
+
+    /// <summary>The link that confirms the contact's address; the co-signature then goes to the organisers.</summary>
+    public MimeMessage Confirmation(Campaign campaign, CoSignerContact contact, string organisation, string token)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Confirm your organisation's signature: {0}", campaign.Title],
+            t["Thank you for signing the open letter of “{0}” on behalf of {1}. Confirm your email address by opening this link; the campaign's organisers then review the signature before it is published:", campaign.Title, organisation],
+            site.Value.Link($"letters/confirm/{token}"),
+            t["The link works for 7 days. If you did not sign, ignore this email: nothing is published and your details are deleted."],
+            WithdrawalParagraph(contact));
+    }
+
+    /// <summary>The address is confirmed; says whether it also showed the organisation's domain, and what comes next.</summary>
+    public MimeMessage Verified(Campaign campaign, CoSignerContact contact, string organisation, bool domainVerified)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Your email address is confirmed: {0}", campaign.Title],
+            t["Your email address is confirmed, and the signature of {0} now waits for the organisers of “{1}”. We will write again once they have decided.", organisation, campaign.Title],
+            domainVerified
+                ? t["Your address is at the organisation's own domain, so the letter will show it as domain verified."]
+                : t["Your address is not at the domain of the organisation's website, so the letter will not show it as domain verified. The organisers may ask you how you are entitled to sign."],
+            WithdrawalParagraph(contact));
+    }
+
+    public MimeMessage Approved(Campaign campaign, CoSignerContact contact, string organisation)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Your organisation's signature is published: {0}", campaign.Title],
+            t["The organisers of “{0}” approved the signature of {1}: it is now listed on the open letter.", campaign.Title, organisation],
+            site.Value.Link($"c/{campaign.Slug}/letter"),
+            WithdrawalParagraph(contact));
+    }
+
+    public MimeMessage Rejected(Campaign campaign, CoSignerContact contact, string organisation, string reason)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Your organisation's signature was not accepted: {0}", campaign.Title],
+            t["The organisers of “{0}” did not accept the signature of {1}, for this reason:", campaign.Title, organisation],
+            reason,
+            t["Nothing about it is published. If you think this is a mistake, reply to the campaign's organisers."]);
+    }
+
+    public MimeMessage Withdrawn(Campaign campaign, CoSignerContact contact, string organisation)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Your organisation's signature is withdrawn: {0}", campaign.Title],
+            t["The signature of {0} is withdrawn from the open letter of “{1}”: it no longer appears on the letter or in its data. The organisers keep a record that it was withdrawn.", organisation, campaign.Title]);
+    }
+
+    private string WithdrawalParagraph(CoSignerContact contact) =>
+        t["To withdraw your organisation's signature at any time, open this link: {0}", site.Value.Link($"letters/withdraw/{WithdrawalLink.Create(protector, contact.CoSignatureId)}")];
+
+    private MimeMessage Compose(CoSignerContact contact, string subject, params string[] paragraphs)
+    {
+        var message = new MimeMessage();
+        var from = MailboxAddress.Parse(email.Value.From);
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(contact.Name, contact.Address));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = string.Join("\n\n", [t["Hello {0},", contact.Name], .. paragraphs, "— " + site.Value.Name]) };
+        return message;
+    }
+}
+
+/// <summary>Whom a co-signature's emails go to: the contact who authorised it, by name and address, in their language.</summary>
+public sealed record CoSignerContact(long CoSignatureId, string Name, string Address, string Locale);
