@@ -1,8 +1,9 @@
 namespace Countersign.Abuse;
 
-/// <summary>What a rate limit counts: signatures, or comments (each in its own windows).</summary>
+/// <summary>What a rate limit counts: signatures, comments, or organisations' co-signatures of a letter (each in its own windows).</summary>
 public enum RatedAct
 {
     Signature,
     Comment,
+    CoSignature,
 }

@@ -48,7 +48,7 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
 
     /// <summary>Counts one signature (or comment) and returns why it must be held, or null when every source is within its limits.</summary>
     /// <param name="act">
-    /// Signatures and comments are counted apart, under the same limits: someone who signs and then
+    /// Signatures, comments and organisations' co-signatures are counted apart, under the same limits: someone who signs and then
     /// comments a minute later is one of each, not two of either.
     /// </param>
     public string? Count(int campaignId, HashedSource? source, EmailDomain emailDomain, RatedAct act = RatedAct.Signature)
@@ -57,12 +57,11 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
         PurgeFinishedWindows(now);
 
         // Every source is counted, even once another is over: each limit sees all the traffic.
-        var comment = act == RatedAct.Comment;
-        var overAddress = source is not null && CountOne(new Source(campaignId, comment ? 'A' : 'a', source.Address), _limits.PerAddress, now);
-        var overNetwork = source is not null && CountOne(new Source(campaignId, comment ? 'N' : 'n', source.Network), _limits.PerNetwork, now);
-        var overWideNetwork = source?.WideNetwork is { } wide && CountOne(new Source(campaignId, comment ? 'W' : 'w', wide), _limits.PerWideNetwork, now);
+        var overAddress = source is not null && CountOne(new Source(campaignId, act, 'a', source.Address), _limits.PerAddress, now);
+        var overNetwork = source is not null && CountOne(new Source(campaignId, act, 'n', source.Network), _limits.PerNetwork, now);
+        var overWideNetwork = source?.WideNetwork is { } wide && CountOne(new Source(campaignId, act, 'w', wide), _limits.PerWideNetwork, now);
         var commonDomain = _commonDomains.Contains(emailDomain.Typed) || _commonDomains.Contains(emailDomain.Registrable);
-        var overDomain = !commonDomain && CountOne(new Source(campaignId, comment ? 'D' : 'd', emailDomain.Key), _limits.PerEmailDomain, now);
+        var overDomain = !commonDomain && CountOne(new Source(campaignId, act, 'd', emailDomain.Key), _limits.PerEmailDomain, now);
         return overAddress ? AddressReason : overNetwork ? NetworkReason : overWideNetwork ? WideNetworkReason : overDomain ? EmailDomainReason : null;
     }
 
@@ -96,10 +95,10 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
     }
 
     /// <summary>A campaign and one of its sources; the first 8 bytes of a keyed hash tell sources apart well enough.</summary>
-    private readonly record struct Source(int CampaignId, char Kind, long Hash)
+    private readonly record struct Source(int CampaignId, RatedAct Act, char Kind, long Hash)
     {
-        public Source(int campaignId, char kind, byte[] hash)
-            : this(campaignId, kind, BitConverter.ToInt64(hash, 0))
+        public Source(int campaignId, RatedAct act, char kind, byte[] hash)
+            : this(campaignId, act, kind, BitConverter.ToInt64(hash, 0))
         {
         }
     }

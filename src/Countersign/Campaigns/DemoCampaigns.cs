@@ -33,6 +33,36 @@ internal static class DemoCampaigns
         ],
     };
 
+    /// <summary>An organisation on a demo letter: what it says of itself, and the name of the one it belongs to (listed before it).</summary>
+    public sealed record DemoSignatory(string Name, string Description, int? Members, string Kind, string Country, string Website, string? Parent = null);
+
+    /// <summary>
+    /// The organisations that co-signed the demo letters, in the order they signed, approved by the organisers; the
+    /// academy's societies sit under it, so the letter shows nesting and counts members once.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, DemoSignatory[]> Signatories = new Dictionary<string, DemoSignatory[]>
+    {
+        ["no-surveillance-sponsors-at-eccv"] =
+        [
+            new("Palestinian Federation of Unions of University Professors and Employees", "More than 6,000 university staff at 13 higher-education institutions", 6_000,
+                Letters.OrganisationKind.Union, "PS", "https://pfuupe.example.org"),
+            new("Palestine Academy for Science and Technology", "The national umbrella for science, technology and innovation projects", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://palast.example.org"),
+            new("Palestinian Mathematical Society", "Mathematicians in Palestinian universities and schools", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://maths.palast.example.org", "Palestine Academy for Science and Technology"),
+            new("Palestinian Physics Society", "Physicists in research and teaching", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://physics.palast.example.org", "Palestine Academy for Science and Technology"),
+            new("Palestinian Chemical Society", "Chemists in research, teaching and industry", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://chemistry.palast.example.org", "Palestine Academy for Science and Technology"),
+            new("Palestinian Biological Society", "Biologists in research and teaching", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://biology.palast.example.org", "Palestine Academy for Science and Technology"),
+            new("Palestinian Plant Production and Protection Society", "Researchers in agriculture and plant protection", null,
+                Letters.OrganisationKind.LearnedSociety, "PS", "https://plants.palast.example.org", "Palestine Academy for Science and Technology"),
+            new("Bisan Center for Research and Development", "Civil-society research on development in Palestine", null,
+                Letters.OrganisationKind.ResearchCentre, "PS", "https://bisan.example.org"),
+        ],
+    };
+
     private static DateOnly DayOffset(DateTime utcNow, int days) => DateOnly.FromDateTime(utcNow.AddDays(days));
 
     /// <summary>A made-up history: the demo campaign was edited at another time than the walk through its states, which stamped it.</summary>
@@ -155,6 +185,23 @@ internal static class DemoCampaigns
             new() { Name = "Palestinian Federation of Unions of University Professors & Employees (PFUUPE)", Website = null, Position = 0 },
             new() { Name = "Palestine Academy for Science and Technology (PalAST)", Website = null, Position = 1 },
             new() { Name = "Bisan Center for Research & Development", Website = null, Position = 2 },
+        ],
+        LetterAddressees = "The organisers, speakers and participants of ECCV 2020, and the universities that support its face-recognition workshop",
+        LetterMarkdown = """
+            We write as Palestinian academic, scientific and research organisations, and as colleagues who stand with them.
+
+            The workshop "Fair Face Recognition and Analysis" and its challenge are organised together with AnyVision,
+            whose face-recognition systems watch Palestinians at the Israeli army's checkpoints in the occupied territory.
+            Research on bias deserves a place at ECCV; a sponsor whose products sort people at checkpoints does not.
+
+            Lending a university's or a researcher's name to these events helps present that technology as fair and
+            proven. We ask you not to.
+            """,
+        LetterCalls =
+        [
+            "Remove the Fair Face Recognition and Analysis workshop and its challenge from the ECCV 2020 programme.",
+            "Universities: withdraw your support for the workshop and say so publicly.",
+            "Researchers and invited speakers: decline to take part while AnyVision sponsors it.",
         ],
         Goal = 10_000,
         Deadline = DayOffset(utcNow, 21),

@@ -64,7 +64,56 @@ public sealed class DemoData(CountersignDb db, PersonalDataProtector protector, 
             db.Comments.AddRange(DemoCampaigns.Comments[campaign.Slug].Select((comment, i) => DemoComment(campaign, cipher, i, comment.Name, comment.Text, now.AddHours(-30 + (i * 6)))));
         }
 
+        foreach (var campaign in campaigns.Where(c => DemoCampaigns.Signatories.ContainsKey(c.Slug)))
+        {
+            await AddSignatoriesAsync(campaign, DemoCampaigns.Signatories[campaign.Slug], now, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The demo letter's organisations, approved, each confirmed by a contact at its own website's domain, all under the
+    /// reserved example.org (so the letter shows the "domain verified" mark without anyone's real address).
+    /// </summary>
+    private async Task AddSignatoriesAsync(Campaign campaign, IEnumerable<DemoCampaigns.DemoSignatory> signatories, DateTime now, CancellationToken cancellationToken)
+    {
+        var version = Letters.LetterVersion.Of(campaign, 1, now.AddDays(-9));
+        db.LetterVersions.Add(version);
+        await db.SaveChangesAsync(cancellationToken);
+        var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
+        var ids = new Dictionary<string, long>();
+        var signedAt = now.AddDays(-8);
+        foreach (var signatory in signatories)
+        {
+            var email = $"letters@{new Uri(signatory.Website).Host}";
+            var signature = new Letters.CoSignature
+            {
+                CampaignId = campaign.Id,
+                LetterVersionId = version.Id,
+                Name = signatory.Name,
+                Description = signatory.Description,
+                Members = signatory.Members,
+                Kind = signatory.Kind,
+                CountryCode = signatory.Country,
+                Website = signatory.Website,
+                ParentId = signatory.Parent is null ? null : ids[signatory.Parent],
+                ContactNameCiphertext = cipher.Encrypt("Demo contact"),
+                ContactRoleCiphertext = cipher.Encrypt("Secretary"),
+                ContactEmailCiphertext = cipher.Encrypt(email),
+                EmailKey = protector.EmailKey(EmailAddress.Normalise(email)),
+                DomainVerified = true,
+                Locale = "en",
+                State = Letters.CoSignatureState.Approved,
+                CreatedAt = signedAt,
+                ConfirmedAt = signedAt.AddMinutes(10),
+                DecidedAt = signedAt.AddHours(5),
+            };
+            db.CoSignatures.Add(signature);
+            await db.SaveChangesAsync(cancellationToken);
+            ids[signatory.Name] = signature.Id;
+            signedAt = signedAt.AddHours(7);
+        }
     }
 
     /// <summary>A published comment, stored as the comment form stores one, from an address under the reserved .invalid domain.</summary>

@@ -260,6 +260,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
             signature.Property(s => s.Locale).HasMaxLength(16);
             signature.Property(s => s.State).HasMaxLength(Letters.CoSignatureState.MaxLength);
             signature.Property(s => s.RejectionReason).HasMaxLength(Letters.CoSignature.ReasonMaxLength);
+            signature.Property(s => s.FlaggedBecause).HasMaxLength(32);
             signature.HasIndex(s => new { s.CampaignId, s.State });
             signature.HasIndex(s => s.ConfirmationTokenHash);
             signature.HasOne<Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);

@@ -4,6 +4,7 @@ using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
 using Countersign.Email;
+using Countersign.Letters;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
@@ -197,6 +198,7 @@ public static class CountersignApp
         services.AddSingleton<SignatureSubmission>();
         services.AddScoped<CommentIntake>();
         services.AddScoped<CommentModeration>();
+        services.AddScoped<LetterIntake>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
@@ -389,6 +391,7 @@ public static class CountersignApp
         app.MapStaticAssets().DisableRateLimiting();
         app.MapRazorPages().WithStaticAssets();
         app.MapCampaignJson();
+        app.MapLetterJson();
         app.MapCampaignListJson();
         app.MapOembed();
         app.MapUpdatesFeed();

@@ -42,6 +42,12 @@ public sealed class CoSignature
     /// <summary>The contact's address is at the organisation's own domain (their registrable domains match).</summary>
     public bool DomainVerified { get; set; }
 
+    /// <summary>
+    /// Why the organisers should look twice: a rate limit's reason (<see cref="Abuse.SigningRates"/>), when many
+    /// co-signatures came from one place at once; null when none did. Every co-signature waits for the organisers anyway.
+    /// </summary>
+    public string? FlaggedBecause { get; set; }
+
     /// <summary>The language the contact used, for the emails they get.</summary>
     public required string Locale { get; set; }
     public string State { get; set; } = CoSignatureState.Pending;

@@ -16,7 +16,7 @@ public sealed record FormProblem(string? Field, string Message);
 public sealed record FormCheck(IReadOnlyList<FormProblem> Problems, bool StampOutOfDate, string? Suspicion, SpentChallenge? Spent);
 
 /// <summary>
-/// The checks both public forms (signing and commenting) go through, in order: the form's own
+/// The checks every public form (signing, commenting, co-signing a letter) goes through, in order: the form's own
 /// fields, its stamp (<see cref="BotChecks"/>), then its proof of work (<see cref="ProofOfWork"/>) and
 /// honeypot, with the words that tell a person what to do when a check needs them to press the button again.
 /// </summary>
@@ -81,5 +81,10 @@ public sealed class FormChecks(BotChecks bots, ProofOfWork proofOfWork, IStringL
     }
 
     /// <summary>The button of the form, as the page names it.</summary>
-    private string ButtonOf(ProofOfWorkPurpose form) => form == ProofOfWorkPurpose.Signing ? t["Sign"] : t["Post comment"];
+    private string ButtonOf(ProofOfWorkPurpose form) => form switch
+    {
+        ProofOfWorkPurpose.Signing => t["Sign"],
+        ProofOfWorkPurpose.Comment => t["Post comment"],
+        _ => t["Sign on behalf of the organisation"],
+    };
 }

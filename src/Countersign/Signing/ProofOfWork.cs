@@ -152,6 +152,7 @@ public sealed class ProofOfWork(PersonalDataProtector protector, TimeProvider cl
         {
             ProofOfWorkPurpose.Signing => "signing",
             ProofOfWorkPurpose.Comment => "comment",
+            ProofOfWorkPurpose.CoSignature => "cosign",
             _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
         };
         return Convert.ToHexStringLower(protector.KeyedHash(

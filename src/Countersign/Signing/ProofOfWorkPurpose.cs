@@ -5,4 +5,5 @@ public enum ProofOfWorkPurpose
 {
     Signing,
     Comment,
+    CoSignature,
 }

@@ -80,6 +80,7 @@ namespace Countersign.Data.Migrations.Postgres
                     ContactEmailCiphertext = table.Column<byte[]>(type: "bytea", nullable: false),
                     EmailKey = table.Column<byte[]>(type: "bytea", nullable: false),
                     DomainVerified = table.Column<bool>(type: "boolean", nullable: false),
+                    FlaggedBecause = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     Locale = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),

@@ -79,6 +79,7 @@ namespace Countersign.Data.Migrations.Sqlite
                     ContactEmailCiphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
                     EmailKey = table.Column<byte[]>(type: "BLOB", nullable: false),
                     DomainVerified = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FlaggedBecause = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     Locale = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
