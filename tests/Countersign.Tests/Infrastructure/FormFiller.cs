@@ -54,11 +54,14 @@ public static partial class FormFiller
             form.Add(new("Input.Started", FormStamp(html)));
         }
 
-        // The comment form carries its own stamp.
-        if (CommentStampField().Match(html) is { Success: true } commentStamp && form.Any(field => field.Key.StartsWith("Comment.", StringComparison.Ordinal))
-            && !form.Any(field => field.Key == "Comment.Started"))
+        // The comment form and a letter's co-signing form carry their own stamps.
+        foreach (Match stamp in OwnStampField().Matches(html))
         {
-            form.Add(new("Comment.Started", WebUtility.HtmlDecode(commentStamp.Groups["stamp"].Value)));
+            var prefix = stamp.Groups["form"].Value + ".";
+            if (form.Any(field => field.Key.StartsWith(prefix, StringComparison.Ordinal)) && !form.Any(field => field.Key == prefix + "Started"))
+            {
+                form.Add(new(prefix + "Started", WebUtility.HtmlDecode(stamp.Groups["stamp"].Value)));
+            }
         }
 
         // Each form's widget fetches challenges for that form only: the comment form's from its own path.
@@ -78,8 +81,8 @@ public static partial class FormFiller
     [GeneratedRegex("name=\"Input.Started\" value=\"(?<stamp>[^\"]+)\"")]
     private static partial Regex FormStampField();
 
-    [GeneratedRegex("name=\"Comment.Started\" value=\"(?<stamp>[^\"]+)\"")]
-    private static partial Regex CommentStampField();
+    [GeneratedRegex("name=\"(?<form>Comment|CoSign).Started\" value=\"(?<stamp>[^\"]+)\"")]
+    private static partial Regex OwnStampField();
 
     [GeneratedRegex("<altcha-widget challenge=\"(?<path>[^\"]+)\"")]
     private static partial Regex ProofOfWorkWidget();
