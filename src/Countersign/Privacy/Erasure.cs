@@ -59,6 +59,15 @@ public static class Erasure
             // A comment is nothing but a person's words under their name: with the key gone it is
             // unreadable anyway, and the row goes too.
             await db.Comments.Where(c => c.CampaignId == campaignId).ExecuteDeleteAsync(cancellationToken);
+
+            // An organisation's signature of the letter stays on it, as a public record; the person who authorised
+            // it does not: their details go, like a signer's, and so does the keyed hash of their address.
+            await db.CoSignatures.Where(s => s.CampaignId == campaignId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.ContactNameCiphertext, Array.Empty<byte>())
+                .SetProperty(x => x.ContactRoleCiphertext, Array.Empty<byte>())
+                .SetProperty(x => x.ContactEmailCiphertext, Array.Empty<byte>())
+                .SetProperty(x => x.EmailKey, Array.Empty<byte>())
+                .SetProperty(x => x.ConfirmationTokenHash, (byte[]?)null), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -74,6 +83,21 @@ public static class Erasure
         var erased = await UncountAsync(db, await ErasureStatements.ErasePendingAsync(db, transaction, before, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
+        return erased;
+    }
+
+    /// <summary>
+    /// Deletes every organisation's co-signature whose contact had still not confirmed their address before
+    /// <paramref name="before"/>; returns how many. None of them was ever shown, or can be anyone's parent.
+    /// </summary>
+    public static async Task<int> ErasePendingCoSignaturesAsync(CountersignDb db, DateTime before, CancellationToken cancellationToken = default)
+    {
+        var erased = await db.CoSignatures.Where(s => s.State == Letters.CoSignatureState.Pending && s.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        if (erased > 0)
+        {
+            await ErasureStatements.TruncateSqliteLogAsync(db, cancellationToken);
+        }
+
         return erased;
     }
 

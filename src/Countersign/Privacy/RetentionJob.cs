@@ -28,6 +28,10 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
         var now = Clock.GetUtcNow().UtcDateTime;
         var pendingErased = await Erasure.ErasePendingAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
         var pendingCommentsErased = await Erasure.ErasePendingCommentsAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken);
+        if (await Erasure.ErasePendingCoSignaturesAsync(db, now.AddDays(-options.Value.PendingDays), cancellationToken) is > 0 and var pendingCoSignatures)
+        {
+            LogCoSignaturesErased(logger, pendingCoSignatures);
+        }
 
         // The outbox folder's emails hold names and working links: none is needed once its link has expired.
         if (outboxFolder.DeleteWrittenBefore(now.AddDays(-options.Value.PendingDays)) is > 0 and var emailFiles)
@@ -83,6 +87,9 @@ public sealed partial class RetentionJob(IServiceScopeFactory scopes, CampaignKe
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} email file(s) from the outbox folder, older than a confirmation link works")]
     private static partial void LogEmailFilesDeleted(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Count} organisation signature(s) whose contact never confirmed their address")]
+    private static partial void LogCoSignaturesErased(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: erased {Pending} signature(s) and {PendingComments} comment(s) never confirmed, and the personal data of {Campaigns} ended campaign(s)")]
     private static partial void LogErased(ILogger logger, int pending, int pendingComments, int campaigns);

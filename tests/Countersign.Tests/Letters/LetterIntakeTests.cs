@@ -192,6 +192,26 @@ public abstract class LetterIntakeTests(DatabaseProvider provider) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Should_delete_unconfirmed_co_signatures_in_time_and_forget_every_contact_when_the_campaign_is_erased()
+    {
+        var campaign = await CampaignWithLetterAsync();
+        await TakeAsync(campaign, Form(name: "Never confirmed"));
+        await TakeAsync(campaign, Form(name: "Listed", email: "listed@example.org"));
+        var listed = await Database.WithDbAsync(db => db.CoSignatures.SingleAsync(s => s.Name == "Listed"));
+        await ApproveAsync(listed.Id);
+
+        var now = Database.Clock.GetUtcNow().UtcDateTime;
+        Assert.Equal(0, await Database.WithDbAsync(db => Countersign.Privacy.Erasure.ErasePendingCoSignaturesAsync(db, now.AddDays(-7))));
+        Assert.Equal(1, await Database.WithDbAsync(db => Countersign.Privacy.Erasure.ErasePendingCoSignaturesAsync(db, now.AddSeconds(1))));
+        Assert.Equal(["Listed"], await Database.WithDbAsync(db => db.CoSignatures.Select(s => s.Name).ToListAsync()));
+
+        Assert.True(await Database.WithDbAsync(db => Countersign.Privacy.Erasure.ShredCampaignAsync(db, Database.Get<CampaignKeys>(), campaign.Id, now)));
+        var kept = await Database.WithDbAsync(db => db.CoSignatures.SingleAsync());
+        Assert.Equal(("Listed", CoSignatureState.Approved), (kept.Name, kept.State));
+        Assert.Equal([0, 0, 0, 0], new[] { kept.ContactNameCiphertext, kept.ContactRoleCiphertext, kept.ContactEmailCiphertext, kept.EmailKey }.Select(bytes => bytes.Length));
+    }
+
+    [Fact]
     public async Task Should_record_a_new_version_when_the_letter_changes_and_keep_each_signature_on_the_text_it_signed()
     {
         var campaign = await CampaignWithLetterAsync();
