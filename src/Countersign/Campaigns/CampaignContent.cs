@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using DiffPlex.DiffBuilder;
-using DiffPlex.DiffBuilder.Model;
 
 namespace Countersign.Campaigns;
 
@@ -126,16 +124,7 @@ public sealed record CampaignContent(
             ("Deadline", Format(before.Deadline), Format(Deadline)),
             ("Language", LanguageLine(before.Language), LanguageLine(Language)),
         };
-        return fields.Where(f => f.Before != f.After)
-            .Select(f => new FieldDiff(f.Name, InlineDiffBuilder.Diff(f.Before, f.After, ignoreWhiteSpace: false).Lines
-                .Where(line => line.Type != ChangeType.Imaginary)
-                .Select(line => new DiffLine(line.Type switch
-                {
-                    ChangeType.Inserted => DiffLineKind.Added,
-                    ChangeType.Deleted => DiffLineKind.Removed,
-                    _ => DiffLineKind.Kept,
-                }, line.Text ?? "")).ToList()))
-            .ToList();
+        return fields.Where(f => f.Before != f.After).Select(f => FieldDiff.Between(f.Name, f.Before, f.After)).ToList();
     }
 
     /// <summary>The language as a moderator reads it: its own name and its tag, "Deutsch (de)".</summary>

@@ -23,6 +23,7 @@ public sealed class CampaignLifecycle(
     CampaignCache cache,
     IOptions<CampaignOptions> options,
     IOptions<RetentionOptions> retention,
+    Letters.LetterRevisions letters,
     TimeProvider clock)
 {
     /// <summary>The moves organisers make; approving and rejecting are the moderators', from the review queue.</summary>
@@ -371,8 +372,15 @@ public sealed class CampaignLifecycle(
         }
         else
         {
+            var letterBefore = CampaignContent.Of(campaign);
             campaign.DecideChange(review.Submitted, approved: decision == ReviewDecision.Approved, now);
             db.Record(by, decision == ReviewDecision.Approved ? AuditAction.ChangeApproved : AuditAction.ChangeRejected, campaign.Id, now, reason);
+
+            // Organisations that signed the letter stay on the words they signed, and hear that the words changed.
+            if (Letters.LetterRevisions.Changed(letterBefore, CampaignContent.Of(campaign)))
+            {
+                await letters.TellSignatoriesAsync(campaign, cancellationToken);
+            }
         }
 
         return await SaveAsync(campaign, cancellationToken, transaction);

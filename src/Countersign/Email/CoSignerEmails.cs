@@ -19,6 +19,7 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
     public const string ApprovedKind = "cosign-approved";
     public const string RejectedKind = "cosign-rejected";
     public const string WithdrawnKind = "cosign-withdrawn";
+    public const string TextChangedKind = "cosign-text-changed";
 
     /// <summary>The link that confirms the contact's address; the co-signature then goes to the organisers.</summary>
     public MimeMessage Confirmation(Campaign campaign, CoSignerContact contact, string organisation, string token)
@@ -59,6 +60,21 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
             t["The organisers of “{0}” did not accept the signature of {1}, for this reason:", campaign.Title, organisation],
             reason,
             t["Nothing about it is published. If you think this is a mistake, reply to the campaign's organisers."]);
+    }
+
+    /// <summary>
+    /// The letter's text changed after the organisation signed it: its signature stays on the version it signed, and the
+    /// letter shows the differences; the contact may withdraw.
+    /// </summary>
+    public MimeMessage TextChanged(Campaign campaign, CoSignerContact contact, string organisation, int signedVersion)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["The open letter you signed has changed: {0}", campaign.Title],
+            t["The organisers of “{0}” changed the text of its open letter, after a review. The signature of {1} stays on version {2}, the text you signed: nobody is moved to words they did not sign.", campaign.Title, organisation, signedVersion],
+            t["Read the new text and what changed, line by line:"],
+            site.Value.Link($"c/{campaign.Slug}/letter"),
+            t["If your organisation no longer wishes to be on the letter, withdraw its signature with the link below. Otherwise there is nothing to do."],
+            WithdrawalParagraph(contact));
     }
 
     public MimeMessage Withdrawn(Campaign campaign, CoSignerContact contact, string organisation)

@@ -199,6 +199,7 @@ public static class CountersignApp
         services.AddScoped<CommentIntake>();
         services.AddScoped<CommentModeration>();
         services.AddScoped<LetterIntake>();
+        services.AddScoped<LetterRevisions>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());

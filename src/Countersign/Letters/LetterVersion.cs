@@ -51,5 +51,14 @@ public sealed class LetterVersion
         return SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
     }
 
+    /// <summary>What changed from <paramref name="before"/> to this version, field by field; unchanged fields are left out.</summary>
+    public IReadOnlyList<Campaigns.FieldDiff> DiffSince(LetterVersion before) =>
+        new (string Name, string Before, string After)[]
+        {
+            ("Open letter: addressed to", before.Addressees, Addressees),
+            ("Open letter", before.TextMarkdown, TextMarkdown),
+            ("Open letter: calls", string.Join('\n', before.Calls), string.Join('\n', Calls)),
+        }.Where(f => f.Before != f.After).Select(f => Campaigns.FieldDiff.Between(f.Name, f.Before, f.After)).ToList();
+
     private static string Uniform(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
 }

@@ -14,6 +14,13 @@ public sealed record LetterSignatory(
 /// <summary>A letter's totals: organisations, their countries, and the members they represent, each counted once (<see cref="MemberTotals"/>).</summary>
 public sealed record LetterTotals(int Organisations, int Countries, long Members);
 
+/// <summary>
+/// One wording of a letter as its history shows it: its number (null for the text as it reads now, which nobody has
+/// signed yet), its hash, when it was first signed, how many organisations on the letter signed it, and what changed
+/// from the wording before it.
+/// </summary>
+public sealed record LetterVersionView(int? Number, string Hash, DateTime? FirstSignedAt, int Signatories, bool IsCurrent, IReadOnlyList<FieldDiff> Changes);
+
 /// <summary>A signatory in a group of the letter page, with the organisations under it in the same group.</summary>
 public sealed record SignatoryNode(LetterSignatory Signatory, string? ParentName, IReadOnlyList<SignatoryNode> Members);
 
@@ -25,8 +32,11 @@ public sealed record SignatoryGroup(string Key, string Heading, IReadOnlyList<Si
 /// organisers approved. Only approved co-signatures are ever read here, so an unconfirmed, rejected or withdrawn one
 /// cannot reach a page or the JSON by mistake.
 /// </summary>
-public sealed record PublicLetter(Campaign Campaign, string TextHtml, string Hash, IReadOnlyList<LetterSignatory> Signatories)
+public sealed record PublicLetter(Campaign Campaign, string TextHtml, string Hash, IReadOnlyList<LetterSignatory> Signatories, IReadOnlyList<LetterVersionView> Versions)
 {
+    /// <summary>Whether the text changed after organisations signed it: the page then shows every version and what changed.</summary>
+    public bool HasHistory => Versions.Count > 1;
+
     /// <summary>The ways readers can group the list: by kind of organisation (the default) or by country.</summary>
     public const string ByKind = "kind";
     public const string ByCountry = "country";
@@ -87,9 +97,32 @@ public sealed record PublicLetter(Campaign Campaign, string TextHtml, string Has
             orderby signature.DecidedAt, signature.Id
             select new { signature, version.Number, version.Hash }).ToListAsync(cancellationToken);
         var hash = Convert.ToHexStringLower(LetterVersion.HashOf(campaign.LetterAddressees, campaign.LetterMarkdown, campaign.LetterCalls));
-        return new PublicLetter(campaign, markdown.ToHtml(campaign.LetterMarkdown, "letter", campaign.Id), hash, signatories.Select(row => new LetterSignatory(
+        var listed = signatories.Select(row => new LetterSignatory(
             row.signature.Id, row.signature.Name, row.signature.Description, row.signature.Members, row.signature.Kind, row.signature.CountryCode,
             row.signature.Website, row.signature.ParentId, row.signature.DomainVerified, row.Number, Convert.ToHexStringLower(row.Hash),
-            DateTime.SpecifyKind(row.signature.DecidedAt ?? row.signature.CreatedAt, DateTimeKind.Utc))).ToList());
+            DateTime.SpecifyKind(row.signature.DecidedAt ?? row.signature.CreatedAt, DateTimeKind.Utc))).ToList();
+        var versions = await db.LetterVersions.AsNoTracking().Where(v => v.CampaignId == campaign.Id).OrderBy(v => v.Number).ToListAsync(cancellationToken);
+        return new PublicLetter(campaign, markdown.ToHtml(campaign.LetterMarkdown, "letter", campaign.Id), hash, listed, History(campaign, versions, listed, hash));
+    }
+
+    /// <summary>
+    /// Every wording organisations signed, oldest first, each with what changed from the one before; then the text as it
+    /// reads now when nobody has signed it yet (it changed since, through review).
+    /// </summary>
+    private static List<LetterVersionView> History(Campaign campaign, List<LetterVersion> versions, List<LetterSignatory> signatories, string currentHash)
+    {
+        var wordings = versions.Select(v => (Version: v, Number: (int?)v.Number, FirstSignedAt: (DateTime?)DateTime.SpecifyKind(v.RecordedAt, DateTimeKind.Utc))).ToList();
+        if (versions.All(v => v.HashHex != currentHash))
+        {
+            wordings.Add((LetterVersion.Of(campaign, 0, campaign.UpdatedAt), null, null));
+        }
+
+        return wordings.Select((wording, i) => new LetterVersionView(
+            wording.Number,
+            wording.Version.HashHex,
+            wording.FirstSignedAt,
+            signatories.Count(s => s.VersionHash == wording.Version.HashHex),
+            wording.Version.HashHex == currentHash,
+            i == 0 ? [] : wording.Version.DiffSince(wordings[i - 1].Version))).ToList();
     }
 }
