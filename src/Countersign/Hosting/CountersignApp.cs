@@ -197,6 +197,7 @@ public static class CountersignApp
         services.AddSingleton<SignatureSubmission>();
         services.AddScoped<CommentIntake>();
         services.AddScoped<CommentModeration>();
+        services.AddScoped<Letters.CoSignatureDecisions>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
