@@ -4,6 +4,7 @@ using Countersign.Data;
 using Countersign.Letters;
 using Countersign.Privacy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Countersign.Tests.Infrastructure;
 
@@ -71,5 +72,21 @@ public static class TestSignatories
         }
 
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>Gives the site's campaign a letter if it has none, and a co-signature in <paramref name="state"/>; returns its id.</summary>
+    public static async Task<long> AddAsync(TestSite site, Campaign campaign, string state, string name = "Federation of University Unions")
+    {
+        if (!campaign.HasLetter)
+        {
+            await site.QueryAsync(async db =>
+            {
+                await WriteLetterAsync(db, campaign);
+                return 0;
+            });
+        }
+
+        var cipher = await site.Services.GetRequiredService<CampaignKeys>().ForCampaignAsync(campaign.Id);
+        return (await site.QueryAsync(db => AddAsync(db, cipher, campaign, state, site.Clock.GetUtcNow().UtcDateTime, name))).Id;
     }
 }
