@@ -4,6 +4,7 @@ using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Letters;
 using Countersign.Staff;
+using Countersign.Tests.Campaigns;
 using Countersign.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -77,6 +78,36 @@ public abstract class SignatoriesPageTests(DatabaseProvider provider) : IAsyncLi
         var again = await FormFiller.PostAsync(organiser, $"{page}?handler=Approve", [new("coSignatureId", id)]);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
+
+    [Fact]
+    public async Task Should_save_a_draft_s_letter_from_the_campaign_form_and_send_back_one_that_cannot_be_shown_beside_it()
+    {
+        var draft = await Site.AddCampaignAsync("end-the-sponsorship", CampaignState.Draft);
+        var organiser = await OrganiserOfAsync(draft);
+        Assert.Contains("Open letter (optional)", WebUtility.HtmlDecode(await organiser.GetStringAsync($"/staff/campaigns/{draft.Id}")), StringComparison.Ordinal);
+
+        var unreadable = await SaveLetterAsync(organiser, draft, "We ask you.\n\n" + PoisonedMarkdown.NestedList(130));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unreadable.StatusCode);
+        var html = WebUtility.HtmlDecode(await unreadable.Content.ReadAsStringAsync());
+        var letterField = html.IndexOf("id=\"Letter\"", StringComparison.Ordinal);
+        var problem = html.IndexOf("This text cannot be shown: its formatting is nested too deeply", StringComparison.Ordinal);
+        Assert.InRange(problem, html.IndexOf("for=\"Letter\"", StringComparison.Ordinal), letterField);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await SaveLetterAsync(organiser, draft, "We, the undersigned, ask you to **end** the sponsorship.")).StatusCode);
+        var stored = await Site.QueryAsync(db => db.Campaigns.SingleAsync(c => c.Id == draft.Id));
+        Assert.Equal(("The programme committee", "We, the undersigned, ask you to **end** the sponsorship."), (stored.LetterAddressees, stored.LetterMarkdown));
+        Assert.Equal(["End the sponsorship", "Publish the contract"], stored.LetterCalls);
+    }
+
+    /// <summary>The campaign form as the edit page posts it, with the campaign's own values and this letter.</summary>
+    private static Task<HttpResponseMessage> SaveLetterAsync(HttpClient staff, Campaign campaign, string letter) =>
+        FormFiller.PostAsync(staff, $"/staff/campaigns/{campaign.Id}",
+        [
+            new("Input.Title", campaign.Title), new("Input.Slug", campaign.Slug), new("Input.Summary", campaign.Summary), new("Input.Body", campaign.BodyMarkdown),
+            new("Input.Demands", string.Join('\n', campaign.Demands)), new("Input.Targets", string.Join('\n', campaign.Targets)),
+            new("Input.Hosts", string.Join('\n', campaign.Hosts.Select(h => h.Name))), new("Input.Goal", campaign.Goal.ToString(CultureInfo.InvariantCulture)),
+            new("Input.LetterAddressees", "The programme committee"), new("Input.Letter", letter), new("Input.LetterCalls", "End the sponsorship\r\nPublish the contract\r\n"),
+        ]);
 
     [Fact]
     public async Task Should_answer_not_found_for_a_signatory_of_another_campaign_and_change_nothing()
