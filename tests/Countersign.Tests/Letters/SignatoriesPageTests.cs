@@ -99,6 +99,27 @@ public abstract class SignatoriesPageTests(DatabaseProvider provider) : IAsyncLi
         Assert.Equal(["End the sponsorship", "Publish the contract"], stored.LetterCalls);
     }
 
+    [Fact]
+    public async Task Should_show_the_moderator_a_published_campaign_s_new_letter_field_by_field_before_it_applies()
+    {
+        var campaign = await Site.AddCampaignAsync("end-the-sponsorship");
+        var organiser = await OrganiserOfAsync(campaign);
+        var moderator = await Site.Staff.SignedInAsync("malik@example.org", StaffRoles.Moderator);
+
+        var proposed = await SaveLetterAsync(organiser, campaign, "We, the undersigned, ask you to end the sponsorship.");
+        Assert.Equal(HttpStatusCode.Redirect, proposed.StatusCode);
+        Assert.Contains("The change to the demands, targets, hosts or open letter is waiting for review",
+            WebUtility.HtmlDecode(await organiser.GetStringAsync($"/staff/campaigns/{campaign.Id}")), StringComparison.Ordinal);
+        Assert.False(await Site.QueryAsync(db => db.Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.LetterMarkdown != "").SingleAsync()));
+
+        var review = WebUtility.HtmlDecode(await moderator.GetStringAsync($"/staff/reviews/{await LifecycleSteps.WaitingReviewAsync(Site, campaign.Id)}"));
+        Assert.Contains("<h3>Open letter: addressed to</h3>", review, StringComparison.Ordinal);
+        Assert.Contains("<h3>Open letter</h3>", review, StringComparison.Ordinal);
+        Assert.Contains("<h3>Open letter: calls</h3>", review, StringComparison.Ordinal);
+        Assert.Contains("+ We, the undersigned, ask you to end the sponsorship.", review, StringComparison.Ordinal);
+        Assert.Contains("+ Publish the contract", review, StringComparison.Ordinal);
+    }
+
     /// <summary>The campaign form as the edit page posts it, with the campaign's own values and this letter.</summary>
     private static Task<HttpResponseMessage> SaveLetterAsync(HttpClient staff, Campaign campaign, string letter) =>
         FormFiller.PostAsync(staff, $"/staff/campaigns/{campaign.Id}",
