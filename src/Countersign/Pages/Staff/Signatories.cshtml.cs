@@ -11,8 +11,8 @@ namespace Countersign.Pages.Staff;
 /// <summary>
 /// The organisations co-signing a campaign's open letter, for its organisers (and moderators and admins): those whose
 /// contact confirmed their address wait here for a decision; approved ones are on the public letter; rejected and
-/// withdrawn ones stay listed for the record. Each shows its contact, which only staff ever see. The decisions
-/// themselves are <see cref="CoSignatureDecisions"/>'.
+/// withdrawn ones stay listed for the record. Each shows its contact, which only staff ever see. Moderators and admins
+/// may decide too, as they may on any campaign; <see cref="CoSignatureDecisions"/> makes the decisions.
 /// </summary>
 [CampaignRole(StaffRoles.Organiser, Moderators = true)]
 public sealed class SignatoriesModel(CountersignDb db, CoSignatureDecisions decisions) : PageModel
