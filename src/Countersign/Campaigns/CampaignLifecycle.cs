@@ -226,7 +226,7 @@ public sealed class CampaignLifecycle(
         var current = CampaignContent.Of(campaign);
         var asksDifferently = proposed.AsksDifferentlyFrom(current);
         var readsDifferently = proposed.ReadsDifferentlyFrom(current);
-        if (PublishedEditProblems(found, input, asksDifferently, readsDifferently) is { Count: > 0 } problems)
+        if (PublishedEditProblems(found, input, proposed, current, asksDifferently, readsDifferently) is { Count: > 0 } problems)
         {
             return CampaignMoveResult.Invalid(problems);
         }
@@ -253,7 +253,8 @@ public sealed class CampaignLifecycle(
     /// signed: a change to those goes to the moderators, and only while it still takes signatures.
     /// Its wording may be mended, with a reason kept in the audit log.
     /// </summary>
-    private static Dictionary<string, string> PublishedEditProblems(CampaignWithChange found, CampaignInput input, bool asksDifferently, bool readsDifferently)
+    private static Dictionary<string, string> PublishedEditProblems(CampaignWithChange found, CampaignInput input, CampaignContent proposed, CampaignContent current,
+        bool asksDifferently, bool readsDifferently)
     {
         var campaign = found.Campaign;
         var problems = new Dictionary<string, string>();
@@ -262,13 +263,17 @@ public sealed class CampaignLifecycle(
             problems[nameof(CampaignInput.Slug)] = "The address of a published campaign cannot change: links to it have been shared.";
         }
 
+        // A change to the open letter alone is answered beside the letter, where the organiser made it.
+        var asks = proposed.Demands.SequenceEqual(current.Demands) && proposed.Targets.SequenceEqual(current.Targets) && proposed.Hosts.SequenceEqual(current.Hosts)
+            ? nameof(CampaignInput.Letter)
+            : nameof(CampaignInput.Demands);
         if (asksDifferently && !campaign.AcceptsSignatures)
         {
-            problems[nameof(CampaignInput.Demands)] = "This campaign no longer takes signatures: its demands, targets and hosts stay as its signers signed them.";
+            problems[asks] = "This campaign no longer takes signatures: its demands, targets, hosts and open letter stay as its signers signed them.";
         }
         else if (asksDifferently && found.PendingChange is not null)
         {
-            problems[nameof(CampaignInput.Demands)] = "A change to the demands, targets or hosts is already waiting for review. Wait for the moderators' decision before proposing another.";
+            problems[asks] = "A change to the demands, targets, hosts or open letter is already waiting for review. Wait for the moderators' decision before proposing another.";
         }
 
         if (readsDifferently && string.IsNullOrWhiteSpace(input.ChangeReason))

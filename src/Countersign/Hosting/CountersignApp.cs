@@ -200,6 +200,7 @@ public static class CountersignApp
         services.AddScoped<CommentModeration>();
         services.AddScoped<LetterIntake>();
         services.AddScoped<LetterRevisions>();
+        services.AddScoped<CoSignatureDecisions>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());

@@ -377,6 +377,43 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
     }
 
     [Fact]
+    public async Task Should_save_a_draft_s_open_letter_and_change_a_published_one_only_once_a_moderator_approves()
+    {
+        var draft = await Database.AddCampaignAsync("a-letter-draft", CampaignState.Draft);
+        var letter = ("The programme committee", "We, the undersigned organisations, ask you to drop the sponsor.", "Drop the sponsor\r\nPublish the contract");
+
+        Assert.Equal(MoveOutcome.Moved, (await SaveAsync(draft.Id, letter: letter)).Outcome);
+        var saved = await StoredAsync(draft.Id);
+        Assert.Equal(("The programme committee", "We, the undersigned organisations, ask you to drop the sponsor."), (saved.LetterAddressees, saved.LetterMarkdown));
+        Assert.Equal(["Drop the sponsor", "Publish the contract"], saved.LetterCalls);
+
+        var open = await Database.AddCampaignAsync("drop-the-stake");
+        var proposed = await SaveAsync(open.Id, letter: letter);
+        Assert.Equal((MoveOutcome.Moved, true), (proposed.Outcome, proposed.ChangeProposed));
+        Assert.False((await StoredAsync(open.Id)).HasLetter);
+
+        // A second change to the letter alone waits for the first, and is answered beside the letter.
+        var another = await SaveAsync(open.Id, letter: ("The programme committee", "Another wording.", ""));
+        Assert.Equal(
+            (nameof(CampaignInput.Letter), "A change to the demands, targets, hosts or open letter is already waiting for review. Wait for the moderators' decision before proposing another."),
+            OnlyProblem(another));
+
+        Assert.Equal(MoveOutcome.Moved, (await DecideAsync(await WaitingReviewAsync(open.Id), ReviewDecision.Approved)).Outcome);
+        var approved = await StoredAsync(open.Id);
+        Assert.Equal(("The programme committee", "We, the undersigned organisations, ask you to drop the sponsor."), (approved.LetterAddressees, approved.LetterMarkdown));
+        Assert.Equal(["Drop the sponsor", "Publish the contract"], approved.LetterCalls);
+        Assert.Equal(["Cancel the contract", "Publish the impact assessment"], approved.Demands);
+
+        // Closed, its letter stays as its signatories signed it.
+        await MoveAsync(open.Id, CampaignState.Closed);
+        var closedEdit = await SaveAsync(open.Id, letter: ("The programme committee", "A last-minute wording.", ""));
+        Assert.Equal(
+            (nameof(CampaignInput.Letter), "This campaign no longer takes signatures: its demands, targets, hosts and open letter stay as its signers signed them."),
+            OnlyProblem(closedEdit));
+        Assert.Equal("We, the undersigned organisations, ask you to drop the sponsor.", (await StoredAsync(open.Id)).LetterMarkdown);
+    }
+
+    [Fact]
     public async Task Should_withdraw_a_campaign_its_organisers_left_as_the_moderators_sent_it_back()
     {
         var left = await Database.AddCampaignAsync("drop-the-stake", CampaignState.Sponsoring);
@@ -410,6 +447,12 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
         Assert.Equal(CampaignState.Rejected, (await StoredAsync(neverSponsored.Id)).State);
     }
 
+    private static (string Field, string Message) OnlyProblem(CampaignMoveResult result)
+    {
+        var problem = Assert.Single(result.Problems);
+        return (problem.Key, problem.Value);
+    }
+
     private DateTime Later(TimeSpan by)
     {
         Database.Clock.Advance(by);
@@ -436,9 +479,14 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
 
     /// <summary>Saves the campaign form with the stored campaign's own values except those given, as the edit page posts it.</summary>
     private async Task<CampaignMoveResult> SaveAsync(int campaignId, string? demands = null, string? body = null, string? slug = null, string? reason = null,
-        string? goal = null, string? commentMode = null)
+        string? goal = null, string? commentMode = null, (string Addressees, string Text, string Calls)? letter = null)
     {
         var input = CampaignInput.From(await StoredAsync(campaignId));
+        if (letter is var (addressees, text, calls))
+        {
+            (input.LetterAddressees, input.Letter, input.LetterCalls) = (addressees, text, calls);
+        }
+
         input.Demands = demands ?? input.Demands;
         input.Body = body ?? input.Body;
         input.Slug = slug ?? input.Slug;

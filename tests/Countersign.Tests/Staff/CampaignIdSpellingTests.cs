@@ -7,6 +7,7 @@ using AngleSharp.Html.Parser;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Letters;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Updates;
@@ -234,8 +235,8 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
     };
 
     /// <summary>
-    /// Gives the target campaign something behind every form (a draft update, comments, a timeline
-    /// entry, a header image, a partner, a confirmed signer) and makes the other organiser the organiser of their own
+    /// Gives the target campaign something behind every form (a draft update, comments, co-signatures of its letter, a
+    /// timeline entry, a header image, a partner, a confirmed signer) and makes the other organiser the organiser of their own
     /// campaign. Returns the draft update's id.
     /// </summary>
     private async Task<long> SeedAsync(Campaign target, Campaign own)
@@ -244,6 +245,8 @@ public abstract partial class CampaignIdSpellingTests(DatabaseProvider provider,
         await Site.Staff.AddAsync("partner@example.org");
         await Site.AddCommentAsync(target.Id, CommentState.Waiting);
         await Site.AddCommentAsync(target.Id, CommentState.Published);
+        await TestSignatories.AddAsync(Site, target, CoSignatureState.Verified);
+        await TestSignatories.AddAsync(Site, target, CoSignatureState.Approved, "Academy of Sciences");
         var now = Site.Clock.GetUtcNow().UtcDateTime;
         return await Site.QueryAsync(async db =>
         {

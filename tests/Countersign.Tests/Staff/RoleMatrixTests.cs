@@ -3,6 +3,7 @@ using System.Text;
 using Countersign.Campaigns;
 using Countersign.Comments;
 using Countersign.Data;
+using Countersign.Letters;
 using Countersign.Staff;
 using Countersign.Tests.Infrastructure;
 using Countersign.Tests.Signing;
@@ -45,6 +46,7 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
             ($"/staff/campaigns/{id}/supporters", [Visitor.Partner, Visitor.Organiser, Visitor.Admin]),
             ($"/staff/campaigns/{id}/trends", [Visitor.Moderator, Visitor.Admin]),
             ($"/staff/campaigns/{id}/comments", [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
+            ($"/staff/campaigns/{id}/signatories", [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
             ("/staff/reviews", [Visitor.Moderator, Visitor.Admin]),
             ("/staff/users", [Visitor.Admin]),
             ($"/staff/users/{bystander}", [Visitor.Admin]),
@@ -88,9 +90,15 @@ public abstract class RoleMatrixTests(DatabaseProvider provider) : IAsyncLifetim
         var waitingComment = (await Site.AddCommentAsync(campaign.Id, CommentState.Waiting)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var shownComment = (await Site.AddCommentAsync(campaign.Id, CommentState.Published)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var publishedUpdate = (await PublishedUpdateAsync(campaign)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var waitingSignatory = (await TestSignatories.AddAsync(Site, campaign, CoSignatureState.Verified)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var publishedSignatory = (await TestSignatories.AddAsync(Site, campaign, CoSignatureState.Approved, "Academy of Sciences")).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var bystander = await BystanderAsync();
         var actions = new (string Name, string Path, KeyValuePair<string, string>[] Fields, Visitor[] Allowed)[]
         {
+            // The organisers decide who co-signs their letter; moderators and admins may step in.
+            ("approve a co-signature", $"/staff/campaigns/{id}/signatories?handler=Approve", [new("coSignatureId", waitingSignatory)], [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
+            ("reject a co-signature", $"/staff/campaigns/{id}/signatories?handler=Reject", [new("coSignatureId", publishedSignatory), new("Reason", "Not an academy")],
+                [Visitor.Organiser, Visitor.Moderator, Visitor.Admin]),
             // Organisers read their campaign's comments; only moderators and admins decide.
             ("publish a comment", $"/staff/campaigns/{id}/comments?handler=Publish", [new("commentId", waitingComment)], [Visitor.Moderator, Visitor.Admin]),
             ("hide a comment", $"/staff/campaigns/{id}/comments?handler=Hide", [new("commentId", shownComment), new("Reason", "Off topic")], [Visitor.Moderator, Visitor.Admin]),

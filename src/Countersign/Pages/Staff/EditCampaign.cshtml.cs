@@ -101,10 +101,13 @@ public sealed class EditCampaignModel(
         ModelState.Clear();
         AddProblems(nameof(Input), Input.Validate());
 
-        // Checked at save, so the campaign page never holds a text it cannot show (a too long one is not worth parsing).
-        if (ModelState[$"{nameof(Input)}.{nameof(CampaignInput.Body)}"] is null && markdown.ProblemWith(Input.Body ?? "") is var bodyProblem and not MarkdownProblem.None)
+        // Checked at save, so the campaign and letter pages never hold a text they cannot show (a too long one is not worth parsing).
+        foreach (var (field, text) in new[] { (nameof(CampaignInput.Body), Input.Body), (nameof(CampaignInput.Letter), Input.Letter) })
         {
-            ModelState.AddModelError($"{nameof(Input)}.{nameof(CampaignInput.Body)}", MarkdownRenderer.Explain(bodyProblem, t));
+            if (ModelState[$"{nameof(Input)}.{field}"] is null && markdown.ProblemWith(text ?? "") is var problem and not MarkdownProblem.None)
+            {
+                ModelState.AddModelError($"{nameof(Input)}.{field}", MarkdownRenderer.Explain(problem, t));
+            }
         }
 
         if (!ModelState.IsValid)
@@ -126,7 +129,7 @@ public sealed class EditCampaignModel(
 
         var saved = await lifecycle.SaveAsync(_found, Input, User, cancellationToken);
         return Answer(saved, nameof(Input), saved.ChangeProposed
-            ? t["The change to the demands, targets or hosts is waiting for review; the campaign page shows the approved ones until then."]
+            ? t["The change to the demands, targets, hosts or open letter is waiting for review; the campaign page shows the approved ones until then."]
             : t["Saved."], conflict: t["Someone changed this campaign's status while you were editing. Reload the page and try again."]);
     }
 
