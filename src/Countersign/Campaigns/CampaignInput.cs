@@ -59,6 +59,20 @@ public sealed partial class CampaignInput
         CommentMode = campaign.CommentMode,
     };
 
+    /// <summary>
+    /// A post without any of the letter's fields (a page from before letters, a script) leaves the letter as it is,
+    /// like an absent comment setting: only a form that shows the letter can change or remove it.
+    /// </summary>
+    public void KeepLetterIfAbsent(Campaign campaign)
+    {
+        if (Letter is null && LetterAddressees is null && LetterCalls is null)
+        {
+            Letter = campaign.LetterMarkdown;
+            LetterAddressees = campaign.LetterAddressees;
+            LetterCalls = string.Join('\n', campaign.LetterCalls);
+        }
+    }
+
     /// <summary>Problems by field, as untranslated messages.</summary>
     public Dictionary<string, string> Validate()
     {

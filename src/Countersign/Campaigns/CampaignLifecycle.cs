@@ -214,6 +214,7 @@ public sealed class CampaignLifecycle(
         }
 
         var now = Now;
+        input.KeepLetterIfAbsent(campaign);
         var proposed = input.ToContent();
         if (campaign.OpenedAt is null)
         {
