@@ -100,4 +100,18 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
 }
 
 /// <summary>Whom a co-signature's emails go to: the contact who authorised it, by name and address, in their language.</summary>
-public sealed record CoSignerContact(long CoSignatureId, string Name, string Address, string Locale);
+public sealed record CoSignerContact(long CoSignatureId, string Name, string Address, string Locale)
+{
+    /// <summary>
+    /// Whether there is anyone to write to: once the campaign's personal data is erased, the contact's details are gone
+    /// and the organisation's signature stays on the letter with nobody behind it to tell.
+    /// </summary>
+    public bool CanBeEmailed => Address.Length > 0;
+
+    /// <summary>The contact of <paramref name="signature"/>, decrypted with its campaign's cipher (empty once erased).</summary>
+    public static CoSignerContact Of(Letters.CoSignature signature, Privacy.CampaignCipher cipher) =>
+        new(signature.Id, Reveal(cipher, signature.ContactNameCiphertext), Reveal(cipher, signature.ContactEmailCiphertext), signature.Locale);
+
+    /// <summary>A contact's detail, or nothing once erased (see <see cref="Privacy.Erasure.ShredCampaignAsync"/>).</summary>
+    public static string Reveal(Privacy.CampaignCipher cipher, byte[] ciphertext) => ciphertext.Length == 0 ? "" : cipher.DecryptString(ciphertext);
+}

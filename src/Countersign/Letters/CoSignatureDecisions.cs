@@ -99,7 +99,7 @@ public sealed class CoSignatureDecisions(
             return new StaffCoSignature(s.Id, s.Name, s.Description, s.Members, s.Kind, s.CountryCode, s.Website,
                 s.ParentId is { } parent ? parents.GetValueOrDefault(parent) : null, s.State, s.DomainVerified,
                 version?.Number ?? 0, version is not null && version.Hash.AsSpan().SequenceEqual(currentText),
-                Reveal(cipher, s.ContactNameCiphertext), Reveal(cipher, s.ContactRoleCiphertext), Reveal(cipher, s.ContactEmailCiphertext),
+                CoSignerContact.Reveal(cipher, s.ContactNameCiphertext), CoSignerContact.Reveal(cipher, s.ContactRoleCiphertext), CoSignerContact.Reveal(cipher, s.ContactEmailCiphertext),
                 s.ConfirmedAt, s.DecidedAt, s.DecidedBy is { } by ? deciders.GetValueOrDefault(by) : null, s.RejectionReason, s.WithdrawnAt);
         }).ToList();
         return new StaffCoSignatures(listed, unconfirmed);
@@ -153,7 +153,7 @@ public sealed class CoSignatureDecisions(
 
         // Decrypted before the transaction, which then holds no lock while it waits on the cipher.
         var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
-        var contact = new CoSignerContact(coSignatureId, Reveal(cipher, found.ContactNameCiphertext), Reveal(cipher, found.ContactEmailCiphertext), found.Locale);
+        var contact = new CoSignerContact(coSignatureId, CoSignerContact.Reveal(cipher, found.ContactNameCiphertext), CoSignerContact.Reveal(cipher, found.ContactEmailCiphertext), found.Locale);
         var now = clock.GetUtcNow().UtcDateTime;
         var staffId = AuditLog.StaffIdOf(by);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -167,12 +167,18 @@ public sealed class CoSignatureDecisions(
         if (to == CoSignatureState.Approved)
         {
             db.Record(by, AuditAction.CoSignatureApproved, campaign.Id, now, string.Create(CultureInfo.InvariantCulture, $"Co-signature {coSignatureId}"));
-            outbox.Add(db, CoSignerEmails.ApprovedKind, emails.Approved(campaign, contact, found.Name));
+            if (contact.CanBeEmailed)
+            {
+                outbox.Add(db, CoSignerEmails.ApprovedKind, emails.Approved(campaign, contact, found.Name));
+            }
         }
         else
         {
             db.Record(by, AuditAction.CoSignatureRejected, campaign.Id, now, string.Create(CultureInfo.InvariantCulture, $"Co-signature {coSignatureId}: {reason}"));
-            outbox.Add(db, CoSignerEmails.RejectedKind, emails.Rejected(campaign, contact, found.Name, reason!));
+            if (contact.CanBeEmailed)
+            {
+                outbox.Add(db, CoSignerEmails.RejectedKind, emails.Rejected(campaign, contact, found.Name, reason!));
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -188,5 +194,4 @@ public sealed class CoSignatureDecisions(
         new(CoSignatureDecisionResult.Changed, t["This signature changed while you were deciding (another organiser, perhaps). Here is where it stands now."]);
 
     /// <summary>A contact detail in clear; an erased one (emptied when the campaign's personal data went) reads as empty.</summary>
-    private static string Reveal(CampaignCipher cipher, byte[] ciphertext) => ciphertext.Length == 0 ? "" : cipher.DecryptString(ciphertext);
 }

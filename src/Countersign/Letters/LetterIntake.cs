@@ -116,6 +116,8 @@ public sealed class LetterIntake(
             return (false, link);
         }
 
+        // Decrypted before the transaction: on SQLite a key made now would wait for the transaction's own write lock.
+        var contact = await ContactOfAsync(signature!, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var confirmed = await db.CoSignatures.Where(s => s.Id == signature!.Id && s.State == CoSignatureState.Pending)
@@ -125,7 +127,7 @@ public sealed class LetterIntake(
             return (false, link with { Outcome = CoSignLinkOutcome.Done });
         }
 
-        outbox.Add(db, CoSignerEmails.VerifiedKind, emails.Verified(link.Campaign!, await ContactOfAsync(signature!, cancellationToken), signature!.Name, signature.DomainVerified));
+        outbox.Add(db, CoSignerEmails.VerifiedKind, emails.Verified(link.Campaign!, contact, signature!.Name, signature.DomainVerified));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbox.WakeSender();
@@ -148,6 +150,7 @@ public sealed class LetterIntake(
             return (false, link);
         }
 
+        var contact = await ContactOfAsync(signature!, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var withdrawn = await db.CoSignatures.Where(s => s.Id == signature!.Id && CoSignatureState.Withdrawable.Contains(s.State))
@@ -159,7 +162,11 @@ public sealed class LetterIntake(
 
         db.Record(staff: null, AuditAction.CoSignatureWithdrawn, link.Campaign!.Id, now,
             string.Create(CultureInfo.InvariantCulture, $"Co-signature {signature!.Id}, withdrawn by its contact"));
-        outbox.Add(db, CoSignerEmails.WithdrawnKind, emails.Withdrawn(link.Campaign, await ContactOfAsync(signature, cancellationToken), signature.Name));
+        if (contact.CanBeEmailed)
+        {
+            outbox.Add(db, CoSignerEmails.WithdrawnKind, emails.Withdrawn(link.Campaign, contact, signature.Name));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         campaigns.Forget(link.Campaign.Slug);
@@ -256,11 +263,8 @@ public sealed class LetterIntake(
     }
 
     /// <summary>The contact of a co-signature, decrypted with its campaign's key, for an email.</summary>
-    private async Task<CoSignerContact> ContactOfAsync(CoSignature signature, CancellationToken cancellationToken)
-    {
-        var cipher = await campaignKeys.ForCampaignAsync(signature.CampaignId, cancellationToken);
-        return new CoSignerContact(signature.Id, cipher.DecryptString(signature.ContactNameCiphertext), cipher.DecryptString(signature.ContactEmailCiphertext), signature.Locale);
-    }
+    private async Task<CoSignerContact> ContactOfAsync(CoSignature signature, CancellationToken cancellationToken) =>
+        CoSignerContact.Of(signature, await campaignKeys.ForCampaignAsync(signature.CampaignId, cancellationToken));
 
     private async Task<(CoSignLink Link, CoSignature? Signature)> FindByConfirmationAsync(string token, CancellationToken cancellationToken)
     {

@@ -40,8 +40,12 @@ public sealed class LetterRevisions(CountersignDb db, CampaignKeys campaignKeys,
         var cipher = await campaignKeys.ForCampaignAsync(campaign.Id, cancellationToken);
         foreach (var signature in told)
         {
-            var contact = new CoSignerContact(signature.Id, cipher.DecryptString(signature.ContactNameCiphertext), cipher.DecryptString(signature.ContactEmailCiphertext), signature.Locale);
-            outbox.Add(db, CoSignerEmails.TextChangedKind, emails.TextChanged(campaign, contact, signature.Name, signature.Number));
+            var contact = new CoSignerContact(signature.Id, CoSignerContact.Reveal(cipher, signature.ContactNameCiphertext),
+                CoSignerContact.Reveal(cipher, signature.ContactEmailCiphertext), signature.Locale);
+            if (contact.CanBeEmailed)
+            {
+                outbox.Add(db, CoSignerEmails.TextChangedKind, emails.TextChanged(campaign, contact, signature.Name, signature.Number));
+            }
         }
 
         return told.Count;

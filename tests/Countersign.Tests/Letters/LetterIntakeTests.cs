@@ -209,6 +209,11 @@ public abstract class LetterIntakeTests(DatabaseProvider provider) : IAsyncLifet
         var kept = await Database.WithDbAsync(db => db.CoSignatures.SingleAsync());
         Assert.Equal(("Listed", CoSignatureState.Approved), (kept.Name, kept.State));
         Assert.Equal([0, 0, 0, 0], new[] { kept.ContactNameCiphertext, kept.ContactRoleCiphertext, kept.ContactEmailCiphertext, kept.EmailKey }.Select(bytes => bytes.Length));
+
+        // Its withdrawal link still works, with nobody left to email.
+        var token = TokenIn((await EmailsAsync(CoSignerEmails.ConfirmationKind)).Single(m => m.To.Mailboxes.Single().Address == "listed@example.org"), "letters/withdraw");
+        Assert.True((await WithIntakeAsync(intake => intake.WithdrawAsync(token, CancellationToken.None))).Withdrawn);
+        Assert.Empty(await EmailsAsync(CoSignerEmails.WithdrawnKind));
     }
 
     [Fact]
