@@ -21,11 +21,13 @@ namespace Countersign.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: "");
 
+            // Campaigns stored before letters had none: an empty list, which EF does not write for an array column by itself.
             migrationBuilder.AddColumn<List<string>>(
                 name: "LetterCalls",
                 table: "Campaigns",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                defaultValueSql: "'{}'::text[]");
 
             migrationBuilder.AddColumn<string>(
                 name: "LetterMarkdown",
