@@ -21,30 +21,28 @@ public static class ProofOfWorkEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> GetForCommentAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
-        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
+    private static Task<IResult> GetForCommentAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
+        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken) =>
+        GetForPublicFormAsync(slug, campaign => campaign.TakesComments, ProofOfWorkPurpose.Comment, "No campaign at this address takes comments.",
+            context, db, campaigns, proofOfWork, cancellationToken);
+
+    private static Task<IResult> GetForCoSignatureAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
+        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken) =>
+        GetForPublicFormAsync(slug, campaign => campaign.TakesCoSignatures, ProofOfWorkPurpose.CoSignature, "No campaign at this address has a letter open to signatures.",
+            context, db, campaigns, proofOfWork, cancellationToken);
+
+    /// <summary>A challenge for a form of a public campaign's page, while the campaign <paramref name="takes"/> that form; a 404 otherwise.</summary>
+    private static async Task<IResult> GetForPublicFormAsync(string slug, Func<Countersign.Campaigns.Campaign, bool> takes, ProofOfWorkPurpose purpose, string refusal,
+        HttpContext context, Countersign.Data.CountersignDb db, Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
     {
         var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
-        if (cached?.Campaign.TakesComments != true || !proofOfWork.Enabled)
+        if (cached is null || !takes(cached.Campaign) || !proofOfWork.Enabled)
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address takes comments.");
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: refusal);
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(proofOfWork.CreateChallenge(cached.Campaign.Id, ProofOfWorkPurpose.Comment), "application/json");
-    }
-
-    private static async Task<IResult> GetForCoSignatureAsync(string slug, HttpContext context, Countersign.Data.CountersignDb db,
-        Countersign.Campaigns.CampaignCache campaigns, ProofOfWork proofOfWork, CancellationToken cancellationToken)
-    {
-        var cached = await campaigns.FindPublicAsync(db, slug, cancellationToken);
-        if (cached?.Campaign.TakesCoSignatures != true || !proofOfWork.Enabled)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No campaign at this address has a letter open to signatures.");
-        }
-
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Text(proofOfWork.CreateChallenge(cached.Campaign.Id, ProofOfWorkPurpose.CoSignature), "application/json");
+        return Results.Text(proofOfWork.CreateChallenge(cached.Campaign.Id, purpose), "application/json");
     }
 
     private static async Task<IResult> GetAsync(string slug, string? sponsorToken, HttpContext context, Countersign.Data.CountersignDb db,
