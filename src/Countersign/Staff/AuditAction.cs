@@ -55,6 +55,9 @@ public static class AuditAction
     /// <summary>The organisation's contact withdrew its co-signature (from the link in its emails: no staff member).</summary>
     public const string CoSignatureWithdrawn = "cosignature.withdrawn";
 
+    /// <summary>Staff downloaded the letter's signatories, private contacts included, as CSV.</summary>
+    public const string CoSignaturesExported = "cosignatures.exported";
+
     /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
     public static string Describe(string action, IStringLocalizer t) => action switch
     {
@@ -100,6 +103,7 @@ public static class AuditAction
         CoSignatureApproved => t["Organisation's signature approved"],
         CoSignatureRejected => t["Organisation's signature rejected"],
         CoSignatureWithdrawn => t["Organisation's signature withdrawn"],
+        CoSignaturesExported => t["Letter's signatories exported"],
         _ => action,
     };
 

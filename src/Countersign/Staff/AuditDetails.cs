@@ -65,6 +65,8 @@ public static partial class AuditDetails
                 return AccountChange(match, t);
             case AuditAction.SupportersExported when Exported().Match(details) is { Success: true } match:
                 return t.Plural("{0, plural, one {# supporter} other {# supporters}} of {1}", Number(match, "count"), match.Groups["host"].Value);
+            case AuditAction.CoSignaturesExported when SignatoriesExported().Match(details) is { Success: true } match:
+                return t.Plural("{0, plural, one {# organisation} other {# organisations}}", Number(match, "count"));
             case AuditAction.CommentPublished or AuditAction.CommentHidden or AuditAction.CommentRestored when CommentDecided().Match(details) is { Success: true } match:
                 return match.Groups["reason"].Success
                     ? t["Comment no. {0}; reason: {1}", match.Groups["id"].Value, match.Groups["reason"].Value]
@@ -198,6 +200,9 @@ public static partial class AuditDetails
 
     [GeneratedRegex(@"^(?<count>\d+) supporters of (?<host>.+)$")]
     private static partial Regex Exported();
+
+    [GeneratedRegex(@"^(?<count>\d+) organisations$")]
+    private static partial Regex SignatoriesExported();
 
     [GeneratedRegex(@"^Comment (?<id>\d+)(?:: (?<reason>.*))?$", RegexOptions.Singleline)]
     private static partial Regex CommentDecided();

@@ -131,6 +131,45 @@ public abstract class SignatoriesPageTests(DatabaseProvider provider) : IAsyncLi
         ]);
 
     [Fact]
+    public async Task Should_export_the_confirmed_signatories_of_this_campaign_only_with_their_contacts_and_record_the_download()
+    {
+        var campaign = await Site.AddCampaignAsync("end-the-sponsorship");
+        var other = await Site.AddCampaignAsync("another-letter");
+        var organiser = await OrganiserOfAsync(campaign);
+        await TestSignatories.AddAsync(Site, campaign, CoSignatureState.Approved);
+        await TestSignatories.AddAsync(Site, campaign, CoSignatureState.Verified, "=HYPERLINK(\"http://evil.example\")");
+        await TestSignatories.AddAsync(Site, campaign, CoSignatureState.Pending, "Not confirmed yet");
+        await TestSignatories.AddAsync(Site, other, CoSignatureState.Approved, "Another campaign's signatory");
+        var page = $"/staff/campaigns/{campaign.Id}/signatories";
+        Assert.Contains("Download the signatories (CSV)", await organiser.GetStringAsync(page), StringComparison.Ordinal);
+
+        var export = await FormFiller.PostAsync(organiser, $"{page}?handler=Export", []);
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("end-the-sponsorship-signatories.csv", export.Content.Headers.ContentDisposition?.FileNameStar);
+        var lines = System.Text.Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF')
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(',', SignatoriesCsv.Header), lines[0]);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, line => line.Contains(",approved,Federation of University Unions,", StringComparison.Ordinal)
+            && line.Contains(TestSignatories.ContactEmail, StringComparison.Ordinal));
+
+        // A formula typed as a name stays text in a spreadsheet.
+        Assert.Contains(lines, line => line.Contains(",verified,\"'=HYPERLINK", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("Not confirmed yet", StringComparison.Ordinal) || line.Contains("Another campaign", StringComparison.Ordinal));
+        var audit = await Site.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.CoSignaturesExported).Select(e => new { e.CampaignId, e.Details }).SingleAsync());
+        Assert.Equal((campaign.Id, "2 organisations"), (audit.CampaignId!.Value, audit.Details));
+
+        // The organiser of one campaign cannot export another's signatories, even with a good form token.
+        var token = await FormFiller.AntiforgeryTokenAsync(organiser, page);
+        var elsewhere = await organiser.PostAsync($"/staff/campaigns/{other.Id}/signatories?handler=Export",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        Assert.Equal(1, await Site.QueryAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.CoSignaturesExported)));
+    }
+
+    [Fact]
     public async Task Should_answer_not_found_for_a_signatory_of_another_campaign_and_change_nothing()
     {
         var campaign = await Site.AddCampaignAsync("end-the-sponsorship");

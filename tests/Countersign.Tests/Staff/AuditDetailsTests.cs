@@ -39,6 +39,8 @@ public sealed class AuditDetailsTests
         "ana@example.org, from the command line, 1 waiting invitation they sent withdrawn")]
     [InlineData(AuditAction.StaffEnabled, "ana@example.org", "ana@example.org")]
     [InlineData(AuditAction.SupportersExported, "1 supporters of Privacy First", "1 supporter of Privacy First")]
+    [InlineData(AuditAction.CoSignaturesExported, "1 organisations", "1 organisation")]
+    [InlineData(AuditAction.CoSignaturesExported, "1200 organisations", "1,200 organisations")]
     [InlineData(AuditAction.CommentHidden, "Comment 12: Insults", "Comment no. 12; reason: Insults")]
     [InlineData(AuditAction.CommentPublished, "Comment 12", "Comment no. 12")]
     [InlineData(AuditAction.UpdatePublished, "Update 3, from Privacy First", "Update no. 3, from Privacy First")]
