@@ -170,11 +170,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
         _ => Uri.EscapeDataString(RandomText(random, 12)),
     };
 
+    private static readonly string[] StaffCampaignPages =
+        ["supporters", "members", "timeline", "updates", "review", "comments", "signatories", "trends", "image"];
+
     /// <summary>A staff page about one record, with an id in any spelling (no one is signed in: the answers are redirects or 4xx).</summary>
     private static string StaffPath(Random random) => random.Next(6) switch
     {
         0 => $"/staff/campaigns/{Id(random)}",
-        1 => $"/staff/campaigns/{Id(random)}/{new[] { "supporters", "members", "timeline", "updates", "review", "comments" }[random.Next(6)]}{RandomQuery(random)}",
+        1 => $"/staff/campaigns/{Id(random)}/{StaffCampaignPages[random.Next(StaffCampaignPages.Length)]}{RandomQuery(random)}",
         2 => $"/staff/campaigns/{Id(random)}/updates/{Id(random)}",
         3 => $"/staff/users/{Id(random)}",
         4 => $"/staff/reviews/{Id(random)}",
