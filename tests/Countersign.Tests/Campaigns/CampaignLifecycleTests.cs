@@ -35,8 +35,8 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
         // Whole seconds, so that times read back from either database equal the clock's.
         var now = Database.Clock.GetUtcNow();
         Database.Clock.SetUtcNow(now.AddTicks(TimeSpan.TicksPerSecond - (now.Ticks % TimeSpan.TicksPerSecond)));
-        Organiser = await StaffAsync("organiser@example.org");
-        Moderator = await StaffAsync("moderator@example.org");
+        Organiser = await Database.AddStaffAsync("organiser@example.org");
+        Moderator = await Database.AddStaffAsync("moderator@example.org");
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
         var campaign = await Database.AddCampaignAsync("drop-the-stake", CampaignState.Draft);
         await MoveAsync(campaign.Id, CampaignState.InReview);
         var reviewId = await WaitingReviewAsync(campaign.Id);
-        var second = await StaffAsync("second.moderator@example.org");
+        var second = await Database.AddStaffAsync("second.moderator@example.org");
         await using var first = Database.Scope();
         await using var other = Database.Scope();
         var firstLifecycle = first.ServiceProvider.GetRequiredService<CampaignLifecycle>();
@@ -514,21 +514,6 @@ public abstract class CampaignLifecycleTests(DatabaseProvider provider) : IAsync
 
     private static int? StaffIdOf(ClaimsPrincipal staff) => AuditLog.StaffIdOf(staff);
 
-    /// <summary>A staff account, and the signed-in user the pages would pass on.</summary>
-    private async Task<ClaimsPrincipal> StaffAsync(string email)
-    {
-        var user = new StaffUser
-        {
-            UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            SecurityStamp = StaffUser.NewSecurityStamp(), CreatedAt = Database.Clock.GetUtcNow().UtcDateTime,
-        };
-        await Database.WithDbAsync(db =>
-        {
-            db.StaffUsers.Add(user);
-            return db.SaveChangesAsync();
-        });
-        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture))], "Test"));
-    }
 }
 
 public sealed class CampaignLifecycleOnSqlite() : CampaignLifecycleTests(DatabaseProvider.Sqlite);

@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Security.Claims;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Hosting;
+using Countersign.Staff;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -84,6 +87,22 @@ public sealed class TestDatabase : IAsyncDisposable
             return db.SaveChangesAsync();
         });
         return campaign;
+    }
+
+    /// <summary>Stores a staff account with no role, and returns the signed-in user the pages would pass on for it.</summary>
+    public async Task<ClaimsPrincipal> AddStaffAsync(string email)
+    {
+        var user = new StaffUser
+        {
+            UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+            SecurityStamp = StaffUser.NewSecurityStamp(), CreatedAt = Clock.GetUtcNow().UtcDateTime,
+        };
+        await WithDbAsync(db =>
+        {
+            db.StaffUsers.Add(user);
+            return db.SaveChangesAsync();
+        });
+        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture))], "Test"));
     }
 
     public async ValueTask DisposeAsync()

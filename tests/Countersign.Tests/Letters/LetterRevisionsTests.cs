@@ -42,8 +42,8 @@ public abstract class LetterRevisionsTests(DatabaseProvider provider) : IAsyncLi
             await AddCoSignatureAsync(campaign.Id, version.Id, name, state);
         }
 
-        var organiser = await StaffAsync("organiser@example.org");
-        var moderator = await StaffAsync("moderator@example.org");
+        var organiser = await Database.AddStaffAsync("organiser@example.org");
+        var moderator = await Database.AddStaffAsync("moderator@example.org");
         var input = CampaignInput.From(stored);
         input.Letter = "We ask the conference to drop its sponsor, and to publish its sponsorship rules.";
         Assert.Empty(input.Validate());
@@ -106,20 +106,6 @@ public abstract class LetterRevisionsTests(DatabaseProvider provider) : IAsyncLi
         return await act(scope.ServiceProvider.GetRequiredService<CampaignLifecycle>());
     }
 
-    private async Task<ClaimsPrincipal> StaffAsync(string email)
-    {
-        var user = new StaffUser
-        {
-            UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            SecurityStamp = StaffUser.NewSecurityStamp(), CreatedAt = Database.Clock.GetUtcNow().UtcDateTime,
-        };
-        await Database.WithDbAsync(db =>
-        {
-            db.StaffUsers.Add(user);
-            return db.SaveChangesAsync();
-        });
-        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture))], "Test"));
-    }
 }
 
 public sealed class LetterRevisionsOnSqlite() : LetterRevisionsTests(DatabaseProvider.Sqlite);
