@@ -117,7 +117,7 @@ internal static class DemoCampaigns
         Targets = ["Microsoft (M12 venture fund)"],
         Hosts =
         [
-            new() { Name = "Jewish Voice for Peace", Website = "https://www.jewishvoiceforpeace.org/", Position = 0, Description = "A grassroots movement in the United States working for a just peace, led this campaign" },
+            new() { Name = "Jewish Voice for Peace", Website = "https://www.jewishvoiceforpeace.org/", Position = 0, Description = "A grassroots movement in the United States working for a just and lasting peace; it led this campaign" },
             new() { Name = "MPower Change", Website = "https://mpowerchange.org/", Position = 1, Description = "Co-launched #DropAnyVision and helped carry the petition to Microsoft's headquarters" },
             new() { Name = "SumOfUs", Website = null, Position = 2, Description = "Co-launched #DropAnyVision with Jewish Voice for Peace and MPower Change" },
         ],
