@@ -169,6 +169,7 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
 
         // The host whose line was taken out left the coalition: its row (and the consents pointing at it) stays.
         Assert.NotNull(await _site.QueryAsync(db => db.CampaignHosts.Where(h => h.Name == "Digital Rights Group").Select(h => h.LeftAt).SingleAsync()));
+        Assert.Equal("Digital Rights Group", await _site.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.PartnerLeft).Select(e => e.Details).SingleAsync()));
 
         // The public page shows the edit at once, not when its cached copy expires.
         var page = await browser.GetStringAsync($"/c/{campaign.Slug}");
