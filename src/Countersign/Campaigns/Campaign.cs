@@ -276,7 +276,7 @@ public sealed class Campaign
     public static Campaign Draft(string slug, CampaignContent content, List<int> milestones, string commentMode, DateTime now)
     {
         var campaign = new Campaign { Slug = slug, Title = "", Summary = "", CreatedAt = now, UpdatedAt = now, CommentMode = commentMode };
-        content.ApplyTo(campaign);
+        content.ApplyTo(campaign, now);
         campaign.Milestones = milestones;
         return campaign;
     }
@@ -285,7 +285,7 @@ public sealed class Campaign
     public void Edit(string slug, CampaignContent content, List<int> milestones, DateTime now)
     {
         Slug = slug;
-        content.ApplyTo(this);
+        content.ApplyTo(this, now);
         Milestones = milestones;
         UpdatedAt = now;
     }
@@ -342,7 +342,7 @@ public sealed class Campaign
     {
         if (approved)
         {
-            proposed.ApplyAsksTo(this);
+            proposed.ApplyAsksTo(this, now);
         }
 
         UpdatedAt = now;

@@ -64,7 +64,7 @@ public sealed class CampaignCache(IMemoryCache cache, MarkdownRenderer markdown,
     {
         if (!cache.TryGetValue(Key(slug), out CachedCampaign? cached))
         {
-            var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position)).Include(c => c.Image)
+            var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.Where(h => h.LeftAt == null).OrderBy(h => h.Position)).Include(c => c.Image)
                 .FirstOrDefaultAsync(c => c.Slug == slug, cancellationToken);
             if (campaign is null)
             {

@@ -23,7 +23,7 @@ public sealed record CampaignContent(
 
     public static CampaignContent Of(Campaign campaign) => new(
         campaign.Title, campaign.Summary, campaign.BodyMarkdown, campaign.Demands, campaign.Targets,
-        campaign.Hosts.OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
+        campaign.Hosts.Where(h => !h.HasLeft).OrderBy(h => h.Position).Select(h => h.Website is null ? h.Name : $"{h.Name} | {h.Website}").ToList(),
         campaign.Goal, campaign.Deadline, campaign.Language)
     {
         Letter = campaign.LetterMarkdown,
@@ -49,7 +49,14 @@ public sealed record CampaignContent(
     }
 
     /// <summary>What the campaign asks of whom, on whose behalf.</summary>
-    public void ApplyAsksTo(Campaign campaign)
+    /// <remarks>
+    /// Hosts are matched by name, among those still in the coalition, so that signers' consents, which point at host ids,
+    /// survive edits. A line taken out of the list makes its host leave (<see cref="CampaignHost.Leave"/>) rather than
+    /// deleting it: deleting took its partners' access and the opt-ins it had received with it, and a line typed again
+    /// came back as a new host. A host that left is never touched here, and a line naming it does not bring it back
+    /// (nor make a namesake that would show its name again): a proposal written before it left must not undo its leaving.
+    /// </remarks>
+    public void ApplyAsksTo(Campaign campaign, DateTime now)
     {
         campaign.Demands = Demands.ToList();
         campaign.Targets = Targets.ToList();
@@ -57,13 +64,17 @@ public sealed record CampaignContent(
         campaign.LetterAddressees = LetterAddressees;
         campaign.LetterCalls = LetterCalls.ToList();
 
-        // Hosts are matched by name so that signers' consents, which point at host ids, survive edits.
-        var wanted = ParseHosts(Hosts).ToList();
-        campaign.Hosts.RemoveAll(h => wanted.All(w => w.Name != h.Name));
+        var left = campaign.Hosts.Where(h => h.HasLeft).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        var wanted = ParseHosts(Hosts).Where(w => !left.Contains(w.Name)).ToList();
+        foreach (var gone in campaign.Hosts.Where(h => !h.HasLeft && wanted.All(w => w.Name != h.Name)))
+        {
+            gone.Leave(now);
+        }
+
         for (var position = 0; position < wanted.Count; position++)
         {
             var (name, website) = wanted[position];
-            var host = campaign.Hosts.FirstOrDefault(h => h.Name == name);
+            var host = campaign.Hosts.FirstOrDefault(h => h.Name == name && !h.HasLeft);
             if (host is null)
             {
                 host = new CampaignHost { Name = name };
@@ -86,10 +97,10 @@ public sealed record CampaignContent(
         campaign.Language = Language;
     }
 
-    public void ApplyTo(Campaign campaign)
+    public void ApplyTo(Campaign campaign, DateTime now)
     {
         ApplyWordingTo(campaign);
-        ApplyAsksTo(campaign);
+        ApplyAsksTo(campaign, now);
         ApplySettingsTo(campaign);
     }
 

@@ -202,6 +202,22 @@ public sealed partial class CampaignInput
     private DateOnly? ParsedDeadline() =>
         DateOnly.TryParseExact(Deadline?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
+    /// <summary>
+    /// Problems with the host lines of an existing campaign: a line naming a host that left the coalition would not bring
+    /// it back (see <see cref="CampaignContent.ApplyAsksTo"/>), so it is refused here rather than dropped without a word.
+    /// </summary>
+    public Dictionary<string, string> ValidateHostsOf(Campaign campaign)
+    {
+        var problems = new Dictionary<string, string>();
+        var left = campaign.Hosts.Where(h => h.HasLeft).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        if (ParsedHosts().Any(h => left.Contains(h.Name)))
+        {
+            problems[nameof(Hosts)] = "An organisation that left this coalition cannot come back under the same name through this list: give the returning organisation a name of its own (its country, say).";
+        }
+
+        return problems;
+    }
+
     private IEnumerable<(string Name, string? Website)> ParsedHosts() => CampaignContent.ParseHosts(Lines(Hosts));
 
     private static IEnumerable<string> Lines(string? text) =>

@@ -41,7 +41,7 @@ public static class CampaignJson
             campaign.Deadline,
             campaign.Demands,
             campaign.Targets,
-            campaign.Hosts.Select(h => new HostDocument(h.Name, h.Website)).ToList(),
+            campaign.Hosts.Select(h => HostDocument.Of(h, site.Value)).ToList(),
             campaign.Image is { } image
                 ? new ImageDocument(image.Alt, image.Width, image.Height,
                     image.Widths.Select(width => new ImageFileDocument(width, image.HeightAt(width), site.Value.Link(CampaignImageEndpoint.Path(image, width)))).ToList())
@@ -86,7 +86,12 @@ public static class CampaignJson
 
     public sealed record OutcomeDocument(string State, DateOnly? Date, string? Text);
 
-    public sealed record HostDocument(string Name, string? Website);
+    /// <summary>A coalition partner still in the coalition: its own description and the address of its logo (WebP), if it gave them.</summary>
+    public sealed record HostDocument(string Name, string? Website, string? Description, string? LogoUrl)
+    {
+        public static HostDocument Of(CampaignHost host, SiteOptions site) =>
+            new(host.Name, host.Website, host.Description, CampaignImageEndpoint.LogoPath(host) is { } logo ? site.Link(logo) : null);
+    }
 
     /// <summary>The header image: its description and each width's address (WebP).</summary>
     public sealed record ImageDocument(string Alt, int Width, int Height, IReadOnlyList<ImageFileDocument> Files);

@@ -220,6 +220,7 @@ public sealed class CampaignLifecycle(
         {
             campaign.Edit(input.Slug!, proposed, input.ParsedMilestones()!, now);
             db.Record(by, AuditAction.CampaignEdited, campaign.Id, now);
+            RecordHostsThatLeft(campaign, by, now);
             SwitchComments(campaign, input.CommentMode, by, now);
             return await SaveAsync(campaign, cancellationToken);
         }
@@ -381,6 +382,7 @@ public sealed class CampaignLifecycle(
             var letterBefore = CampaignContent.Of(campaign);
             campaign.DecideChange(review.Submitted, approved: decision == ReviewDecision.Approved, now);
             db.Record(by, decision == ReviewDecision.Approved ? AuditAction.ChangeApproved : AuditAction.ChangeRejected, campaign.Id, now, reason);
+            RecordHostsThatLeft(campaign, by, now);
 
             // Organisations that signed the letter stay on the words they signed, and hear that the words changed.
             if (Letters.LetterRevisions.Changed(letterBefore, CampaignContent.Of(campaign)))
@@ -390,6 +392,18 @@ public sealed class CampaignLifecycle(
         }
 
         return await SaveAsync(campaign, cancellationToken, transaction);
+    }
+
+    /// <summary>
+    /// Hosts whose lines the change took out left the coalition just now (<see cref="CampaignContent.ApplyAsksTo"/>): each
+    /// leaving is in the log as when a partner leaves from its own page.
+    /// </summary>
+    private void RecordHostsThatLeft(Campaign campaign, ClaimsPrincipal by, DateTime now)
+    {
+        foreach (var host in campaign.Hosts.Where(h => h.LeftAt == now))
+        {
+            db.Record(by, AuditAction.PartnerLeft, campaign.Id, now, host.Name);
+        }
     }
 
     private static string? RejectionProblem(string? reason) =>

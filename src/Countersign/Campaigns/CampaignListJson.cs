@@ -39,7 +39,7 @@ public static class CampaignListJson
             campaign.SignatureCount,
             campaign.Deadline,
             campaign.Targets,
-            campaign.Hosts.Select(h => new CampaignJson.HostDocument(h.Name, h.Website)).ToList())).ToList();
+            campaign.Hosts.Select(h => CampaignJson.HostDocument.Of(h, site.Value)).ToList())).ToList();
 
         return Results.Json(new CampaignListDocument(listing.Query, Summaries(listing.Open), Summaries(listing.Victories), Summaries(listing.Ended)), JsonDefaults.Options);
     }

@@ -117,9 +117,9 @@ internal static class DemoCampaigns
         Targets = ["Microsoft (M12 venture fund)"],
         Hosts =
         [
-            new() { Name = "Jewish Voice for Peace", Website = "https://www.jewishvoiceforpeace.org/", Position = 0 },
-            new() { Name = "MPower Change", Website = "https://mpowerchange.org/", Position = 1 },
-            new() { Name = "SumOfUs", Website = null, Position = 2 },
+            new() { Name = "Jewish Voice for Peace", Website = "https://www.jewishvoiceforpeace.org/", Position = 0, Description = "A grassroots movement in the United States working for a just and lasting peace; it led this campaign" },
+            new() { Name = "MPower Change", Website = "https://mpowerchange.org/", Position = 1, Description = "Co-launched #DropAnyVision and helped carry the petition to Microsoft's headquarters" },
+            new() { Name = "SumOfUs", Website = null, Position = 2, Description = "Co-launched #DropAnyVision with Jewish Voice for Peace and MPower Change" },
         ],
         Goal = 75_000,
         Milestones = [1_000, 10_000, 50_000],
@@ -182,9 +182,9 @@ internal static class DemoCampaigns
         ],
         Hosts =
         [
-            new() { Name = "Palestinian Federation of Unions of University Professors & Employees (PFUUPE)", Website = null, Position = 0 },
-            new() { Name = "Palestine Academy for Science and Technology (PalAST)", Website = null, Position = 1 },
-            new() { Name = "Bisan Center for Research & Development", Website = null, Position = 2 },
+            new() { Name = "Palestinian Federation of Unions of University Professors & Employees (PFUUPE)", Website = null, Position = 0, Description = "Speaks for more than 6,000 university staff at 13 Palestinian institutions" },
+            new() { Name = "Palestine Academy for Science and Technology (PalAST)", Website = null, Position = 1, Description = "The national academy that fosters science, technology and innovation in Palestine" },
+            new() { Name = "Bisan Center for Research & Development", Website = null, Position = 2, Description = "A civil-society research centre studying development in Palestine" },
         ],
         LetterAddressees = "The organisers, speakers and participants of ECCV 2020, and the universities that support its face-recognition workshop",
         LetterMarkdown = """

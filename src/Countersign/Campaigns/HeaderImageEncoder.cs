@@ -14,6 +14,28 @@ public enum HeaderImageProblem
     Damaged,
 }
 
+/// <summary>
+/// What a picture is made into: kept whole between <paramref name="MinAspect"/> and <paramref name="MaxAspect"/> (width
+/// over height; beyond, cropped around the middle), at least <paramref name="MinWidth"/> pixels wide once cropped, drawn
+/// at <paramref name="Widths"/> (narrower than the picture, and the picture's own width up to the last) and never taller
+/// than <paramref name="MaxHeight"/>.
+/// </summary>
+public sealed record ImageShape(int MinWidth, double MinAspect, double MaxAspect, IReadOnlyList<int> Widths, int MaxHeight = int.MaxValue)
+{
+    /// <summary>A campaign's header image: at least as wide as tall, at most three times; 480, 960 and 1600 pixels wide.</summary>
+    public static readonly ImageShape Header = new(HeaderImageEncoder.MinWidth, HeaderImageEncoder.MinAspect, HeaderImageEncoder.MaxAspect, CampaignImage.StandardWidths);
+
+    /// <summary>
+    /// A coalition partner's logo: one file, at most 320 pixels wide and 160 tall (twice the room the campaign page gives
+    /// it, for sharp screens). Logos come in every shape, from a square badge to a long wordmark, and a cropped logo is a
+    /// wrong logo: only shapes past a tall 1:4 or a long 8:1 are cropped.
+    /// </summary>
+    public static readonly ImageShape Logo = new(MinWidth: 64, MinAspect: 0.25, MaxAspect: 8.0, Widths: [320], MaxHeight: 160);
+
+    /// <summary>The widths stored for a picture whose largest file is <paramref name="largest"/> wide (smallest first).</summary>
+    public IReadOnlyList<int> WidthsFor(int largest) => [.. Widths.Where(width => width < largest), largest];
+}
+
 /// <summary>A header image's files, each width re-encoded from the upload's pixels alone.</summary>
 public sealed record EncodedHeaderImage(int Width, int Height, IReadOnlyList<CampaignImageFile> Files);
 
@@ -51,7 +73,11 @@ public static class HeaderImageEncoder
     /// <summary>One picture decoded at a time: a few large uploads at once must not exhaust a small server's memory.</summary>
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    public static async Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(byte[] upload, CancellationToken cancellationToken)
+    public static Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(byte[] upload, CancellationToken cancellationToken) =>
+        EncodeAsync(upload, ImageShape.Header, cancellationToken);
+
+    /// <summary>The upload drawn anew in <paramref name="shape"/>: a header image, or a partner's logo.</summary>
+    public static async Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(byte[] upload, ImageShape shape, CancellationToken cancellationToken)
     {
         if (upload.Length == 0)
         {
@@ -66,7 +92,7 @@ public static class HeaderImageEncoder
         await OneAtATime.WaitAsync(cancellationToken);
         try
         {
-            return Encode(upload);
+            return Encode(upload, shape);
         }
         finally
         {
@@ -74,7 +100,7 @@ public static class HeaderImageEncoder
         }
     }
 
-    private static (HeaderImageProblem, EncodedHeaderImage?) Encode(byte[] upload)
+    private static (HeaderImageProblem, EncodedHeaderImage?) Encode(byte[] upload, ImageShape shape)
     {
         using var data = SKData.CreateCopy(upload);
         using var codec = SKCodec.Create(data);
@@ -91,14 +117,19 @@ public static class HeaderImageEncoder
 
         // Sizes as the reader sees the picture, once turned upright.
         var turned = SwapsSides(codec.EncodedOrigin);
-        var crop = CropOf(turned ? stated.Height : stated.Width, turned ? stated.Width : stated.Height);
-        if (crop.Width < MinWidth)
+        var crop = CropOf(turned ? stated.Height : stated.Width, turned ? stated.Width : stated.Height, shape);
+        if (crop.Width < shape.MinWidth)
         {
             return (HeaderImageProblem.TooSmall, null);
         }
 
         // Decoded no larger than the widest file needs (JPEG decodes at eighths of its size; other formats whole).
-        var largest = Math.Min(CampaignImage.StandardWidths[^1], crop.Width);
+        var largest = Math.Min(Math.Min(shape.Widths[^1], crop.Width), (int)Math.Min(int.MaxValue, (long)shape.MaxHeight * crop.Width / crop.Height));
+        if (largest < 1)
+        {
+            return (HeaderImageProblem.TooSmall, null);
+        }
+
         var decodedSize = codec.GetScaledDimensions((float)largest / crop.Width);
         if (decodedSize.Width < 1 || decodedSize.Height < 1 || (long)decodedSize.Width * decodedSize.Height > MaxPixels)
         {
@@ -119,24 +150,27 @@ public static class HeaderImageEncoder
         var scale = (double)upright.Width / (turned ? stated.Height : stated.Width);
         var source = SKRect.Create((float)(crop.Left * scale), (float)(crop.Top * scale), (float)(crop.Width * scale), (float)(crop.Height * scale));
         var largestHeight = CampaignImage.HeightAt(largest, crop.Width, crop.Height);
-        var files = CampaignImage.WidthsFor(largest)
+        var files = shape.WidthsFor(largest)
             .Select(width => Draw(upright, source, width, CampaignImage.HeightAt(width, largest, largestHeight)))
             .ToList();
         return (HeaderImageProblem.None, new EncodedHeaderImage(largest, largestHeight, files));
     }
 
     /// <summary>The part kept of a picture <paramref name="width"/> by <paramref name="height"/>: all of it, or its middle in a header's proportions.</summary>
-    public static SKRectI CropOf(int width, int height)
+    public static SKRectI CropOf(int width, int height) => CropOf(width, height, ImageShape.Header);
+
+    /// <summary>The part kept of a picture <paramref name="width"/> by <paramref name="height"/> in <paramref name="shape"/>'s proportions.</summary>
+    public static SKRectI CropOf(int width, int height, ImageShape shape)
     {
-        if (width < height * MinAspect)
+        if (width < height * shape.MinAspect)
         {
-            var kept = (int)(width / MinAspect);
+            var kept = (int)(width / shape.MinAspect);
             return SKRectI.Create(0, (height - kept) / 2, width, kept);
         }
 
-        if (width > height * MaxAspect)
+        if (width > height * shape.MaxAspect)
         {
-            var kept = (int)(height * MaxAspect);
+            var kept = (int)(height * shape.MaxAspect);
             return SKRectI.Create((width - kept) / 2, 0, kept, height);
         }
 

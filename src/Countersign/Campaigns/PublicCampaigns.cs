@@ -23,7 +23,7 @@ public sealed class PublicCampaigns(CountersignDb db)
     public async Task<CampaignListing> ListAsync(string? query, CancellationToken cancellationToken)
     {
         var words = (query ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var campaigns = (await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position)).Include(c => c.Image)
+        var campaigns = (await db.Campaigns.AsNoTracking().Include(c => c.Hosts.Where(h => h.LeftAt == null).OrderBy(h => h.Position)).Include(c => c.Image)
                 .Where(Campaign.Public).ToListAsync(cancellationToken))
             .Where(c => words.All(word => Mentions(c, word)))
             .ToList();

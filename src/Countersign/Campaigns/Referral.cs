@@ -41,7 +41,33 @@ public static class Referral
     public static string? Parse(string? via) =>
         via is { Length: <= MaxLength } ? Codes.FirstOrDefault(code => string.Equals(code, via, StringComparison.Ordinal)) : null;
 
-    /// <summary><paramref name="campaignUrl"/> with the referral of <paramref name="code"/>, one of <see cref="Codes"/>.</summary>
+    /// <summary><paramref name="campaignUrl"/> with the referral of <paramref name="code"/>, one of <see cref="Codes"/> or a partner's.</summary>
     public static string Mark(string campaignUrl, string code) =>
-        Parse(code) == code ? $"{campaignUrl}?{QueryParameter}={code}" : throw new ArgumentOutOfRangeException(nameof(code), code, "Not a referral code.");
+        Parse(code) == code || PartnerHostId(code) is not null
+            ? $"{campaignUrl}?{QueryParameter}={code}"
+            : throw new ArgumentOutOfRangeException(nameof(code), code, "Not a referral code.");
+
+    /// <summary>
+    /// The code of a coalition partner's own share link: "p" and the host's id. No channel code is "p" followed by digits,
+    /// so the two never clash. It is no secret, and needs none: like a channel's code it only says whose link was shared,
+    /// and anyone could share any partner's link anyway.
+    /// </summary>
+    public static string PartnerCode(int hostId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{hostId}");
+
+    /// <summary>The host id of a partner's code in the one spelling <see cref="PartnerCode"/> writes ("p12", never "p012" or "P12"), otherwise null.</summary>
+    public static int? PartnerHostId(string? via) =>
+        via is { Length: >= 2 and <= 11 } && via[0] == 'p' && via[1] is >= '1' and <= '9' && via.Skip(1).All(char.IsAsciiDigit)
+            && int.TryParse(via.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id : null;
+
+    /// <summary>
+    /// The code the signing form carries: a channel's, or the partner code of one of the campaign's current hosts; anything
+    /// else (a partner that left, another campaign's partner, junk) is dropped as if absent.
+    /// </summary>
+    public static string? ForForm(Campaign campaign, string? via) =>
+        Parse(via) ?? (PartnerHostId(via) is { } hostId && campaign.Hosts.Any(h => h.Id == hostId && !h.HasLeft) ? via : null);
+
+    /// <summary>The current host of the campaign whose partner link brought the signer, or null.</summary>
+    public static int? CreditedHostId(Campaign campaign, string? via) =>
+        PartnerHostId(via) is { } hostId && campaign.Hosts.Any(h => h.Id == hostId && !h.HasLeft) ? hostId : null;
 }

@@ -22,6 +22,7 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
 {
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<CampaignHost> CampaignHosts => Set<CampaignHost>();
+    public DbSet<HostLogo> HostLogos => Set<HostLogo>();
     public DbSet<CampaignImage> CampaignImages => Set<CampaignImage>();
     public DbSet<CampaignImageFile> CampaignImageFiles => Set<CampaignImageFile>();
     public DbSet<CountryCount> CountryCounts => Set<CountryCount>();
@@ -100,6 +101,17 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
         {
             host.Property(h => h.Name).HasMaxLength(CampaignHost.NameMaxLength);
             host.Property(h => h.Website).HasMaxLength(CampaignHost.WebsiteMaxLength);
+            host.Property(h => h.Description).HasMaxLength(CampaignHost.DescriptionMaxLength);
+            host.Property(h => h.LogoToken).HasMaxLength(CampaignImage.TokenMaxLength);
+        });
+
+        // A logo's file goes with its host; a new upload replaces it (one per host).
+        builder.Entity<HostLogo>(logo =>
+        {
+            logo.HasIndex(l => l.Token).IsUnique();
+            logo.HasIndex(l => l.HostId).IsUnique();
+            logo.Property(l => l.Token).HasMaxLength(CampaignImage.TokenMaxLength);
+            logo.HasOne<CampaignHost>().WithMany().HasForeignKey(l => l.HostId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<CountryCount>(count =>
@@ -134,6 +146,9 @@ public abstract class CountersignDb(DbContextOptions options) : IdentityDbContex
 
             // The moderators' report and bulk invalidations select a campaign's signatures by time.
             signature.HasIndex(s => new { s.CampaignId, s.CreatedAt });
+
+            // Each partner's credit: the signatures its own link brought (only those rows are in the index).
+            signature.HasIndex(s => new { s.CampaignId, s.ReferredByHostId }).HasFilter("\"ReferredByHostId\" IS NOT NULL");
             signature.HasIndex(s => s.InvalidationId);
             signature.HasIndex(s => new { s.State, s.CreatedAt });
             signature.HasOne<Invalidation>().WithMany().HasForeignKey(s => s.InvalidationId).OnDelete(DeleteBehavior.NoAction);

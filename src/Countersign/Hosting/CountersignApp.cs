@@ -209,6 +209,7 @@ public static class CountersignApp
         services.AddScoped<PublicCampaigns>();
         services.AddScoped<CampaignTimeline>();
         services.AddScoped<CampaignImages>();
+        services.AddScoped<CoalitionPartners>();
         services.AddSingleton<SponsorJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SponsorJob>());
         services.AddSingleton<DeadlineJob>();

@@ -62,6 +62,12 @@ public sealed class Signature
     /// another way. It names a channel, not a person, and the organisers see it only as counts.
     /// </summary>
     public string? Referral { get; set; }
+
+    /// <summary>
+    /// The coalition partner (host) whose own share link brought the signer (<see cref="Campaigns.Referral.PartnerCode"/>),
+    /// so each partner sees whom it brought, as counts; null when none did. No foreign key: hosts are never deleted.
+    /// </summary>
+    public int? ReferredByHostId { get; set; }
     public bool IsDemo { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ConfirmedAt { get; set; }

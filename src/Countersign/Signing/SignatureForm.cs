@@ -24,7 +24,7 @@ public sealed class SignatureForm
     /// <summary>The sealed time the form was handed out (see <see cref="BotChecks"/>).</summary>
     public string? Started { get; set; }
 
-    /// <summary>The share channel the page was opened from (<c>?via=</c>), carried in a hidden field; see <see cref="Referral"/>.</summary>
+    /// <summary>The share channel or partner link the page was opened from (<c>?via=</c>), carried in a hidden field; see <see cref="Referral"/>.</summary>
     public string? Via { get; set; }
 
     public string TrimmedName => (Name ?? "").Trim();
@@ -32,8 +32,12 @@ public sealed class SignatureForm
     public string CountryCode => (Country ?? "").Trim().ToUpperInvariant();
     public string? TrimmedPostcode => string.IsNullOrWhiteSpace(Postcode) ? null : Postcode.Trim().ToUpperInvariant();
 
+    /// <summary>
+    /// The hosts the signer said yes to, among those the form offered: a host that left the coalition is offered no longer,
+    /// so a post naming it (an old page, a forged form) gives it nothing.
+    /// </summary>
     public IEnumerable<int> HostsToHearFrom(Campaign campaign) =>
-        campaign.Hosts.Where(h => HostUpdates.GetValueOrDefault(h.Id) == Yes).Select(h => h.Id);
+        campaign.Hosts.Where(h => !h.HasLeft && HostUpdates.GetValueOrDefault(h.Id) == Yes).Select(h => h.Id);
 
     /// <summary>Problems by form field, as untranslated messages (the page translates them).</summary>
     public Dictionary<string, string> Validate(Campaign campaign)
@@ -61,7 +65,7 @@ public sealed class SignatureForm
             problems[nameof(ShowName)] = "Choose whether your first name and initial may be shown with the latest signers.";
         }
 
-        foreach (var host in campaign.Hosts)
+        foreach (var host in campaign.Hosts.Where(h => !h.HasLeft))
         {
             if (HostUpdates.GetValueOrDefault(host.Id) is not (Yes or No))
             {

@@ -46,6 +46,7 @@ public sealed class SignatureRows(DbConnection connection, DbTransaction transac
         new("NetworkHash", NpgsqlDbType.Bytea, s => s.NetworkHash),
         new("EmailDomainKey", NpgsqlDbType.Bytea, s => s.EmailDomainKey),
         new("Referral", NpgsqlDbType.Varchar, s => s.Referral),
+        new("ReferredByHostId", NpgsqlDbType.Integer, s => s.ReferredByHostId),
         new("RepeatEmailAt", NpgsqlDbType.TimestampTz, s => s.RepeatEmailAt),
     ];
 

@@ -105,6 +105,7 @@ public sealed class SignatureSubmission(
                 NetworkHash = source?.Network,
                 EmailDomainKey = emailDomain.Key,
                 Referral = Referral.Parse(form.Via),
+                ReferredByHostId = Referral.CreditedHostId(campaign, form.Via),
             },
             ConfirmationEmail = suspicion is null
                 ? outbox.Prepare(SignerEmails.ConfirmationKind, emails.Confirmation(campaign, form.TrimmedName, form.TrimmedEmail, emailKey, token, locale))

@@ -52,6 +52,11 @@ public static class AuditAction
     public const string CoSignatureApproved = "cosignature.approved";
     public const string CoSignatureRejected = "cosignature.rejected";
 
+    public const string PartnerDescribed = "partner.described";
+    public const string PartnerLogoUploaded = "partner.logo-uploaded";
+    public const string PartnerLogoRemoved = "partner.logo-removed";
+    public const string PartnerLeft = "partner.left";
+
     /// <summary>The organisation's contact withdrew its co-signature (from the link in its emails: no staff member).</summary>
     public const string CoSignatureWithdrawn = "cosignature.withdrawn";
 
@@ -77,6 +82,10 @@ public static class AuditAction
         RoleGranted => t["Role given"],
         RoleRevoked => t["Role taken away"],
         StaffInvited => t["Invitation sent"],
+        PartnerDescribed => t["Partner's description changed"],
+        PartnerLogoUploaded => t["Partner's logo uploaded"],
+        PartnerLogoRemoved => t["Partner's logo removed"],
+        PartnerLeft => t["Partner left the coalition"],
         StaffDisabled => t["Staff account disabled"],
         StaffEnabled => t["Staff account enabled"],
         StaffRemoved => t["Staff account removed"],

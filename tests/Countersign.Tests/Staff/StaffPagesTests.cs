@@ -163,12 +163,18 @@ public abstract class StaffPagesTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.DoesNotContain("New Partner", await _site.Browser().GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
         await LifecycleSteps.DecideAsync(browser, await LifecycleSteps.WaitingReviewAsync(_site, campaign.Id), approve: true);
 
-        var hosts = await _site.QueryAsync(db => db.CampaignHosts.OrderBy(h => h.Position).ToListAsync());
+        var hosts = await _site.QueryAsync(db => db.CampaignHosts.Where(h => h.LeftAt == null).OrderBy(h => h.Position).ToListAsync());
         Assert.Equal(["New Partner", "Station Watch"], hosts.Select(h => h.Name));
         Assert.Equal(stationWatch, hosts[1].Id);
 
+        // The host whose line was taken out left the coalition: its row (and the consents pointing at it) stays.
+        Assert.NotNull(await _site.QueryAsync(db => db.CampaignHosts.Where(h => h.Name == "Digital Rights Group").Select(h => h.LeftAt).SingleAsync()));
+        Assert.Equal("Digital Rights Group", await _site.QueryAsync(db => db.AuditEntries.Where(e => e.Action == AuditAction.PartnerLeft).Select(e => e.Details).SingleAsync()));
+
         // The public page shows the edit at once, not when its cached copy expires.
-        Assert.Contains("New Partner", await browser.GetStringAsync($"/c/{campaign.Slug}"), StringComparison.Ordinal);
+        var page = await browser.GetStringAsync($"/c/{campaign.Slug}");
+        Assert.Contains("New Partner", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Digital Rights Group", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/staff/campaigns/9999")).StatusCode);
     }
 

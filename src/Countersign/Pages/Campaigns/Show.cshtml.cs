@@ -99,7 +99,7 @@ public sealed class ShowModel(
     /// <summary>The form field of the proof-of-work's problem, if any (not part of <see cref="Input"/>).</summary>
     public const string ProofOfWorkField = "ProofOfWork";
 
-    /// <param name="via">The share channel of the link that was followed, kept for the form only if it is one of ours (see <see cref="Referral"/>).</param>
+    /// <param name="via">The share channel or partner of the link that was followed, kept for the form only if it is one of ours (see <see cref="Referral"/>).</param>
     public async Task<IActionResult> OnGetAsync(string slug, string? sponsorToken, string? via, CancellationToken cancellationToken)
     {
         if (await LoadAsync(slug, sponsorToken, cancellationToken) is { } elsewhere)
@@ -107,7 +107,7 @@ public sealed class ShowModel(
             return elsewhere;
         }
 
-        Input.Via = Referral.Parse(via);
+        Input.Via = Referral.ForForm(Campaign, via);
 
         if (TakesSignatures)
         {
@@ -132,7 +132,7 @@ public sealed class ShowModel(
 
         // Our own validation decides; binding errors (a host id that is not a number, say) are just bad input.
         ModelState.Clear();
-        Input.Via = Referral.Parse(Input.Via);
+        Input.Via = Referral.ForForm(Campaign, Input.Via);
         var outcome = await signatures.SubmitAsync(Campaign, Input, Request.Form[ProofOfWork.FormField], HttpContext.Connection.RemoteIpAddress, cancellationToken);
         switch (outcome.Result)
         {

@@ -100,6 +100,10 @@ public sealed class EditCampaignModel(
         Input.Language ??= Campaign?.Language ?? ContentLanguages.ForNewCampaign(CultureInfo.CurrentUICulture);
         ModelState.Clear();
         AddProblems(nameof(Input), Input.Validate());
+        if (Campaign is { } existing)
+        {
+            AddProblems(nameof(Input), Input.ValidateHostsOf(existing));
+        }
 
         // Checked at save, so the campaign and letter pages never hold a text they cannot show (a too long one is not worth parsing).
         foreach (var (field, text) in new[] { (nameof(CampaignInput.Body), Input.Body), (nameof(CampaignInput.Letter), Input.Letter) })

@@ -255,7 +255,7 @@ public sealed class EditUpdateModel(
 
     private async Task<bool> FindAsync(int campaignId, string update, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position))
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.Where(h => h.LeftAt == null).OrderBy(h => h.Position))
             .SingleOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
         if (campaign is null)
         {

@@ -170,7 +170,7 @@ public sealed class MembersModel(CountersignDb db, StaffInvitations invitations,
 
     private async Task<bool> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.OrderBy(h => h.Position)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var campaign = await db.Campaigns.AsNoTracking().Include(c => c.Hosts.Where(h => h.LeftAt == null).OrderBy(h => h.Position)).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null)
         {
             return false;

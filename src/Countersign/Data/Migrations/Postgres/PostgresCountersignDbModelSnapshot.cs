@@ -274,6 +274,23 @@ namespace Countersign.Data.Migrations.Postgres
                     b.Property<int>("CampaignId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("LeftAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LogoHeight")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LogoToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("LogoWidth")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -443,6 +460,40 @@ namespace Countersign.Data.Migrations.Postgres
                     b.HasKey("CampaignId", "Day");
 
                     b.ToTable("DayCounts");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.HostLogo", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId")
+                        .IsUnique();
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("HostLogos");
                 });
 
             modelBuilder.Entity("Countersign.Comments.Comment", b =>
@@ -843,6 +894,9 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int?>("ReferredByHostId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("RepeatEmailAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -868,6 +922,9 @@ namespace Countersign.Data.Migrations.Postgres
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
+
+                    b.HasIndex("CampaignId", "ReferredByHostId")
+                        .HasFilter("\"ReferredByHostId\" IS NOT NULL");
 
                     b.HasIndex("EmailKey", "RepeatEmailAt")
                         .HasFilter("\"RepeatEmailAt\" IS NOT NULL");
@@ -1439,6 +1496,15 @@ namespace Countersign.Data.Migrations.Postgres
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.HostLogo", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.CampaignHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -260,6 +260,23 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.Property<int>("CampaignId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeftAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LogoHeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LogoToken")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LogoWidth")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -423,6 +440,38 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasKey("CampaignId", "Day");
 
                     b.ToTable("DayCounts");
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.HostLogo", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("HostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostId")
+                        .IsUnique();
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("HostLogos");
                 });
 
             modelBuilder.Entity("Countersign.Comments.Comment", b =>
@@ -811,6 +860,9 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ReferredByHostId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("RepeatEmailAt")
                         .HasColumnType("TEXT");
 
@@ -836,6 +888,9 @@ namespace Countersign.Data.Migrations.Sqlite
 
                     b.HasIndex("CampaignId", "EmailKey")
                         .IsUnique();
+
+                    b.HasIndex("CampaignId", "ReferredByHostId")
+                        .HasFilter("\"ReferredByHostId\" IS NOT NULL");
 
                     b.HasIndex("EmailKey", "RepeatEmailAt")
                         .HasFilter("\"RepeatEmailAt\" IS NOT NULL");
@@ -1393,6 +1448,15 @@ namespace Countersign.Data.Migrations.Sqlite
                     b.HasOne("Countersign.Campaigns.Campaign", null)
                         .WithMany()
                         .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Countersign.Campaigns.HostLogo", b =>
+                {
+                    b.HasOne("Countersign.Campaigns.CampaignHost", null)
+                        .WithMany()
+                        .HasForeignKey("HostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
