@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
 namespace Countersign.Campaigns;
@@ -204,10 +204,7 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
             count,
             async (output, aborted) =>
             {
-                // A name typed as "=HYPERLINK(...)" must stay text when the list is opened in a spreadsheet;
-                // the byte order mark makes spreadsheets read the names as UTF-8.
-                var format = new CsvWriterOptions { Injection = CsvInjection.Escape, WriteByteOrderMark = true };
-                await using var csv = CsvWriter.Create(output, format, leaveOpen: true);
+                await using var csv = SpreadsheetCsv.Create(output);
                 await csv.WriteRecordAsync(["name", "email", "postcode", "country", "language", "confirmed_at_utc"], aborted);
                 var written = 0;
                 await foreach (var row in rows.OrderBy(s => s.ConfirmedAt).ThenBy(s => s.Id)

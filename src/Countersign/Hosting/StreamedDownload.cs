@@ -14,7 +14,12 @@ public sealed class StreamedDownload(string contentType, string fileName, Func<S
     {
         var response = context.HttpContext.Response;
         response.ContentType = contentType;
-        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
+
+        // Lists of people: no cache along the way may keep a copy.
+        response.Headers.CacheControl = "no-store";
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        response.Headers.ContentDisposition = disposition.ToString();
         await write(response.Body, context.HttpContext.RequestAborted);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CsvHelper;
+using Countersign.Hosting;
 
 namespace Countersign.Letters;
 
@@ -19,10 +19,7 @@ public static class SignatoriesCsv
 
     public static async Task WriteAsync(Stream output, IEnumerable<StaffCoSignature> signatories, CancellationToken cancellationToken)
     {
-        // A name typed as "=HYPERLINK(...)" must stay text when the list is opened in a spreadsheet;
-        // the byte order mark makes spreadsheets read the names as UTF-8.
-        var format = new CsvWriterOptions { Injection = CsvInjection.Escape, WriteByteOrderMark = true };
-        await using var csv = CsvWriter.Create(output, format, leaveOpen: true);
+        await using var csv = SpreadsheetCsv.Create(output);
         await csv.WriteRecordAsync(Header.ToArray(), cancellationToken);
         foreach (var signatory in signatories)
         {

@@ -171,7 +171,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     };
 
     private static readonly string[] StaffCampaignPages =
-        ["supporters", "members", "timeline", "updates", "review", "comments", "signatories", "trends", "image"];
+        ["supporters", "members", "timeline", "updates", "review", "comments", "signatories", "trends", "image", "partners"];
 
     /// <summary>A staff page about one record, with an id in any spelling (no one is signed in: the answers are redirects or 4xx).</summary>
     private static string StaffPath(Random random) => random.Next(6) switch

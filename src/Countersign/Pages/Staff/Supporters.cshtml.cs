@@ -1,10 +1,10 @@
 using Countersign.Campaigns;
 using Countersign.Data;
+using Countersign.Hosting;
 using Countersign.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 
 namespace Countersign.Pages.Staff;
 
@@ -33,7 +33,9 @@ public sealed class SupportersModel(CountersignDb db, CoalitionPartners partners
             return NotFound();
         }
 
-        return new StreamedCsvResult(export);
+        // Its length cannot be known before the rows are decrypted, so the browser shows the download growing rather
+        // than a percentage; the page says beforehand how many rows it holds.
+        return new StreamedDownload("text/csv; charset=utf-8", export.FileName, export.WriteAsync);
     }
 
     private async Task<IReadOnlyList<CampaignHost>?> LoadAsync(int id, CancellationToken cancellationToken)
@@ -54,23 +56,5 @@ public sealed class SupportersModel(CountersignDb db, CoalitionPartners partners
 
         Hosts = figures;
         return visible;
-    }
-
-    /// <summary>
-    /// Writes the CSV straight to the response. Its length cannot be known before the rows are decrypted, so the
-    /// browser shows the download growing rather than a percentage; the page says beforehand how many rows it holds.
-    /// </summary>
-    private sealed class StreamedCsvResult(SupporterExport export) : IActionResult
-    {
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            var response = context.HttpContext.Response;
-            response.ContentType = "text/csv; charset=utf-8";
-            response.Headers.CacheControl = "no-store";
-            var disposition = new ContentDispositionHeaderValue("attachment");
-            disposition.SetHttpFileName(export.FileName);
-            response.Headers.ContentDisposition = disposition.ToString();
-            await export.WriteAsync(response.Body, context.HttpContext.RequestAborted);
-        }
     }
 }
