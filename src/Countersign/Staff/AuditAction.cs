@@ -55,6 +55,9 @@ public static class AuditAction
     /// <summary>The organisation's contact withdrew its co-signature (from the link in its emails: no staff member).</summary>
     public const string CoSignatureWithdrawn = "cosignature.withdrawn";
 
+    /// <summary>The organisation proved its website's domain with a DNS record (checked from its contact's link: no staff member).</summary>
+    public const string CoSignatureDomainProved = "cosignature.dns-proved";
+
     /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
     public static string Describe(string action, IStringLocalizer t) => action switch
     {
@@ -100,6 +103,7 @@ public static class AuditAction
         CoSignatureApproved => t["Organisation's signature approved"],
         CoSignatureRejected => t["Organisation's signature rejected"],
         CoSignatureWithdrawn => t["Organisation's signature withdrawn"],
+        CoSignatureDomainProved => t["Organisation's domain proved by DNS"],
         _ => action,
     };
 
