@@ -11,7 +11,7 @@ export DOTNET_NOLOGO=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# --- system packages the tests need (real PostgreSQL, a browser, a real SMTP server) ---------
+# --- system packages the tests need (real PostgreSQL, a browser, a real SMTP and DNS server) ---
 
 missing=()
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
@@ -22,6 +22,10 @@ if [[ ! -x /usr/bin/chromium ]]; then
 fi
 if ! /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     missing+=(python3-aiosmtpd)
+fi
+# dnsmasq's executable alone: the package dnsmasq would also install a system service answering on port 53.
+if [[ ! -x /usr/sbin/dnsmasq ]]; then
+    missing+=(dnsmasq-base)
 fi
 
 if ((${#missing[@]} > 0)); then

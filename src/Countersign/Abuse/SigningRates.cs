@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Countersign.Privacy;
 using Countersign.Signing;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Countersign.Abuse;
@@ -30,6 +31,16 @@ public sealed class SigningRates(IOptions<RateLimitOptions> options, PersonalDat
     private readonly HashSet<string> _commonDomains = new(options.Value.CommonEmailDomains, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Source, Windows> _counts = new();
     private long _nextPurge;
+
+    /// <summary>What a limit's reason (<see cref="Count"/>) says to staff, in their language: where too many came from at once.</summary>
+    public static string Describe(string reason, IStringLocalizer t) => reason switch
+    {
+        AddressReason => t["many others came from one IP address at once"],
+        NetworkReason => t["many others came from one network at once"],
+        WideNetworkReason => t["many others came from one wide IPv6 network at once"],
+        EmailDomainReason => t["many others came with addresses at one email domain at once"],
+        _ => t["many others came from the same place at once"],
+    };
 
     /// <summary>The domain of an email address, as the limits and the moderators' report see it.</summary>
     public EmailDomain DomainOf(string emailAddress) => DomainNamed(emailAddress[(emailAddress.LastIndexOf('@') + 1)..]);

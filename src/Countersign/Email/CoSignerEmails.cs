@@ -20,6 +20,7 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
     public const string RejectedKind = "cosign-rejected";
     public const string WithdrawnKind = "cosign-withdrawn";
     public const string TextChangedKind = "cosign-text-changed";
+    public const string DomainProvedKind = "cosign-dns-proved";
 
     /// <summary>The link that confirms the contact's address; the co-signature then goes to the organisers.</summary>
     public MimeMessage Confirmation(Campaign campaign, CoSignerContact contact, string organisation, string token)
@@ -32,17 +33,34 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
             WithdrawalParagraph(contact));
     }
 
-    /// <summary>The address is confirmed; says whether it also showed the organisation's domain, and what comes next.</summary>
+    /// <summary>
+    /// The address is confirmed; says whether it also showed the organisation's domain, and gives the link to the page
+    /// where the organisation can prove its domain with a DNS record (<see cref="DomainProof"/>), instead or as well.
+    /// </summary>
     public MimeMessage Verified(Campaign campaign, CoSignerContact contact, string organisation, bool domainVerified)
     {
         using var language = new CultureScope(contact.Locale);
         return Compose(contact, t["Your email address is confirmed: {0}", campaign.Title],
             t["Your email address is confirmed, and the signature of {0} now waits for the organisers of “{1}”. We will write again once they have decided.", organisation, campaign.Title],
             domainVerified
-                ? t["Your address is at the organisation's own domain, so the letter will show it as domain verified."]
-                : t["Your address is not at the domain of the organisation's website, so the letter will not show it as domain verified. The organisers may ask you how you are entitled to sign."],
+                ? t["Your address is at the organisation's own domain, so the letter will show it as domain verified. You can also prove the domain with a DNS record, which the letter shows as well:"]
+                : t["Your address is not at the domain of the organisation's website, so the letter will not show it as domain verified, unless you prove the domain with a DNS record. The organisers may ask you how you are entitled to sign. To prove the domain, publish the record this page gives you:"],
+            DomainProofAddress(contact.CoSignatureId),
             WithdrawalParagraph(contact));
     }
+
+    /// <summary>The DNS record was found: the letter shows the organisation's domain as verified by DNS.</summary>
+    public MimeMessage DomainProved(Campaign campaign, CoSignerContact contact, string organisation, string recordName)
+    {
+        using var language = new CultureScope(contact.Locale);
+        return Compose(contact, t["Your organisation's domain is verified: {0}", campaign.Title],
+            t["We found the DNS record at {0}: the domain of {1} is verified. The open letter of “{2}” shows it as verified by DNS once the organisers have approved the signature.", recordName, organisation, campaign.Title],
+            t["The record has done its job: you may remove it."],
+            WithdrawalParagraph(contact));
+    }
+
+    /// <summary>The page where the organisation proves its domain by DNS, for the confirmed page and the emails.</summary>
+    public string DomainProofAddress(long coSignatureId) => site.Value.Link($"letters/domain/{DomainProofLink.Create(protector, coSignatureId)}");
 
     public MimeMessage Approved(Campaign campaign, CoSignerContact contact, string organisation)
     {

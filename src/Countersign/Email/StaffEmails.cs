@@ -15,6 +15,7 @@ public sealed class StaffEmails(IStringLocalizer<SharedResource> t, IOptions<Sit
 {
     public const string InvitationKind = "staff-invitation";
     public const string MilestoneKind = "milestone";
+    public const string CoSignatureWaitingKind = "cosignature-waiting";
 
     /// <param name="role">The role offered: a campaign role for a campaign's team, else a global role or null.</param>
     public MimeMessage Invitation(string address, string token, string? campaignTitle, string? role)
@@ -45,6 +46,21 @@ public sealed class StaffEmails(IStringLocalizer<SharedResource> t, IOptions<Sit
             site.Value.Link($"staff/campaigns/{campaignId}/members"),
             "— " + site.Value.Name);
         return Compose(address, t.Plural("{0, plural, one {# signature} other {# signatures}}: {1}", milestone, campaignTitle), text);
+    }
+
+    /// <summary>
+    /// An organisation's contact confirmed their address: its co-signature of the campaign's letter waits for the
+    /// organisers. Names the organisation as it will appear in public, never its contact.
+    /// </summary>
+    public MimeMessage CoSignatureWaiting(string address, string campaignTitle, int campaignId, string organisation)
+    {
+        var text = string.Join("\n\n",
+            t["Hello,"],
+            t["{0} has signed the open letter of the campaign “{1}”, and the person who signed for it has confirmed their email address. The signature waits for your decision before it appears on the letter:", organisation, campaignTitle],
+            site.Value.Link($"staff/campaigns/{campaignId}/signatories"),
+            t["You receive this as an organiser of the campaign."],
+            "— " + site.Value.Name);
+        return Compose(address, t["An organisation waits for your decision: {0}", campaignTitle], text);
     }
 
     private MimeMessage Compose(string address, string subject, string text)

@@ -201,6 +201,10 @@ public static class CountersignApp
         services.AddScoped<LetterIntake>();
         services.AddScoped<LetterRevisions>();
         services.AddScoped<CoSignatureDecisions>();
+        services.AddOptions<LetterOptions>().BindConfiguration(LetterOptions.Section).ValidateDataAnnotations()
+            .Validate(letters => letters.DnsServerEndPoints() is not null, LetterOptions.DnsServersProblem).ValidateOnStart();
+        services.AddSingleton<DnsClient.ILookupClient>(provider => provider.GetRequiredService<IOptions<LetterOptions>>().Value.LookupClient());
+        services.AddScoped<DomainProof>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddSingleton<RetentionJob>();
         services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());

@@ -43,6 +43,12 @@ public sealed class CoSignature
     public bool DomainVerified { get; set; }
 
     /// <summary>
+    /// When the organisation proved its domain with the DNS TXT record Countersign asked for (<see cref="DomainProof"/>);
+    /// null until it did. Once proved it stays proved: the record may come down afterwards.
+    /// </summary>
+    public DateTime? DnsVerifiedAt { get; set; }
+
+    /// <summary>
     /// Why the organisers should look twice: a rate limit's reason (<see cref="Abuse.SigningRates"/>), when many
     /// co-signatures came from one place at once; null when none did. Every co-signature waits for the organisers anyway.
     /// </summary>

@@ -49,7 +49,9 @@ public sealed record StaffCoSignature(
     DateTime? DecidedAt,
     string? DecidedBy,
     string? RejectionReason,
-    DateTime? WithdrawnAt);
+    DateTime? WithdrawnAt,
+    DateTime? DnsVerifiedAt,
+    string? FlaggedBecause);
 
 /// <summary>A campaign's co-signatures for its staff: those whose contact confirmed their address, and how many still wait for that.</summary>
 public sealed record StaffCoSignatures(IReadOnlyList<StaffCoSignature> Confirmed, int Unconfirmed);
@@ -100,7 +102,8 @@ public sealed class CoSignatureDecisions(
                 s.ParentId is { } parent ? parents.GetValueOrDefault(parent) : null, s.State, s.DomainVerified,
                 version?.Number ?? 0, version is not null && version.Hash.AsSpan().SequenceEqual(currentText),
                 CoSignerContact.Reveal(cipher, s.ContactNameCiphertext), CoSignerContact.Reveal(cipher, s.ContactRoleCiphertext), CoSignerContact.Reveal(cipher, s.ContactEmailCiphertext),
-                s.ConfirmedAt, s.DecidedAt, s.DecidedBy is { } by ? deciders.GetValueOrDefault(by) : null, s.RejectionReason, s.WithdrawnAt);
+                s.ConfirmedAt, s.DecidedAt, s.DecidedBy is { } by ? deciders.GetValueOrDefault(by) : null, s.RejectionReason, s.WithdrawnAt,
+                s.DnsVerifiedAt, s.FlaggedBecause);
         }).ToList();
         return new StaffCoSignatures(listed, unconfirmed);
     }

@@ -16,4 +16,7 @@ public static class CoSignatureState
 
     /// <summary>The states a contact can still withdraw from: once withdrawn or rejected there is nothing to take back.</summary>
     public static readonly string[] Withdrawable = [Pending, Verified, Approved];
+
+    /// <summary>The states in which an organisation can prove its domain by DNS: its contact confirmed, and it is neither rejected nor withdrawn.</summary>
+    public static readonly string[] DomainCheckable = [Verified, Approved];
 }

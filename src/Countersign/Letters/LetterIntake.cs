@@ -5,6 +5,7 @@ using Countersign.Abuse;
 using Countersign.Campaigns;
 using Countersign.Data;
 using Countersign.Email;
+using Countersign.Hosting;
 using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
@@ -31,8 +32,8 @@ public enum CoSignLinkOutcome
     Unknown,
 }
 
-/// <summary>What a link found: the outcome, and for a co-signature it found, its campaign, organisation and state.</summary>
-public sealed record CoSignLink(CoSignLinkOutcome Outcome, Campaign? Campaign = null, string? Organisation = null, string? State = null);
+/// <summary>What a link found: the outcome, and for a co-signature it found, its campaign, organisation, state and number.</summary>
+public sealed record CoSignLink(CoSignLinkOutcome Outcome, Campaign? Campaign = null, string? Organisation = null, string? State = null, long? CoSignatureId = null);
 
 /// <summary>
 /// Takes organisations' co-signatures of a campaign's open letter, confirms their contact's address from the link in
@@ -48,6 +49,7 @@ public sealed class LetterIntake(
     CampaignKeys campaignKeys,
     PersonalDataProtector protector,
     CoSignerEmails emails,
+    StaffEmails staffEmails,
     Outbox outbox,
     NetworkAddresses networks,
     SigningRates rates,
@@ -128,10 +130,29 @@ public sealed class LetterIntake(
         }
 
         outbox.Add(db, CoSignerEmails.VerifiedKind, emails.Verified(link.Campaign!, contact, signature!.Name, signature.DomainVerified));
+        await TellOrganisersAsync(link.Campaign!, signature.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbox.WakeSender();
         return (true, link with { State = CoSignatureState.Verified });
+    }
+
+    /// <summary>
+    /// Emails each of the campaign's organisers that a co-signature waits for their decision, in the campaign's language.
+    /// Every one, whatever they chose for milestones: a decision is theirs to take, and nobody else is told.
+    /// </summary>
+    private async Task TellOrganisersAsync(Campaign campaign, string organisation, CancellationToken cancellationToken)
+    {
+        var organisers = await (
+            from member in db.CampaignMembers
+            where member.CampaignId == campaign.Id && member.Role == StaffRoles.Organiser
+            join staff in db.StaffUsers on member.StaffUserId equals staff.Id
+            select staff.Email).ToListAsync(cancellationToken);
+        using var language = new CultureScope(campaign.Language);
+        foreach (var address in organisers.OfType<string>())
+        {
+            outbox.Add(db, StaffEmails.CoSignatureWaitingKind, staffEmails.CoSignatureWaiting(address, campaign.Title, campaign.Id, organisation));
+        }
     }
 
     /// <summary>What the withdrawal link <paramref name="token"/> finds; opening it changes nothing.</summary>
@@ -297,6 +318,6 @@ public sealed class LetterIntake(
             return (new CoSignLink(CoSignLinkOutcome.Unknown), null);
         }
 
-        return (new CoSignLink(outcome(campaign), campaign, signature.Name, signature.State), signature);
+        return (new CoSignLink(outcome(campaign), campaign, signature.Name, signature.State, signature.Id), signature);
     }
 }

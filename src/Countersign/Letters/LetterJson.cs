@@ -40,7 +40,7 @@ public static class LetterJson
             versions.Select(v => new VersionDocument(v.Number, v.HashHex, DateTime.SpecifyKind(v.RecordedAt, DateTimeKind.Utc), v.Addressees, v.TextMarkdown, v.Calls)).ToList(),
             new TotalsDocument(letter.Totals.Organisations, letter.Totals.Countries, letter.Totals.Members),
             letter.Signatories.Select(s => new SignatoryDocument(s.Id, s.Name, s.Description, s.Kind, s.CountryCode, s.Website, s.Members, s.ParentId,
-                new MarksDocument(EmailConfirmed: true, s.DomainVerified), s.VersionNumber, s.VersionHash, s.ApprovedAt)).ToList()), JsonDefaults.Options);
+                new MarksDocument(EmailConfirmed: true, s.DomainVerified, s.DnsVerified), s.VersionNumber, s.VersionHash, s.ApprovedAt)).ToList()), JsonDefaults.Options);
     }
 
     /// <param name="OpenToSignatures">Whether organisations can co-sign it now (the campaign is open).</param>
@@ -55,7 +55,9 @@ public static class LetterJson
     /// <param name="Members">Members represented, each counted once through nesting (<see cref="MemberTotals"/>).</param>
     public sealed record TotalsDocument(int Organisations, int Countries, long Members);
 
-    public sealed record MarksDocument(bool EmailConfirmed, bool DomainVerified);
+    /// <param name="DomainVerified">The contact's address is at the organisation's website's domain.</param>
+    /// <param name="DnsVerified">The organisation proved its website's domain with a DNS TXT record (<see cref="DomainProof"/>).</param>
+    public sealed record MarksDocument(bool EmailConfirmed, bool DomainVerified, bool DnsVerified);
 
     /// <param name="ParentId">The organisation on the letter it belongs to, when it is approved too.</param>
     public sealed record SignatoryDocument(long Id, string Name, string Description, string Kind, string Country, string Website, int? Members, long? ParentId,

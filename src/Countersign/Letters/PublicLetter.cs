@@ -9,7 +9,7 @@ namespace Countersign.Letters;
 /// <summary>An organisation on a letter as the public sees it: what it said of itself, its marks and the version it signed. Never its contact.</summary>
 public sealed record LetterSignatory(
     long Id, string Name, string Description, int? Members, string Kind, string CountryCode, string Website, long? ParentId,
-    bool DomainVerified, int VersionNumber, string VersionHash, DateTime ApprovedAt);
+    bool DomainVerified, int VersionNumber, string VersionHash, DateTime ApprovedAt, bool DnsVerified);
 
 /// <summary>A letter's totals: organisations, their countries, and the members they represent, each counted once (<see cref="MemberTotals"/>).</summary>
 public sealed record LetterTotals(int Organisations, int Countries, long Members);
@@ -100,7 +100,7 @@ public sealed record PublicLetter(Campaign Campaign, string TextHtml, string Has
         var listed = signatories.Select(row => new LetterSignatory(
             row.signature.Id, row.signature.Name, row.signature.Description, row.signature.Members, row.signature.Kind, row.signature.CountryCode,
             row.signature.Website, row.signature.ParentId, row.signature.DomainVerified, row.Number, Convert.ToHexStringLower(row.Hash),
-            DateTime.SpecifyKind(row.signature.DecidedAt ?? row.signature.CreatedAt, DateTimeKind.Utc))).ToList();
+            DateTime.SpecifyKind(row.signature.DecidedAt ?? row.signature.CreatedAt, DateTimeKind.Utc), row.signature.DnsVerifiedAt is not null)).ToList();
         var versions = await db.LetterVersions.AsNoTracking().Where(v => v.CampaignId == campaign.Id).OrderBy(v => v.Number).ToListAsync(cancellationToken);
         return new PublicLetter(campaign, markdown.ToHtml(campaign.LetterMarkdown, "letter", campaign.Id), hash, listed, History(campaign, versions, listed, hash));
     }

@@ -12,10 +12,39 @@ namespace Countersign.Letters;
 /// </summary>
 public static class WithdrawalLink
 {
+    private static readonly CoSignatureLink Link = new("withdrawal-link");
+
+    public static string Create(PersonalDataProtector protector, long coSignatureId) => Link.Create(protector, coSignatureId);
+
+    /// <summary>The co-signature a genuine link names; null for anything we did not issue.</summary>
+    public static long? Read(PersonalDataProtector protector, string? token) => Link.Read(protector, token);
+}
+
+/// <summary>
+/// The link to the page where an organisation proves its domain with a DNS record (<see cref="DomainProof"/>), in the
+/// emails sent once its contact confirmed their address. Sealed like <see cref="WithdrawalLink"/>, for its own purpose:
+/// neither link opens the other's page.
+/// </summary>
+public static class DomainProofLink
+{
+    private static readonly CoSignatureLink Link = new("domain-proof-link");
+
+    public static string Create(PersonalDataProtector protector, long coSignatureId) => Link.Create(protector, coSignatureId);
+
+    /// <summary>The co-signature a genuine link names; null for anything we did not issue.</summary>
+    public static long? Read(PersonalDataProtector protector, string? token) => Link.Read(protector, token);
+}
+
+/// <summary>
+/// A co-signature's number sealed with the server's key for one purpose: base64url of the number and the first 16 bytes
+/// of a keyed hash of it, which only this server can make and which says nothing about the purpose it was made for.
+/// </summary>
+internal sealed class CoSignatureLink(string purpose)
+{
     private const int SealSize = 16;
     private const int Size = sizeof(long) + SealSize;
 
-    public static string Create(PersonalDataProtector protector, long coSignatureId)
+    public string Create(PersonalDataProtector protector, long coSignatureId)
     {
         var data = new byte[Size];
         BinaryPrimitives.WriteInt64BigEndian(data, coSignatureId);
@@ -23,8 +52,7 @@ public static class WithdrawalLink
         return Base64Url.EncodeToString(data);
     }
 
-    /// <summary>The co-signature a genuine link names; null for anything we did not issue.</summary>
-    public static long? Read(PersonalDataProtector protector, string? token)
+    public long? Read(PersonalDataProtector protector, string? token)
     {
         if (token is not { Length: <= 2 * Size } || !Base64Url.IsValid(token))
         {
@@ -40,6 +68,6 @@ public static class WithdrawalLink
         return BinaryPrimitives.ReadInt64BigEndian(data);
     }
 
-    private static ReadOnlySpan<byte> Seal(PersonalDataProtector protector, ReadOnlySpan<byte> named) =>
-        protector.KeyedHash("withdrawal-link", named).AsSpan(0, SealSize);
+    private ReadOnlySpan<byte> Seal(PersonalDataProtector protector, ReadOnlySpan<byte> named) =>
+        protector.KeyedHash(purpose, named).AsSpan(0, SealSize);
 }

@@ -63,6 +63,9 @@ public static class AuditAction
     /// <summary>Staff downloaded the letter's signatories, private contacts included, as CSV.</summary>
     public const string CoSignaturesExported = "cosignatures.exported";
 
+    /// <summary>The organisation proved its website's domain with a DNS record (checked from its contact's link: no staff member).</summary>
+    public const string CoSignatureDomainProved = "cosignature.dns-proved";
+
     /// <summary>The action as a reader of the log names it, in their language; the code itself for one this version does not know.</summary>
     public static string Describe(string action, IStringLocalizer t) => action switch
     {
@@ -113,6 +116,7 @@ public static class AuditAction
         CoSignatureRejected => t["Organisation's signature rejected"],
         CoSignatureWithdrawn => t["Organisation's signature withdrawn"],
         CoSignaturesExported => t["Letter's signatories exported"],
+        CoSignatureDomainProved => t["Organisation's domain proved by DNS"],
         _ => action,
     };
 

@@ -1,4 +1,5 @@
 using Countersign.Letters;
+using Countersign.Privacy;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,9 +9,12 @@ namespace Countersign.Pages.Letters;
 /// The page a co-signature's confirmation link opens. As for signatures, opening it changes nothing (mail scanners
 /// follow links); the button confirms the contact's address, and the co-signature goes to the organisers.
 /// </summary>
-public sealed class ConfirmModel(LetterIntake intake) : PageModel
+public sealed class ConfirmModel(LetterIntake intake, PersonalDataProtector protector) : PageModel
 {
     public CoSignLink Link { get; private set; } = new(CoSignLinkOutcome.Unknown);
+
+    /// <summary>Once the address is confirmed, the link to the page where the organisation can prove its domain by DNS.</summary>
+    public string? DomainProofToken { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken) =>
         Shown(await intake.LookUpConfirmationAsync(token, cancellationToken));
@@ -26,6 +30,11 @@ public sealed class ConfirmModel(LetterIntake intake) : PageModel
     private PageResult Shown(CoSignLink link)
     {
         Link = link;
+        if (link is { Outcome: CoSignLinkOutcome.Done, CoSignatureId: { } id } && CoSignatureState.DomainCheckable.Contains(link.State))
+        {
+            DomainProofToken = DomainProofLink.Create(protector, id);
+        }
+
         Response.StatusCode = LinkStatus.Of(link.Outcome);
         return Page();
     }

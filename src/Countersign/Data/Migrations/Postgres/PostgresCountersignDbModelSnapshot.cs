@@ -663,6 +663,9 @@ namespace Countersign.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTime?>("DnsVerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("DomainVerified")
                         .HasColumnType("boolean");
 

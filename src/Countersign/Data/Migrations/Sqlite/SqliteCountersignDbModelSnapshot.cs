@@ -635,6 +635,9 @@ namespace Countersign.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DnsVerifiedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("DomainVerified")
                         .HasColumnType("INTEGER");
 
