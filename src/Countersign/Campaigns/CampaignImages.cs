@@ -33,10 +33,7 @@ public sealed class CampaignImages(CountersignDb db, CampaignCache cache, TimePr
         }
         else
         {
-            // A file past the limit is refused by its stated length, before reading it.
-            var (problem, encoded) = input.File.Length > HeaderImageEncoder.MaxBytes
-                ? (HeaderImageProblem.TooLarge, null)
-                : await HeaderImageEncoder.EncodeAsync(await ReadAsync(input.File, cancellationToken), cancellationToken);
+            var (problem, encoded) = await HeaderImageEncoder.EncodeAsync(input.File, HeaderImageEncoder.MaxBytes, ImageShape.Header, cancellationToken);
             if (encoded is null)
             {
                 problems[nameof(CampaignImageInput.File)] = CampaignImageInput.Explain(problem);
@@ -110,13 +107,6 @@ public sealed class CampaignImages(CountersignDb db, CampaignCache cache, TimePr
                 .Select(f => f.Bytes).FirstOrDefaultAsync(cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
-
-    private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
-    }
 
     private async Task<CampaignImageResult> SaveAsync(Campaign campaign, CancellationToken cancellationToken)
     {

@@ -65,10 +65,7 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
             return PartnerResult.Invalid("Logo", "Choose a picture to upload.");
         }
 
-        // A file past the limit is refused by its stated length, before reading it.
-        var (problem, encoded) = file.Length > MaxLogoBytes
-            ? (HeaderImageProblem.TooLarge, null)
-            : await HeaderImageEncoder.EncodeAsync(await ReadAsync(file, cancellationToken), ImageShape.Logo, cancellationToken);
+        var (problem, encoded) = await HeaderImageEncoder.EncodeAsync(file, MaxLogoBytes, ImageShape.Logo, cancellationToken);
         if (encoded is null)
         {
             return PartnerResult.Invalid("Logo", ExplainLogo(problem));
@@ -242,13 +239,6 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
                 .Select(l => l.Bytes).FirstOrDefaultAsync(cancellationToken);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
-
-    private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
-    }
 
     private async Task<PartnerResult> SaveAsync(CampaignHost host, CancellationToken cancellationToken, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
     {

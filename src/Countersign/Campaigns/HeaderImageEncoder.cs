@@ -76,6 +76,22 @@ public static class HeaderImageEncoder
     public static Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(byte[] upload, CancellationToken cancellationToken) =>
         EncodeAsync(upload, ImageShape.Header, cancellationToken);
 
+    /// <summary>
+    /// An uploaded file drawn anew in <paramref name="shape"/>. A file past <paramref name="maxBytes"/> is refused by its
+    /// stated length, before it is read.
+    /// </summary>
+    public static async Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(IFormFile file, long maxBytes, ImageShape shape, CancellationToken cancellationToken)
+    {
+        if (file.Length > maxBytes)
+        {
+            return (HeaderImageProblem.TooLarge, null);
+        }
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, cancellationToken);
+        return await EncodeAsync(buffer.ToArray(), shape, cancellationToken);
+    }
+
     /// <summary>The upload drawn anew in <paramref name="shape"/>: a header image, or a partner's logo.</summary>
     public static async Task<(HeaderImageProblem Problem, EncodedHeaderImage? Image)> EncodeAsync(byte[] upload, ImageShape shape, CancellationToken cancellationToken)
     {

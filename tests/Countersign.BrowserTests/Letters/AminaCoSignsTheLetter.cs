@@ -13,7 +13,7 @@ namespace Countersign.BrowserTests.Letters;
 
 /// <summary>
 /// Amina, secretary of a researchers' union, co-signs the ECCV demo letter on her phone: she first sends the form
-/// empty and is told what to fill in, then signs, confirms from the email, and waits. Malik, a moderator, approves her
+/// empty and is told what to fill in, then signs, confirms from the email, reads how to prove her domain by DNS, and waits. Malik, a moderator, approves her
 /// union; it then appears on the letter with its domain mark, counted in the totals. The letter reads for everyone
 /// (axe) in English on a phone and in French on a laptop, and nothing is wider than the screen.
 /// </summary>
@@ -81,6 +81,13 @@ public sealed class AminaCoSignsTheLetter
         await amina.GetByRole(AriaRole.Button, new() { Name = "Confirm the signature" }).ClickAsync();
         await amina.GetByText("now waits for the campaign's organisers").WaitForAsync();
         await ExpectAccessibleAsync(amina);
+
+        // The page offers to prove the domain by DNS too: it shows the record to publish (the check itself is tested
+        // against a DNS server on loopback; a browser test must not ask the machine's resolver).
+        await amina.GetByRole(AriaRole.Link, new() { Name = "Prove the domain by DNS" }).ClickAsync();
+        await amina.GetByRole(AriaRole.Heading, new() { Name = "Prove your organisation's domain" }).WaitForAsync();
+        Assert.Contains("_countersign.example.org", await amina.Locator("dl.dns-record").InnerTextAsync(), StringComparison.Ordinal);
+        await ExpectFitsAndAccessibleAsync(amina, "letter-domain-en-390");
         await amina.GotoAsync($"/c/{Slug}/letter");
         Assert.Equal(0, await amina.GetByText("Computer Vision Workers United").CountAsync());
 

@@ -72,6 +72,15 @@ public sealed class MarcDecidesWhoCoSignsTheLetter
         await page.GotoAsync($"/language/fr?returnUrl={Uri.EscapeDataString($"/staff/campaigns/{campaign.Id}/signatories")}");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Publiées sur la lettre" }).WaitForAsync();
         await ExpectFitsAndAccessibleAsync(page, "signatories-fr-390");
+
+        // The coalition's pages read on his phone too: the partners' links, lines and logos, and their supporters.
+        foreach (var staffPage in new[] { "partners", "supporters" })
+        {
+            var response = await page.GotoAsync($"/staff/campaigns/{campaign.Id}/{staffPage}");
+            Assert.Equal(200, response?.Status);
+            await ExpectFitsAndAccessibleAsync(page, $"{staffPage}-fr-390");
+        }
+
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }
 
