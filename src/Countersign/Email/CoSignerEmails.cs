@@ -10,7 +10,7 @@ namespace Countersign.Email;
 
 /// <summary>
 /// The emails the person who authorised an organisation's co-signature receives at each step, in the language they
-/// used on the form. Every one but the last carries the link that withdraws the co-signature (<see cref="WithdrawalLink"/>).
+/// used on the form. Every one but the last carries the link that withdraws the co-signature (<see cref="CoSignatureLink.Withdrawal"/>).
 /// </summary>
 public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<SiteOptions> site, IOptions<EmailOptions> email, PersonalDataProtector protector)
 {
@@ -60,7 +60,7 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
     }
 
     /// <summary>The page where the organisation proves its domain by DNS, for the confirmed page and the emails.</summary>
-    public string DomainProofAddress(long coSignatureId) => site.Value.Link($"letters/domain/{DomainProofLink.Create(protector, coSignatureId)}");
+    public string DomainProofAddress(long coSignatureId) => site.Value.Link($"letters/domain/{CoSignatureLink.DomainProof.Create(protector, coSignatureId)}");
 
     public MimeMessage Approved(Campaign campaign, CoSignerContact contact, string organisation)
     {
@@ -103,7 +103,7 @@ public sealed class CoSignerEmails(IStringLocalizer<SharedResource> t, IOptions<
     }
 
     private string WithdrawalParagraph(CoSignerContact contact) =>
-        t["To withdraw your organisation's signature at any time, open this link: {0}", site.Value.Link($"letters/withdraw/{WithdrawalLink.Create(protector, contact.CoSignatureId)}")];
+        t["To withdraw your organisation's signature at any time, open this link: {0}", site.Value.Link($"letters/withdraw/{CoSignatureLink.Withdrawal.Create(protector, contact.CoSignatureId)}")];
 
     private MimeMessage Compose(CoSignerContact contact, string subject, params string[] paragraphs)
     {

@@ -195,6 +195,4 @@ public sealed class CoSignatureDecisions(
 
     private CoSignatureDecisionOutcome Changed() =>
         new(CoSignatureDecisionResult.Changed, t["This signature changed while you were deciding (another organiser, perhaps). Here is where it stands now."]);
-
-    /// <summary>A contact detail in clear; an erased one (emptied when the campaign's personal data went) reads as empty.</summary>
 }

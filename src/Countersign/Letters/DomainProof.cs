@@ -51,7 +51,7 @@ public sealed record DomainCheck(DomainCheckOutcome Outcome, IReadOnlyList<strin
 
 /// <summary>
 /// An organisation proves that it controls the domain of its website with a DNS TXT record: once its contact has
-/// confirmed their address, the page behind <see cref="DomainProofLink"/> asks for <c>countersign-verification=…</c> at
+/// confirmed their address, the page behind <see cref="CoSignatureLink.DomainProof"/> asks for <c>countersign-verification=…</c> at
 /// <c>_countersign.</c> + the website's registrable domain, and checks it when asked. The value is a keyed hash of the
 /// co-signature and the domain, so nobody can publish it for another organisation or before we asked, and it needs no
 /// storage. A match is recorded once (<see cref="CoSignature.DnsVerifiedAt"/>), with its audit entry and the email to the
@@ -119,7 +119,7 @@ public sealed class DomainProof(
     /// <summary>The co-signature the link <paramref name="token"/> names, or null for a link we did not issue (or whose signature is gone).</summary>
     public async Task<DomainProofSubject?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        var id = DomainProofLink.Read(protector, token);
+        var id = CoSignatureLink.DomainProof.Read(protector, token);
         var signature = id is null ? null : await db.CoSignatures.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         var campaign = signature is null ? null : await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == signature.CampaignId, cancellationToken);
         return signature is null || campaign is null

@@ -304,7 +304,7 @@ public sealed class LetterIntake(
 
     private async Task<(CoSignLink Link, CoSignature? Signature)> FindByWithdrawalAsync(string token, CancellationToken cancellationToken)
     {
-        var id = WithdrawalLink.Read(protector, token);
+        var id = CoSignatureLink.Withdrawal.Read(protector, token);
         var signature = id is null ? null : await db.CoSignatures.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         return await WithCampaignAsync(signature, _ => CoSignatureState.Withdrawable.Contains(signature!.State) ? CoSignLinkOutcome.Ready : CoSignLinkOutcome.Done, cancellationToken);
     }

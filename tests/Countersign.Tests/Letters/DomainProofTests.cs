@@ -54,7 +54,7 @@ public abstract partial class DomainProofTests(DatabaseProvider provider) : IAsy
         return id;
     }
 
-    private string DomainPath(long id) => "/letters/domain/" + DomainProofLink.Create(Protector, id);
+    private string DomainPath(long id) => "/letters/domain/" + CoSignatureLink.DomainProof.Create(Protector, id);
 
     private DomainRecord RecordOf(long id) => DomainProof.RecordFor(Protector, id, Website)!;
 
@@ -229,12 +229,12 @@ public abstract partial class DomainProofTests(DatabaseProvider provider) : IAsy
         Assert.Null(await ProvedAtAsync(second));
 
         // The withdrawal link is sealed for its own page, and a link changed by one character is no link at all.
-        var token = DomainProofLink.Create(Protector, first);
+        var token = CoSignatureLink.DomainProof.Create(Protector, first);
         var tampered = (token[0] == 'A' ? "B" : "A") + token[1..];
         var antiforgery = FormFiller.AntiforgeryToken(await amal.GetStringAsync(DomainPath(first)));
         foreach (var odd in new[]
         {
-            "/letters/domain/" + WithdrawalLink.Create(Protector, second), "/letters/domain/" + tampered, "/letters/domain/AAAA",
+            "/letters/domain/" + CoSignatureLink.Withdrawal.Create(Protector, second), "/letters/domain/" + tampered, "/letters/domain/AAAA",
             "/letters/domain/%2F..%2Fstaff", $"/letters/domain/{new string('x', 3000)}", "/letters/domain/%C3%A9t%C3%A9",
         })
         {

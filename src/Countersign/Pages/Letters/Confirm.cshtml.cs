@@ -32,7 +32,7 @@ public sealed class ConfirmModel(LetterIntake intake, PersonalDataProtector prot
         Link = link;
         if (link is { Outcome: CoSignLinkOutcome.Done, CoSignatureId: { } id } && CoSignatureState.DomainCheckable.Contains(link.State))
         {
-            DomainProofToken = DomainProofLink.Create(protector, id);
+            DomainProofToken = CoSignatureLink.DomainProof.Create(protector, id);
         }
 
         Response.StatusCode = LinkStatus.Of(link.Outcome);

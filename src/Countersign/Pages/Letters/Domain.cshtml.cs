@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Countersign.Pages.Letters;
 
 /// <summary>
-/// The page behind the link in a co-signer's emails after confirming (<see cref="DomainProofLink"/>): the DNS TXT record
+/// The page behind the link in a co-signer's emails after confirming (<see cref="CoSignatureLink.DomainProof"/>): the DNS TXT record
 /// that proves the organisation's domain, and a button that checks it (<see cref="DomainProof"/>). Opening it changes
 /// nothing; a check that finds the record goes back to the page, which then says the domain is verified.
 /// </summary>
