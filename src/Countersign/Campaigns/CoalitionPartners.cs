@@ -6,6 +6,7 @@ using Countersign.Privacy;
 using Countersign.Signing;
 using Countersign.Staff;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Countersign.Campaigns;
 
@@ -88,14 +89,13 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
     public const int MaxLogoBytes = 2 * 1024 * 1024;
 
     /// <summary>What to tell the partner when the file cannot be a logo (untranslated).</summary>
+    /// <remarks>Only the limits a logo has of its own are said here; the other problems read as for a header image.</remarks>
     public static string ExplainLogo(HeaderImageProblem problem) => problem switch
     {
-        HeaderImageProblem.Empty => "The file is empty. Choose another.",
         HeaderImageProblem.TooLarge => "The file is larger than 2 MB. Save the logo smaller, or choose another.",
-        HeaderImageProblem.TooManyPixels => "The picture has too many pixels for us to process (at most 40 megapixels). Save it smaller and upload it again.",
         HeaderImageProblem.TooSmall => "The logo is too small: it needs to be at least 64 pixels wide.",
-        HeaderImageProblem.Damaged => "The picture seems damaged or cut short. Open it on your device, save it again, and upload the new file.",
-        _ => "This file is not a picture we can read. Upload a PNG, JPEG, WebP or GIF image.",
+        HeaderImageProblem.NotAnImage => "This file is not a picture we can read. Upload a PNG, JPEG, WebP or GIF image.",
+        _ => CampaignImageInput.Explain(problem),
     };
 
     public async Task<PartnerResult> RemoveLogoAsync(CampaignHost host, ClaimsPrincipal by, CancellationToken cancellationToken)
@@ -147,22 +147,22 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
     /// <summary>Per host, the signatures its own share link brought, how many of them confirmed and count, and the opt-ins it received.</summary>
     public async Task<IReadOnlyDictionary<int, PartnerCredit>> CreditAsync(int campaignId, IReadOnlyList<CampaignHost> hosts, CancellationToken cancellationToken)
     {
-        var brought = await db.Signatures.AsNoTracking()
-            .Where(s => s.CampaignId == campaignId && s.ReferredByHostId != null && s.State != SignatureState.Invalidated)
+        var referred = db.Signatures.AsNoTracking().Where(s => s.CampaignId == campaignId && s.ReferredByHostId != null);
+        var brought = await referred.Where(s => s.State != SignatureState.Invalidated)
             .GroupBy(s => s.ReferredByHostId!.Value)
-            .Select(g => new
-            {
-                HostId = g.Key,
-                Brought = g.Count(),
-                Confirmed = g.Count(s => s.State == SignatureState.Confirmed),
-                Counted = g.Count(s => s.State == SignatureState.Confirmed && s.HeldBecause == null && s.InvalidationId == null),
-            })
+            .Select(g => new { HostId = g.Key, Brought = g.Count(), Confirmed = g.Count(s => s.State == SignatureState.Confirmed) })
             .ToDictionaryAsync(g => g.HostId, cancellationToken);
+
+        // Counted as the campaign's own count is (Signature.Counts), by the rule's one home rather than a copy of it.
+        var counted = await referred.Where(Signature.Counts)
+            .GroupBy(s => s.ReferredByHostId!.Value)
+            .Select(g => new { HostId = g.Key, Counted = g.Count() })
+            .ToDictionaryAsync(g => g.HostId, g => g.Counted, cancellationToken);
         var credit = new Dictionary<int, PartnerCredit>();
         foreach (var host in hosts)
         {
             var of = brought.GetValueOrDefault(host.Id);
-            credit[host.Id] = new PartnerCredit(of?.Brought ?? 0, of?.Confirmed ?? 0, of?.Counted ?? 0, await OptedIn(host).CountAsync(cancellationToken));
+            credit[host.Id] = new PartnerCredit(of?.Brought ?? 0, of?.Confirmed ?? 0, counted.GetValueOrDefault(host.Id), await OptedIn(host).CountAsync(cancellationToken));
         }
 
         return credit;
@@ -240,7 +240,7 @@ public sealed class CoalitionPartners(CountersignDb db, CampaignCache cache, Cam
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private async Task<PartnerResult> SaveAsync(CampaignHost host, CancellationToken cancellationToken, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
+    private async Task<PartnerResult> SaveAsync(CampaignHost host, CancellationToken cancellationToken, IDbContextTransaction? transaction = null)
     {
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)

@@ -44,7 +44,7 @@ internal static class DemoCampaigns
     {
         ["no-surveillance-sponsors-at-eccv"] =
         [
-            new("Palestinian Federation of Unions of University Professors and Employees", "More than 6,000 university staff at 13 higher-education institutions", 6_000,
+            new("Palestinian Federation of Unions of University Professors & Employees (PFUUPE)", "More than 6,000 university staff at 13 higher-education institutions", 6_000,
                 Letters.OrganisationKind.Union, "PS", "https://pfuupe.example.org"),
             new("Palestine Academy for Science and Technology", "The national umbrella for science, technology and innovation projects", null,
                 Letters.OrganisationKind.LearnedSociety, "PS", "https://palast.example.org"),

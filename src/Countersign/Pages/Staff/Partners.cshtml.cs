@@ -87,8 +87,7 @@ public sealed class PartnersModel(CountersignDb db, CoalitionPartners partners, 
                 break;
         }
 
-        // Shown as it stands now: the refused change touched nothing.
-        await LoadAsync(id, cancellationToken);
+        // The page as loaded for the change is still how things stand: a refused change touches nothing.
         return Page();
     }
 
