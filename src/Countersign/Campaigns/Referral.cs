@@ -65,7 +65,7 @@ public static class Referral
     /// else (a partner that left, another campaign's partner, junk) is dropped as if absent.
     /// </summary>
     public static string? ForForm(Campaign campaign, string? via) =>
-        Parse(via) ?? (PartnerHostId(via) is { } hostId && campaign.Hosts.Any(h => h.Id == hostId && !h.HasLeft) ? via : null);
+        Parse(via) ?? (CreditedHostId(campaign, via) is null ? null : via);
 
     /// <summary>The current host of the campaign whose partner link brought the signer, or null.</summary>
     public static int? CreditedHostId(Campaign campaign, string? via) =>
